@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef SYSFENCE_BLOB_H
+#define SYSFENCE_BLOB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sysfence/bpf.h"
+#include "sysfence/digest.h"
+#include "sysfence/mode.h"
+
+/*
+ * The compiled profile, see docs/blob-format.md.  One reader and one writer,
+ * shared by the compiler, the launcher and the tools.  Both are pure: bytes
+ * in, bytes out; the callers do the I/O.
+ */
+#define BLOB_MAGIC "SYSFENCE"
+#define BLOB_MAGIC_LEN 8
+#define BLOB_VERSION 1u
+#define BLOB_HEADER_SIZE 192u
+#define BLOB_MAX_ARCHES 8u
+#define BLOB_INSN_SIZE 8u
+#define BLOB_STRING_LEN 16u
+#define BLOB_MAX_SIZE (BLOB_HEADER_SIZE + 2u * BPF_MAXINSNS * BLOB_INSN_SIZE)
+
+struct blob {
+	enum sf_mode mode;
+	uint32_t narches;
+	uint32_t arches[BLOB_MAX_ARCHES]; /* AUDIT_ARCH_* values */
+	struct bpf_prog deny;  /* explicit denials, default ALLOW; may be empty */
+	struct bpf_prog allow; /* the policy, default EPERM or LOG */
+	uint8_t digest[DIGEST_SIZE];        /* integrity, see blob_serialize */
+	uint8_t source_digest[DIGEST_SIZE]; /* policy source + compiler identity */
+	char libseccomp_version[BLOB_STRING_LEN]; /* NUL-terminated */
+	char compiler_version[BLOB_STRING_LEN];   /* NUL-terminated */
+};
+
+enum blob_error {
+	BLOB_OK = 0,
+	BLOB_ERR_TRUNCATED,
+	BLOB_ERR_TOO_BIG,
+	BLOB_ERR_MAGIC,
+	BLOB_ERR_VERSION,
+	BLOB_ERR_HEADER,  /* a field out of range, reserved bytes set */
+	BLOB_ERR_SIZE,    /* file size does not match the program lengths */
+	BLOB_ERR_DIGEST,  /* integrity digest mismatch */
+	BLOB_ERR_PROGRAM, /* a program fails bpf_check */
+	BLOB_ERR_NOMEM,
+};
+
+const char *blob_strerror(int err);
+
+/*
+ * Parses and verifies: size, magic, version, header fields, integrity
+ * digest, then bpf_check on both programs.  On success the programs are
+ * copies owned by *out (free with blob_free).  A detail for a
+ * BLOB_ERR_PROGRAM goes to why (may be NULL).
+ */
+int blob_parse(const void *buf, size_t len, struct blob *out, char *why,
+	       size_t whylen);
+
+/*
+ * Serialises b, filling in b->digest (SHA-256 over the whole file with the
+ * digest field zeroed, so no header byte can change unnoticed).  *out is
+ * malloc'ed.
+ */
+int blob_serialize(struct blob *b, uint8_t **out, size_t *outlen);
+
+void blob_free(struct blob *b);
+
+/* Is the architecture one the blob was compiled for? */
+int blob_has_arch(const struct blob *b, uint32_t arch);
+
+#endif

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: MIT
+#include "sysfence/compile.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sysfence/backend.h"
+#include "sysfence/resolve.h"
+
+#define FEATURES "enosys-unknown,clone3-enosys,deny-filter,arg-width"
+
+static char identity[256];
+static pthread_once_t identity_once = PTHREAD_ONCE_INIT;
+
+static void make_identity(void)
+{
+	uint8_t d[DIGEST_SIZE];
+	char hex[2 * DIGEST_SIZE + 1];
+
+	backend_table_digest(d);
+	digest_hex(d, hex);
+	snprintf(identity, sizeof(identity),
+		 "sysfence-compile %s libseccomp=%s syscalls=%.16s blob=%u features=%s",
+		 SYSFENCE_VERSION, backend_library_version(), hex, BLOB_VERSION,
+		 FEATURES);
+}
+
+const char *compile_identity(void)
+{
+	pthread_once(&identity_once, make_identity);
+	return identity;
+}
+
+void compile_source_digest(const struct compile_opts *o, const char *src,
+			   size_t len, uint8_t out[DIGEST_SIZE])
+{
+	const char *id = compile_identity();
+	struct digest_ctx c;
+	uint32_t n = (uint32_t)o->narches;
+
+	digest_init(&c);
+	digest_update(&c, id, strlen(id) + 1);
+	digest_update(&c, &n, sizeof(n));
+	digest_update(&c, o->arches, o->narches * sizeof(o->arches[0]));
+	digest_update(&c, src, len);
+	digest_final(&c, out);
+}
+
+int compile_policy(const char *src, size_t len, const struct compile_opts *o,
+		   struct blob *out, struct diag_list *d)
+{
+	struct policy pol;
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (policy_parse(src, len, o->resolver, &pol, d) < 0)
+		goto out;
+	if (resolve_check(&pol, o->strict, d) < 0)
+		goto out;
+	if (backend_compile(&pol, o->arches, o->narches, &out->deny, &out->allow, d) < 0)
+		goto out;
+	out->mode = pol.mode;
+	out->narches = (uint32_t)o->narches;
+	memcpy(out->arches, o->arches, o->narches * sizeof(o->arches[0]));
+	compile_source_digest(o, src, len, out->source_digest);
+	snprintf(out->libseccomp_version, sizeof(out->libseccomp_version), "%s",
+		 backend_library_version());
+	snprintf(out->compiler_version, sizeof(out->compiler_version), "%s",
+		 SYSFENCE_VERSION);
+	rc = 0;
+out:
+	policy_free(&pol);
+	if (rc)
+		blob_free(out);
+	return rc;
+}

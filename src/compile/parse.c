@@ -1,0 +1,559 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Policy text -> rules.  Pure: bytes in, rules and diagnostics out; no I/O
+ * except the u:/g: resolver the caller passes.  Every error of the file is
+ * reported (up to the diagnostic limit), one per line, so an admin fixes a
+ * policy in one round.
+ */
+#include "sysfence/policy.h"
+
+#include <grp.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sysfence/argtypes.h"
+#include "sysfence/constants.h"
+#include "sysfence/util.h"
+
+struct token {
+	const char *s;
+	size_t len;
+	unsigned col; /* 1-based */
+};
+
+struct parser {
+	const char *line;
+	unsigned lineno;
+	const struct policy_resolver *res;
+	struct diag_list *diags;
+	bool complain, unrestricted;
+};
+
+#define MAX_TOKENS (POLICY_MAX_ARGS + 2)
+
+static void error_at(struct parser *p, unsigned col, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void error_at(struct parser *p, unsigned col, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	diag_add(p->diags, DIAG_ERROR, p->lineno, col, "%s", msg);
+}
+
+/* Shows a token in a message without letting it run away. */
+#define TOK_FMT "%.*s"
+#define TOK_ARG(t) (int)((t).len > 64 ? 64 : (t).len), (t).s
+
+/*
+ * Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid:
+ * no overlong forms, no surrogates, nothing above U+10FFFF.
+ */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	unsigned c = s[0];
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		return n >= 2 && (s[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (c >= 0xe0 && c <= 0xef) {
+		if (n < 3 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
+			return 0;
+		if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] > 0x9f))
+			return 0;
+		return 3;
+	}
+	if (c >= 0xf0 && c <= 0xf4) {
+		if (n < 4 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 ||
+		    (s[3] & 0xc0) != 0x80)
+			return 0;
+		if ((c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] > 0x8f))
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
+/* Rejects NUL, control bytes and invalid UTF-8 anywhere in the line. */
+static int check_bytes(struct parser *p, const char *line, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)line;
+
+	for (size_t i = 0; i < len;) {
+		unsigned c = s[i];
+		size_t n;
+
+		if (c == 0) {
+			error_at(p, (unsigned)i + 1, "NUL byte in policy");
+			return -1;
+		}
+		if (c == '\r') {
+			error_at(p, (unsigned)i + 1,
+				 "carriage return not followed by a line feed");
+			return -1;
+		}
+		if ((c < 0x20 && c != '\t') || c == 0x7f) {
+			error_at(p, (unsigned)i + 1, "control character 0x%02x in policy", c);
+			return -1;
+		}
+		n = utf8_len(s + i, len - i);
+		if (!n) {
+			error_at(p, (unsigned)i + 1, "invalid UTF-8 byte 0x%02x", c);
+			return -1;
+		}
+		i += n;
+	}
+	return 0;
+}
+
+static size_t tokenize(const char *line, size_t len, struct token *tok,
+		       size_t max, size_t *total)
+{
+	size_t n = 0, i = 0;
+
+	*total = 0;
+	while (i < len) {
+		size_t start;
+
+		while (i < len && (line[i] == ' ' || line[i] == '\t'))
+			i++;
+		if (i >= len)
+			break;
+		start = i;
+		while (i < len && line[i] != ' ' && line[i] != '\t')
+			i++;
+		if (n < max)
+			tok[n++] = (struct token){ line + start, i - start,
+						   (unsigned)start + 1 };
+		(*total)++;
+	}
+	return n;
+}
+
+static const char *const directives[] = { "@complain", "@unrestricted" };
+
+static void parse_directive(struct parser *p, const struct token *tok,
+			    size_t ntok)
+{
+	const struct token *t = &tok[0];
+
+	if (t->len == 9 && !memcmp(t->s, "@complain", 9))
+		p->complain = true;
+	else if (t->len == 13 && !memcmp(t->s, "@unrestricted", 13))
+		p->unrestricted = true;
+	else {
+		const char *best = NULL;
+		size_t bestd = (size_t)-1;
+
+		for (size_t i = 0; i < ARRAY_SIZE(directives); i++) {
+			size_t d = util_edit_distance(t->s, t->len, directives[i],
+						      strlen(directives[i]), true);
+			if (d < bestd) {
+				bestd = d;
+				best = directives[i];
+			}
+		}
+		if (best && util_is_close(bestd, t->len))
+			error_at(p, t->col, "unknown directive '" TOK_FMT "'; did you mean '%s'?",
+				 TOK_ARG(*t), best);
+		else
+			error_at(p, t->col,
+				 "unknown directive '" TOK_FMT "' (known: @complain, @unrestricted)",
+				 TOK_ARG(*t));
+		return;
+	}
+	if (ntok > 1)
+		error_at(p, tok[1].col, "unexpected text after directive '" TOK_FMT "'",
+			 TOK_ARG(*t));
+}
+
+static bool is_name_char(char c, bool first)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+	       (!first && c >= '0' && c <= '9');
+}
+
+static uint64_t width_mask(unsigned width)
+{
+	return width >= 64 ? UINT64_MAX : (UINT64_C(1) << width) - 1;
+}
+
+/*
+ * Parses one value (number, negative number, constant, u:NAME, g:NAME) and
+ * reduces it to the argument's width.  Returns 0 or -1 (error reported).
+ */
+static int parse_value(struct parser *p, struct token t, const char *syscall,
+		       unsigned argno, unsigned width, uint64_t *out)
+{
+	uint64_t v;
+	int rc;
+
+	if (!t.len) {
+		error_at(p, t.col, "expected a value");
+		return -1;
+	}
+	if (t.len > 2 && (t.s[0] == 'u' || t.s[0] == 'g') && t.s[1] == ':') {
+		char name[256];
+		uint32_t id;
+		bool user = t.s[0] == 'u';
+		int (*fn)(void *, const char *, uint32_t *) =
+			user ? p->res->user : p->res->group;
+
+		if (t.len - 2 >= sizeof(name)) {
+			error_at(p, t.col, "%s name too long", user ? "user" : "group");
+			return -1;
+		}
+		memcpy(name, t.s + 2, t.len - 2);
+		name[t.len - 2] = '\0';
+		if (!fn || fn(p->res->ctx, name, &id) < 0) {
+			error_at(p, t.col + 2, "unknown %s '%s'", user ? "user" : "group",
+				 name);
+			return -1;
+		}
+		*out = id & width_mask(width);
+		if ((uint64_t)id > width_mask(width)) {
+			error_at(p, t.col, "id %u does not fit the %u-bit argument", id,
+				 width);
+			return -1;
+		}
+		return 0;
+	}
+	if (t.s[0] == '-' && t.len > 1) {
+		if (!argtypes_accepts_negative(syscall, argno)) {
+			error_at(p, t.col,
+				 "negative value for argument %u of %s, which is not signed",
+				 argno, syscall);
+			return -1;
+		}
+		rc = util_parse_u64(t.s + 1, t.len - 1, &v);
+		if (rc == 0 && v > (UINT64_C(1) << (width - 1))) {
+			error_at(p, t.col, "'" TOK_FMT "' does not fit the %u-bit argument",
+				 TOK_ARG(t), width);
+			return -1;
+		}
+		if (rc == 0) {
+			*out = (0 - v) & width_mask(width);
+			return 0;
+		}
+	} else if (t.s[0] >= '0' && t.s[0] <= '9') {
+		rc = util_parse_u64(t.s, t.len, &v);
+	} else if (is_name_char(t.s[0], true)) {
+		for (size_t i = 0; i < t.len; i++) {
+			if (!is_name_char(t.s[i], false)) {
+				error_at(p, t.col + (unsigned)i,
+					 "unexpected character '%c' in value", t.s[i]);
+				return -1;
+			}
+		}
+		if (!constants_lookup(t.s, t.len, &v)) {
+			const char *s = constants_suggest(t.s, t.len);
+
+			if (s)
+				error_at(p, t.col, "unknown constant '" TOK_FMT
+					 "'; did you mean '%s'?", TOK_ARG(t), s);
+			else
+				error_at(p, t.col, "unknown constant '" TOK_FMT "'",
+					 TOK_ARG(t));
+			return -1;
+		}
+		if (v > width_mask(width)) {
+			error_at(p, t.col,
+				 "constant '" TOK_FMT "' (0x%llx) does not fit the %u-bit argument",
+				 TOK_ARG(t), (unsigned long long)v, width);
+			return -1;
+		}
+		*out = v;
+		return 0;
+	} else {
+		error_at(p, t.col, "invalid value '" TOK_FMT "'", TOK_ARG(t));
+		return -1;
+	}
+	if (rc == -2) {
+		error_at(p, t.col, "number '" TOK_FMT "' does not fit in 64 bits",
+			 TOK_ARG(t));
+		return -1;
+	}
+	if (rc < 0) {
+		error_at(p, t.col, "invalid number '" TOK_FMT "'", TOK_ARG(t));
+		return -1;
+	}
+	if (v > width_mask(width)) {
+		error_at(p, t.col,
+			 "value '" TOK_FMT "' does not fit argument %u of %s, which the kernel reads as %u bits",
+			 TOK_ARG(t), argno, syscall, width);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static struct token sub(struct token t, size_t from, size_t to)
+{
+	return (struct token){ t.s + from, to - from, t.col + (unsigned)from };
+}
+
+static int parse_arg(struct parser *p, struct token t, const char *syscall,
+		     unsigned argno, struct policy_arg *a)
+{
+	unsigned width = argtypes_width(syscall, argno);
+	const char *bar;
+	size_t skip = 0;
+
+	memset(a, 0, sizeof(*a));
+	a->width = (uint8_t)width;
+	if (t.len == 1 && t.s[0] == '-') {
+		a->op = POLICY_OP_ANY;
+		return 0;
+	}
+	switch (t.s[0]) {
+	case '!':
+		a->op = POLICY_OP_NE;
+		skip = 1;
+		break;
+	case '>':
+		a->op = t.len > 1 && t.s[1] == '=' ? POLICY_OP_GE : POLICY_OP_GT;
+		skip = a->op == POLICY_OP_GE ? 2 : 1;
+		break;
+	case '<':
+		a->op = t.len > 1 && t.s[1] == '=' ? POLICY_OP_LE : POLICY_OP_LT;
+		skip = a->op == POLICY_OP_LE ? 2 : 1;
+		break;
+	case '|':
+		a->op = POLICY_OP_MASKED;
+		if (t.len == 1) {
+			error_at(p, t.col, "expected a mask after '|'");
+			return -1;
+		}
+		if (parse_value(p, sub(t, 1, t.len), syscall, argno, width, &a->mask))
+			return -1;
+		a->value = a->mask;
+		return 0;
+	default:
+		a->op = POLICY_OP_EQ;
+		break;
+	}
+	if (skip && skip == t.len) {
+		error_at(p, t.col, "expected a value after '" TOK_FMT "'", TOK_ARG(t));
+		return -1;
+	}
+	bar = memchr(t.s + skip, '|', t.len - skip);
+	if (bar) {
+		size_t at = (size_t)(bar - t.s);
+
+		if (a->op != POLICY_OP_EQ) {
+			error_at(p, t.col + (unsigned)at,
+				 "a masked comparison 'MASK|VALUE' takes no operator");
+			return -1;
+		}
+		a->op = POLICY_OP_MASKED;
+		if (at + 1 == t.len) {
+			error_at(p, t.col + (unsigned)at, "expected a value after '|'");
+			return -1;
+		}
+		if (parse_value(p, sub(t, 0, at), syscall, argno, width, &a->mask) ||
+		    parse_value(p, sub(t, at + 1, t.len), syscall, argno, width,
+				&a->value))
+			return -1;
+		if (a->value & ~a->mask) {
+			error_at(p, t.col,
+				 "'" TOK_FMT "' can never match: value 0x%llx has bits outside mask 0x%llx",
+				 TOK_ARG(t), (unsigned long long)a->value,
+				 (unsigned long long)a->mask);
+			return -1;
+		}
+		return 0;
+	}
+	return parse_value(p, sub(t, skip, t.len), syscall, argno, width, &a->value);
+}
+
+static int add_rule(struct policy *pol, const struct policy_rule *r)
+{
+	if (pol->count == pol->cap) {
+		size_t ncap = pol->cap ? pol->cap * 2 : 64;
+		struct policy_rule *n = realloc(pol->rules, ncap * sizeof(*n));
+
+		if (!n)
+			return -1;
+		pol->rules = n;
+		pol->cap = ncap;
+	}
+	pol->rules[pol->count++] = *r;
+	return 0;
+}
+
+static void parse_rule(struct parser *p, struct policy *pol,
+		       const struct token *tok, size_t ntok, size_t total)
+{
+	struct policy_rule r;
+	struct token name = tok[0];
+	bool bad = false;
+
+	memset(&r, 0, sizeof(r));
+	r.line = p->lineno;
+	r.col = name.col;
+	if (name.s[0] == '~') {
+		r.deny = true;
+		name = sub(name, 1, name.len);
+		if (!name.len) {
+			error_at(p, tok[0].col, "expected a syscall name after '~'");
+			return;
+		}
+	}
+	for (size_t i = 0; i < name.len; i++) {
+		if (!is_name_char(name.s[i], i == 0)) {
+			error_at(p, name.col + (unsigned)i,
+				 "invalid syscall name '" TOK_FMT "'", TOK_ARG(name));
+			return;
+		}
+	}
+	if (name.len >= POLICY_NAME_MAX) {
+		error_at(p, name.col, "syscall name too long");
+		return;
+	}
+	memcpy(r.name, name.s, name.len);
+	if (total > POLICY_MAX_ARGS + 1) {
+		error_at(p, tok[POLICY_MAX_ARGS + 1].col,
+			 "too many arguments for %s (at most %d)", r.name, POLICY_MAX_ARGS);
+		return;
+	}
+	r.nargs = (unsigned)ntok - 1;
+	for (unsigned i = 0; i < r.nargs; i++) {
+		r.args[i].col = tok[i + 1].col;
+		if (parse_arg(p, tok[i + 1], r.name, i, &r.args[i]))
+			bad = true;
+		r.args[i].col = tok[i + 1].col;
+	}
+	if (bad)
+		return;
+	/* Trailing '-' add nothing; dropping them keeps rules comparable. */
+	while (r.nargs && r.args[r.nargs - 1].op == POLICY_OP_ANY)
+		r.nargs--;
+	if (add_rule(pol, &r) < 0)
+		diag_add(p->diags, DIAG_ERROR, p->lineno, 0, "out of memory");
+}
+
+static void parse_line(struct parser *p, struct policy *pol, const char *line,
+		       size_t len)
+{
+	struct token tok[MAX_TOKENS];
+	const char *hash;
+	size_t ntok, total;
+
+	if (check_bytes(p, line, len))
+		return;
+	hash = memchr(line, '#', len);
+	if (hash)
+		len = (size_t)(hash - line);
+	ntok = tokenize(line, len, tok, MAX_TOKENS, &total);
+	if (!ntok)
+		return;
+	if (tok[0].s[0] == '@')
+		parse_directive(p, tok, total);
+	else
+		parse_rule(p, pol, tok, ntok, total);
+}
+
+int policy_parse(const char *src, size_t len, const struct policy_resolver *res,
+		 struct policy *out, struct diag_list *diags)
+{
+	struct parser p = { .res = res ? res : &policy_nss_resolver, .diags = diags };
+	size_t errors_before = diags->errors;
+	const char *end = src + len;
+
+	memset(out, 0, sizeof(*out));
+	if (len > POLICY_MAX_SIZE) {
+		diag_add(diags, DIAG_ERROR, 0, 0, "policy is larger than %u MiB",
+			 POLICY_MAX_SIZE >> 20);
+		return -1;
+	}
+	for (const char *line = src; line < end;) {
+		const char *nl = memchr(line, '\n', (size_t)(end - line));
+		size_t n = (size_t)((nl ? nl : end) - line);
+
+		p.lineno++;
+		if (n && line[n - 1] == '\r') /* CRLF */
+			n--;
+		if (n > POLICY_MAX_LINE)
+			error_at(&p, POLICY_MAX_LINE + 1,
+				 "line is %zu bytes long; the limit is %d", n,
+				 POLICY_MAX_LINE);
+		else
+			parse_line(&p, out, line, n);
+		if (!nl)
+			break;
+		line = nl + 1;
+	}
+	/* Directives count wherever they are; @unrestricted wins. */
+	if (p.unrestricted)
+		out->mode = SF_MODE_UNRESTRICTED;
+	else if (p.complain)
+		out->mode = SF_MODE_COMPLAIN;
+	else
+		out->mode = SF_MODE_ENFORCE;
+	return diags->errors > errors_before ? -1 : 0;
+}
+
+void policy_free(struct policy *p)
+{
+	free(p->rules);
+	memset(p, 0, sizeof(*p));
+}
+
+bool policy_arg_matches(const struct policy_arg *a, uint64_t value)
+{
+	uint64_t v = value & width_mask(a->width ? a->width : 64);
+
+	switch (a->op) {
+	case POLICY_OP_ANY:
+		return true;
+	case POLICY_OP_EQ:
+		return v == a->value;
+	case POLICY_OP_NE:
+		return v != a->value;
+	case POLICY_OP_GT:
+		return v > a->value;
+	case POLICY_OP_GE:
+		return v >= a->value;
+	case POLICY_OP_LT:
+		return v < a->value;
+	case POLICY_OP_LE:
+		return v <= a->value;
+	case POLICY_OP_MASKED:
+		return (v & a->mask) == a->value;
+	}
+	return false;
+}
+
+static int nss_user(void *ctx, const char *name, uint32_t *id)
+{
+	struct passwd pw, *res = NULL;
+	char buf[4096];
+
+	(void)ctx;
+	if (getpwnam_r(name, &pw, buf, sizeof(buf), &res) || !res)
+		return -1;
+	*id = res->pw_uid;
+	return 0;
+}
+
+static int nss_group(void *ctx, const char *name, uint32_t *id)
+{
+	struct group gr, *res = NULL;
+	char buf[16384];
+
+	(void)ctx;
+	if (getgrnam_r(name, &gr, buf, sizeof(buf), &res) || !res)
+		return -1;
+	*id = res->gr_gid;
+	return 0;
+}
+
+const struct policy_resolver policy_nss_resolver = { nss_user, nss_group, NULL };
