@@ -105,7 +105,15 @@ $(BUILD)/tests/helpers/%: $(call obj,tests/helpers/%.c) $(COMPILE_LIB) $(COMMON_
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(SECCOMP_LIBS) $(NETTLE_LIBS) -lpthread
 
-test-build: all $(UNIT_BINS) $(HELPER_BINS) $(TEST_LAUNCHER)
+# The kernel-truth runner again for the compat ABI (x86 on x86_64), when a
+# -m32 toolchain is installed (gcc-multilib); the tests skip visibly without.
+RUN32 := $(BUILD)/tests/helpers32/sf-run
+$(RUN32): tests/helpers/sf-run.c
+	@mkdir -p $(dir $@)
+	@$(CC) -m32 -O2 -Wall -Wextra -Werror -o $@ $< 2>/dev/null || \
+		echo "note: no -m32 toolchain (gcc-multilib); compat kernel tests will be skipped"
+
+test-build: all $(UNIT_BINS) $(HELPER_BINS) $(TEST_LAUNCHER) $(RUN32)
 
 # `make check` builds everything and runs every unit and integration test;
 # it ends with one line "N passed, N failed".

@@ -39,37 +39,37 @@
 #define SENTINEL_DEFAULT SCMP_ACT_TRACE(0x5f1)
 #define SENTINEL_BADARCH SCMP_ACT_TRACE(0x5f2)
 
-/* Per line, the cross product of expanded conditions is capped. */
-#define MAX_EXPANSION 1024
-
 struct arch_info {
 	const char *name;
 	uint32_t token;
-	bool is32;     /* syscall arguments are 32 bits wide */
+	bool is32;       /* syscall arguments are 32 bits wide */
+	bool big_endian; /* order of the halves of seccomp_data.args[i] */
+	bool uid16;      /* chown, setuid, ... take 16-bit ids (the *32 calls 32) */
 	uint32_t compat; /* 32-bit companion compiled by default, or 0 */
 	uint32_t window; /* first number of its syscall table */
 	uint32_t extra;  /* a second window (ARM private calls), or 0 */
 };
 
 static const struct arch_info arch_infos[] = {
-	{ "x86_64", SCMP_ARCH_X86_64, false, SCMP_ARCH_X86, 0, 0 },
-	{ "x86", SCMP_ARCH_X86, true, 0, 0, 0 },
-	{ "aarch64", SCMP_ARCH_AARCH64, false, SCMP_ARCH_ARM, 0, 0 },
-	{ "arm", SCMP_ARCH_ARM, true, 0, 0, 0x0f0000 },
-	{ "riscv64", SCMP_ARCH_RISCV64, false, 0, 0, 0 },
-	{ "ppc64le", SCMP_ARCH_PPC64LE, false, 0, 0, 0 },
-	{ "ppc64", SCMP_ARCH_PPC64, false, SCMP_ARCH_PPC, 0, 0 },
-	{ "ppc", SCMP_ARCH_PPC, true, 0, 0, 0 },
-	{ "s390x", SCMP_ARCH_S390X, false, SCMP_ARCH_S390, 0, 0 },
-	{ "s390", SCMP_ARCH_S390, true, 0, 0, 0 },
-	{ "mips", SCMP_ARCH_MIPS, true, 0, 4000, 0 },
-	{ "mipsel", SCMP_ARCH_MIPSEL, true, 0, 4000, 0 },
-	{ "mips64", SCMP_ARCH_MIPS64, false, 0, 5000, 0 },
-	{ "mipsel64", SCMP_ARCH_MIPSEL64, false, 0, 5000, 0 },
-	{ "mips64n32", SCMP_ARCH_MIPS64N32, false, 0, 6000, 0 },
-	{ "mipsel64n32", SCMP_ARCH_MIPSEL64N32, false, 0, 6000, 0 },
-	{ "parisc", SCMP_ARCH_PARISC, true, 0, 0, 0 },
-	{ "parisc64", SCMP_ARCH_PARISC64, false, 0, 0, 0 },
+	/* name, token, is32, big_endian, uid16, compat, window, extra */
+	{ "x86_64", SCMP_ARCH_X86_64, false, false, false, SCMP_ARCH_X86, 0, 0 },
+	{ "x86", SCMP_ARCH_X86, true, false, true, 0, 0, 0 },
+	{ "aarch64", SCMP_ARCH_AARCH64, false, false, false, SCMP_ARCH_ARM, 0, 0 },
+	{ "arm", SCMP_ARCH_ARM, true, false, true, 0, 0, 0x0f0000 },
+	{ "riscv64", SCMP_ARCH_RISCV64, false, false, false, 0, 0, 0 },
+	{ "ppc64le", SCMP_ARCH_PPC64LE, false, false, false, 0, 0, 0 },
+	{ "ppc64", SCMP_ARCH_PPC64, false, true, false, SCMP_ARCH_PPC, 0, 0 },
+	{ "ppc", SCMP_ARCH_PPC, true, true, false, 0, 0, 0 },
+	{ "s390x", SCMP_ARCH_S390X, false, true, false, SCMP_ARCH_S390, 0, 0 },
+	{ "s390", SCMP_ARCH_S390, true, true, true, 0, 0, 0 },
+	{ "mips", SCMP_ARCH_MIPS, true, true, false, 0, 4000, 0 },
+	{ "mipsel", SCMP_ARCH_MIPSEL, true, false, false, 0, 4000, 0 },
+	{ "mips64", SCMP_ARCH_MIPS64, false, true, false, 0, 5000, 0 },
+	{ "mipsel64", SCMP_ARCH_MIPSEL64, false, false, false, 0, 5000, 0 },
+	{ "mips64n32", SCMP_ARCH_MIPS64N32, false, true, false, 0, 6000, 0 },
+	{ "mipsel64n32", SCMP_ARCH_MIPSEL64N32, false, false, false, 0, 6000, 0 },
+	{ "parisc", SCMP_ARCH_PARISC, true, true, false, 0, 0, 0 },
+	{ "parisc64", SCMP_ARCH_PARISC64, false, true, false, 0, 0, 0 },
 };
 
 /* Every syscall table in libseccomp 2.5 fits in 1024 numbers per window. */
@@ -329,135 +329,268 @@ void backend_table_digest(uint8_t out[DIGEST_SIZE])
 	digest_final(&c, out);
 }
 
-/* ---- argument conditions ---- */
+/* ---- argument checks: emitted here, not by libseccomp ---- */
 
-enum expansion { EXP_NEVER, EXP_ALWAYS, EXP_SOME };
+/*
+ * Why not libseccomp's argument comparisons: (1) it compares all 64 bits,
+ * and an argument the kernel reads as int must be judged on its low 32 bits
+ * only (CVE-2019-7303); (2) libseccomp 2.5.4, the version Debian 12 ships,
+ * merges range comparisons of several rules on one syscall incorrectly and
+ * can produce a filter weaker than the rules (GHSA-4q85-33p6-j5g6, fixed in
+ * 2.6.1; tests/helpers/sf-diffcheck found it here).  So libseccomp only
+ * dispatches on the syscall number; a syscall with argument rules gets a
+ * sentinel action there, replaced by a jump to a block emitted below: each
+ * rule in turn, each condition a few loads and compares, the first rule
+ * that matches decides.  Straight-line code that the simulator, the kernel
+ * tests and sf-diffcheck check against the policy's meaning.
+ */
 
-struct alts {
-	struct scmp_arg_cmp cmp[2 * 64 + 2];
-	size_t n;
+/* Offset of one 32-bit half of argument i (args are u64 in native order). */
+static uint32_t arg_off(const struct arch_info *a, unsigned i, bool high)
+{
+	return BPF_OFF_ARGS + 8 * i + (high != a->big_endian ? 4 : 0);
+}
+
+enum cond_kind { COND_NEVER, COND_ALWAYS, COND_TEST };
+
+/*
+ * On x86, arm and s390 the plain names chown, setuid, ... are the old
+ * 16-bit-id calls (the kernel truncates: uid 0x10000 would become root);
+ * the 32-bit ones are chown32, setuid32, ...  Bitmask of id arguments.
+ */
+static unsigned uid16_args(const struct arch_info *a, const char *name)
+{
+	static const struct {
+		const char *name;
+		unsigned args;
+	} calls[] = {
+		{ "chown", 6 },	   { "fchown", 6 },   { "lchown", 6 },	 { "setfsgid", 1 },
+		{ "setfsuid", 1 }, { "setgid", 1 },   { "setregid", 3 }, { "setresgid", 7 },
+		{ "setresuid", 7 }, { "setreuid", 3 }, { "setuid", 1 },
+	};
+
+	if (!a->uid16)
+		return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(calls); i++)
+		if (!strcmp(calls[i].name, name))
+			return calls[i].args;
+	return 0;
+}
+
+struct cond {
+	unsigned arg;
+	enum policy_op op;
+	unsigned width; /* bits compared: 16, 32 or 64 */
+	uint64_t value, mask;
 };
 
-static void add_cmp(struct alts *a, unsigned argno, enum scmp_compare op,
-		    uint64_t x, uint64_t y)
+/*
+ * Reduces a condition to what it means on this architecture.  On a 32-bit
+ * ABI an argument has no upper half (it is zero in seccomp_data), so a
+ * value above 32 bits is decided here: "== 2^32" never holds, "!= 2^32"
+ * always does.
+ */
+static enum cond_kind cond_prepare(const struct policy_arg *pa, unsigned argno,
+				   const char *name, const struct arch_info *a,
+				   struct cond *c)
 {
-	a->cmp[a->n++] = (struct scmp_arg_cmp){ argno, op, x, y };
+	unsigned width = pa->width ? pa->width : 64;
+	unsigned ew = a->is32 && width > 32 ? 32 : width;
+	uint64_t d, v = pa->value;
+
+	if (uid16_args(a, name) & (1u << argno)) {
+		ew = 16;
+		if (v >= 0xffff0000u && v <= 0xffffffffu)
+			v &= 0xffff; /* -1 ("unchanged") and friends, as 16 bits */
+	}
+	d = ew >= 64 ? UINT64_MAX : (UINT64_C(1) << ew) - 1;
+
+	*c = (struct cond){ argno, pa->op, ew, v, 0 };
+	switch (pa->op) {
+	case POLICY_OP_ANY:
+		return COND_ALWAYS;
+	case POLICY_OP_MASKED:
+		c->mask = pa->mask & d;
+		if (v & ~c->mask)
+			return COND_NEVER;
+		return c->mask ? COND_TEST : COND_ALWAYS;
+	case POLICY_OP_EQ:
+		return v > d ? COND_NEVER : COND_TEST;
+	case POLICY_OP_NE:
+		return v > d ? COND_ALWAYS : COND_TEST;
+	case POLICY_OP_GT:
+		return v >= d ? COND_NEVER : COND_TEST;
+	case POLICY_OP_GE:
+		return v > d ? COND_NEVER : v == 0 ? COND_ALWAYS : COND_TEST;
+	case POLICY_OP_LT:
+		return v == 0 ? COND_NEVER : v > d ? COND_ALWAYS : COND_TEST;
+	case POLICY_OP_LE:
+		return v >= d ? COND_ALWAYS : COND_TEST;
+	}
+	return COND_NEVER;
 }
 
 /*
- * [lo, hi] as a union of aligned blocks, each one a masked equality on the
- * low `width` bits: the upper bits of the register never take part.  At
- * most 2 * width blocks.
+ * Jump targets while a rule is emitted, kept in jt/jf as markers and
+ * resolved when the condition (TO_PASS) or the rule (TO_FAIL) is complete.
+ * A rule is at most 49 instructions, so real offsets never reach them.
  */
-static void add_range_blocks(struct alts *a, unsigned argno, uint64_t domain,
-			     uint64_t lo, uint64_t hi)
-{
-	for (;;) {
-		uint64_t size = lo ? lo & (0 - lo) : domain + 1; /* 0 = 2^64 */
+#define TO_NEXT 0
+#define TO_PASS 0xfe
+#define TO_FAIL 0xff
 
-		while (size == 0 || size - 1 > hi - lo)
-			size = size ? size >> 1 : UINT64_C(1) << 63;
-		add_cmp(a, argno, SCMP_CMP_MASKED_EQ, domain & ~(size - 1), lo);
-		if (hi - lo == size - 1)
-			return;
-		lo += size;
+struct rule_code {
+	struct sock_filter in[POLICY_MAX_ARGS * 8 + 1];
+	size_t n, cond_start;
+};
+
+static void put(struct rule_code *rc, uint16_t code, uint32_t k, uint8_t jt, uint8_t jf)
+{
+	rc->in[rc->n++] = (struct sock_filter)BPF_JUMP(code, k, jt, jf);
+}
+
+static void put_load(struct rule_code *rc, uint32_t off)
+{
+	put(rc, BPF_LD | BPF_W | BPF_ABS, off, TO_NEXT, TO_NEXT);
+}
+
+/* Condition `word op k` on the loaded 32-bit word, unsigned. */
+static void put_compare(struct rule_code *rc, enum policy_op op, uint32_t k)
+{
+	const uint16_t J = BPF_JMP | BPF_K;
+
+	switch (op) {
+	case POLICY_OP_EQ:
+	case POLICY_OP_MASKED:
+		put(rc, J | BPF_JEQ, k, TO_PASS, TO_FAIL);
+		break;
+	case POLICY_OP_NE:
+		put(rc, J | BPF_JEQ, k, TO_FAIL, TO_PASS);
+		break;
+	case POLICY_OP_GT:
+		put(rc, J | BPF_JGT, k, TO_PASS, TO_FAIL);
+		break;
+	case POLICY_OP_GE:
+		put(rc, J | BPF_JGE, k, TO_PASS, TO_FAIL);
+		break;
+	case POLICY_OP_LT:
+		put(rc, J | BPF_JGE, k, TO_FAIL, TO_PASS);
+		break;
+	case POLICY_OP_LE:
+		put(rc, J | BPF_JGT, k, TO_FAIL, TO_PASS);
+		break;
+	case POLICY_OP_ANY:
+		break;
 	}
 }
 
-static enum expansion expand_arg(const struct policy_arg *pa, unsigned argno,
-				 bool arch32, struct alts *out)
+static void put_cond(struct rule_code *rc, const struct arch_info *a, const struct cond *c)
 {
-	unsigned width = pa->width ? pa->width : 64;
-	unsigned ew = arch32 && width > 32 ? 32 : width;
-	uint64_t d = ew >= 64 ? UINT64_MAX : (UINT64_C(1) << ew) - 1;
-	uint64_t v = pa->value;
-	/* The register is exactly the argument: compare it directly. */
-	bool direct = ew == 64 || (arch32 && ew == 32);
-	struct range64 {
-		uint64_t lo, hi;
-	} iv[2];
-	size_t niv = 0;
+	const uint16_t J = BPF_JMP | BPF_K, AND = BPF_ALU | BPF_AND | BPF_K;
+	uint32_t vh = (uint32_t)(c->value >> 32), vl = (uint32_t)c->value;
+	uint32_t lo = arg_off(a, c->arg, false), hi = arg_off(a, c->arg, true);
 
-	out->n = 0;
-	switch (pa->op) {
-	case POLICY_OP_ANY:
-		return EXP_ALWAYS;
-	case POLICY_OP_MASKED: {
-		uint64_t m = pa->mask & d;
+	rc->cond_start = rc->n;
+	if (c->width <= 32) {
+		/* The kernel reads only these bits: the upper half never counts. */
+		uint32_t m = c->op == POLICY_OP_MASKED ? (uint32_t)c->mask
+			   : c->width < 32 ? (uint32_t)((UINT64_C(1) << c->width) - 1)
+					   : UINT32_MAX;
 
-		if (pa->value & ~m)
-			return EXP_NEVER;
-		if (!m)
-			return EXP_ALWAYS; /* value is 0 here */
-		add_cmp(out, argno, SCMP_CMP_MASKED_EQ, m, pa->value);
-		return EXP_SOME;
+		put_load(rc, lo);
+		if (m != UINT32_MAX)
+			put(rc, AND, m, TO_NEXT, TO_NEXT);
+		put_compare(rc, c->op, vl);
+		return;
 	}
+	switch (c->op) {
 	case POLICY_OP_EQ:
-		if (v > d)
-			return EXP_NEVER;
-		if (direct)
-			add_cmp(out, argno, SCMP_CMP_EQ, v, 0);
-		else
-			add_cmp(out, argno, SCMP_CMP_MASKED_EQ, d, v);
-		return EXP_SOME;
+		put_load(rc, hi);
+		put(rc, J | BPF_JEQ, vh, TO_NEXT, TO_FAIL);
+		put_load(rc, lo);
+		put(rc, J | BPF_JEQ, vl, TO_PASS, TO_FAIL);
+		break;
 	case POLICY_OP_NE:
-		if (v > d)
-			return EXP_ALWAYS;
-		if (direct) {
-			add_cmp(out, argno, SCMP_CMP_NE, v, 0);
-			return EXP_SOME;
-		}
-		if (v > 0)
-			iv[niv++] = (struct range64){ 0, v - 1 };
-		if (v < d)
-			iv[niv++] = (struct range64){ v + 1, d };
+		put_load(rc, hi);
+		put(rc, J | BPF_JEQ, vh, TO_NEXT, TO_PASS);
+		put_load(rc, lo);
+		put(rc, J | BPF_JEQ, vl, TO_FAIL, TO_PASS);
 		break;
 	case POLICY_OP_GT:
-		if (v >= d)
-			return EXP_NEVER;
-		if (direct) {
-			add_cmp(out, argno, SCMP_CMP_GT, v, 0);
-			return EXP_SOME;
-		}
-		iv[niv++] = (struct range64){ v + 1, d };
-		break;
 	case POLICY_OP_GE:
-		if (v > d)
-			return EXP_NEVER;
-		if (v == 0)
-			return EXP_ALWAYS;
-		if (direct) {
-			add_cmp(out, argno, SCMP_CMP_GE, v, 0);
-			return EXP_SOME;
-		}
-		iv[niv++] = (struct range64){ v, d };
+		/* hi > vh: holds; hi == vh: the low half decides; else fails */
+		put_load(rc, hi);
+		put(rc, J | BPF_JGT, vh, TO_PASS, TO_NEXT);
+		put(rc, J | BPF_JEQ, vh, TO_NEXT, TO_FAIL);
+		put_load(rc, lo);
+		put_compare(rc, c->op, vl);
 		break;
 	case POLICY_OP_LT:
-		if (v == 0)
-			return EXP_NEVER;
-		if (v > d)
-			return EXP_ALWAYS;
-		if (direct) {
-			add_cmp(out, argno, SCMP_CMP_LT, v, 0);
-			return EXP_SOME;
-		}
-		iv[niv++] = (struct range64){ 0, v - 1 };
-		break;
 	case POLICY_OP_LE:
-		if (v >= d)
-			return EXP_ALWAYS;
-		if (direct) {
-			add_cmp(out, argno, SCMP_CMP_LE, v, 0);
-			return EXP_SOME;
+		/* hi < vh: holds; hi == vh: the low half decides; else fails */
+		put_load(rc, hi);
+		put(rc, J | BPF_JGE, vh, TO_NEXT, TO_PASS);
+		put(rc, J | BPF_JEQ, vh, TO_NEXT, TO_FAIL);
+		put_load(rc, lo);
+		put_compare(rc, c->op, vl);
+		break;
+	case POLICY_OP_MASKED: {
+		uint32_t mh = (uint32_t)(c->mask >> 32), ml = (uint32_t)c->mask;
+
+		if (mh) {
+			put_load(rc, hi);
+			if (mh != UINT32_MAX)
+				put(rc, AND, mh, TO_NEXT, TO_NEXT);
+			put(rc, J | BPF_JEQ, vh, TO_NEXT, TO_FAIL);
 		}
-		iv[niv++] = (struct range64){ 0, v };
+		if (ml) {
+			put_load(rc, lo);
+			if (ml != UINT32_MAX)
+				put(rc, AND, ml, TO_NEXT, TO_NEXT);
+			put(rc, J | BPF_JEQ, vl, TO_NEXT, TO_FAIL);
+		}
 		break;
 	}
-	if (!niv)
-		return EXP_NEVER;
-	for (size_t i = 0; i < niv; i++)
-		add_range_blocks(out, argno, d, iv[i].lo, iv[i].hi);
-	return EXP_SOME;
+	case POLICY_OP_ANY:
+		break;
+	}
+}
+
+/* Resolves the markers `kind` to jumps to the instruction at `target`. */
+static void resolve(struct rule_code *rc, size_t from, uint8_t kind, size_t target)
+{
+	for (size_t i = from; i < rc->n; i++) {
+		struct sock_filter *in = &rc->in[i];
+
+		if (BPF_CLASS(in->code) != BPF_JMP || BPF_OP(in->code) == BPF_JA)
+			continue;
+		if (in->jt == kind)
+			in->jt = (uint8_t)(target - i - 1);
+		if (in->jf == kind)
+			in->jf = (uint8_t)(target - i - 1);
+	}
+}
+
+enum rule_kind { RULE_NEVER, RULE_UNCONDITIONAL, RULE_CONDITIONAL };
+
+static enum rule_kind rule_classify(const struct policy_rule *r, const struct arch_info *a)
+{
+	enum rule_kind k = RULE_UNCONDITIONAL;
+
+	for (unsigned i = 0; i < r->nargs; i++) {
+		struct cond c;
+
+		switch (cond_prepare(&r->args[i], i, r->name, a, &c)) {
+		case COND_NEVER:
+			return RULE_NEVER;
+		case COND_TEST:
+			k = RULE_CONDITIONAL;
+			break;
+		case COND_ALWAYS:
+			break;
+		}
+	}
+	return k;
 }
 
 /* ---- building one architecture's program ---- */
@@ -482,76 +615,190 @@ static int sec_push(struct section *s, struct sock_filter insn)
 	return 0;
 }
 
+/* One rule: its conditions, then RET action; no match falls through. */
+static int emit_rule(struct section *blk, const struct policy_rule *r,
+		     const struct arch_info *a, uint32_t action)
+{
+	struct rule_code rc = { .n = 0 };
+
+	for (unsigned i = 0; i < r->nargs; i++) {
+		struct cond c;
+
+		if (cond_prepare(&r->args[i], i, r->name, a, &c) != COND_TEST)
+			continue; /* COND_NEVER rules never get here */
+		put_cond(&rc, a, &c);
+		resolve(&rc, rc.cond_start, TO_PASS, rc.n);
+	}
+	put(&rc, BPF_RET | BPF_K, action, TO_NEXT, TO_NEXT);
+	resolve(&rc, 0, TO_FAIL, rc.n);
+	for (size_t i = 0; i < rc.n; i++)
+		if (sec_push(blk, rc.in[i]))
+			return -1;
+	return 0;
+}
+
 struct build {
 	const struct policy *pol;
 	struct diag_list *diags;
 	const struct arch_info *arch;
 	bool deny; /* building the deny program */
+	uint32_t default_action;
+	struct section blocks;  /* argument blocks, appended after the body */
+	size_t *block_start;    /* by sentinel id */
+	size_t nblocks, capblocks;
 };
 
-static void rule_error(struct build *b, const struct policy_rule *r,
-		       const char *what, int rc)
+#define SENTINEL_BLOCK(id) SCMP_ACT_TRACE(id)
+#define SENTINEL_BLOCK_MAX 0xff00u
+
+static struct sock_filter stmt(uint16_t code, uint32_t k)
 {
-	diag_add(b->diags, DIAG_ERROR, r->line, r->col,
-		 "libseccomp rejected the rule for %s on %s: %s (%s)", r->name,
-		 b->arch->name, what, strerror(-rc));
+	return (struct sock_filter)BPF_STMT(code, k);
 }
 
-/* Adds the cross product of the argument alternatives as separate rules. */
-static int add_expanded(struct build *b, scmp_filter_ctx ctx, uint32_t action,
-			int nr, const struct policy_rule *r)
+static struct sock_filter jump(uint16_t code, uint32_t k, uint8_t jt, uint8_t jf)
 {
-	struct alts alts[POLICY_MAX_ARGS];
-	size_t idx[POLICY_MAX_ARGS] = { 0 }, nsets = 0, total = 1;
-	struct alts *sets[POLICY_MAX_ARGS];
+	return (struct sock_filter)BPF_JUMP(code, k, jt, jf);
+}
 
-	for (unsigned i = 0; i < r->nargs; i++) {
-		switch (expand_arg(&r->args[i], i, b->arch->is32, &alts[i])) {
-		case EXP_NEVER:
-			return 0; /* can never match on this arch */
-		case EXP_ALWAYS:
+static int cmp_arg(const struct policy_arg *x, const struct policy_arg *y)
+{
+	if (x->op != y->op)
+		return x->op < y->op ? -1 : 1;
+	if (x->value != y->value)
+		return x->value < y->value ? -1 : 1;
+	if (x->mask != y->mask)
+		return x->mask < y->mask ? -1 : 1;
+	return x->width < y->width ? -1 : x->width > y->width;
+}
+
+/* Orders rules by name, allow before deny, then content: groups and dups. */
+static int cmp_rule(const void *pa, const void *pb)
+{
+	const struct policy_rule *x = *(const struct policy_rule *const *)pa;
+	const struct policy_rule *y = *(const struct policy_rule *const *)pb;
+	int c = strcmp(x->name, y->name);
+
+	if (c)
+		return c;
+	if (x->deny != y->deny)
+		return x->deny ? 1 : -1;
+	if (x->nargs != y->nargs)
+		return x->nargs < y->nargs ? -1 : 1;
+	for (unsigned i = 0; i < x->nargs; i++)
+		if ((c = cmp_arg(&x->args[i], &y->args[i])))
+			return c;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+static bool same_rule(const struct policy_rule *x, const struct policy_rule *y)
+{
+	if (x->deny != y->deny || x->nargs != y->nargs)
+		return false;
+	for (unsigned i = 0; i < x->nargs; i++)
+		if (cmp_arg(&x->args[i], &y->args[i]))
+			return false;
+	return true;
+}
+
+/*
+ * The rules of one syscall with one action: unconditional if any rule is,
+ * else a block of argument checks behind a sentinel; nothing when no rule
+ * can match on this architecture.
+ */
+static int add_group(struct build *b, scmp_filter_ctx ctx, int nr,
+		     struct policy_rule **rules, size_t n, uint32_t action,
+		     uint32_t fallthrough)
+{
+	bool conditional = false;
+	size_t id;
+
+	for (size_t i = 0; i < n; i++) {
+		enum rule_kind k = rule_classify(rules[i], b->arch);
+
+		if (k == RULE_UNCONDITIONAL)
+			return seccomp_rule_add(ctx, action, nr, 0);
+		conditional |= k == RULE_CONDITIONAL;
+	}
+	if (!conditional)
+		return 0;
+	if (b->nblocks + 1 >= SENTINEL_BLOCK_MAX)
+		return -E2BIG;
+	if (b->nblocks + 2 > b->capblocks) {
+		size_t ncap = b->capblocks ? b->capblocks * 2 : 64;
+		size_t *nb = realloc(b->block_start, ncap * sizeof(*nb));
+
+		if (!nb)
+			return -ENOMEM;
+		b->block_start = nb;
+		b->capblocks = ncap;
+	}
+	id = ++b->nblocks;
+	b->block_start[id] = b->blocks.len;
+	for (size_t i = 0; i < n; i++) {
+		if (i && same_rule(rules[i - 1], rules[i]))
 			continue;
-		case EXP_SOME:
-			sets[nsets++] = &alts[i];
-			total *= alts[i].n;
-			break;
-		}
+		if (rule_classify(rules[i], b->arch) == RULE_CONDITIONAL &&
+		    emit_rule(&b->blocks, rules[i], b->arch, action))
+			return -ENOMEM;
 	}
-	if (total > MAX_EXPANSION) {
-		diag_add(b->diags, DIAG_ERROR, r->line, r->col,
-			 "the conditions of this rule expand to %zu comparisons on %s "
-			 "(limit %d): split it or use fewer '!'/range conditions on "
-			 "32-bit arguments",
-			 total, b->arch->name, MAX_EXPANSION);
-		return -1;
-	}
-	for (;;) {
-		struct scmp_arg_cmp cmp[POLICY_MAX_ARGS] = { { 0 } };
-		int rc;
-
-		for (size_t s = 0; s < nsets; s++)
-			cmp[s] = sets[s]->cmp[idx[s]];
-		rc = seccomp_rule_add_array(ctx, action, nr, (unsigned)nsets, cmp);
-		if (rc < 0 && rc != -EEXIST) {
-			rule_error(b, r, "rule", rc);
-			return -1;
-		}
-		/* Next combination, odometer style. */
-		size_t s = 0;
-
-		while (s < nsets && ++idx[s] == sets[s]->n)
-			idx[s++] = 0;
-		if (s == nsets)
-			return 0;
-	}
+	if (sec_push(&b->blocks, stmt(BPF_RET | BPF_K, fallthrough)))
+		return -ENOMEM;
+	return seccomp_rule_add(ctx, SENTINEL_BLOCK(id), nr, 0);
 }
 
-static bool has_rule_for(const struct policy *pol, const char *name, bool deny)
+/* Adds every rule for this arch; returns 0 or a negative errno. */
+static int add_rules(struct build *b, scmp_filter_ctx ctx)
 {
-	for (size_t i = 0; i < pol->count; i++)
-		if (pol->rules[i].deny == deny && !strcmp(pol->rules[i].name, name))
-			return true;
-	return false;
+	const struct policy *pol = b->pol;
+	struct policy_rule **sorted = malloc((pol->count + 1) * sizeof(*sorted));
+	size_t n = 0;
+	int rc = 0;
+	bool clone3_named = false;
+
+	if (!sorted)
+		return -ENOMEM;
+	for (size_t i = 0; i < pol->count; i++) {
+		if (!strcmp(pol->rules[i].name, "clone3"))
+			clone3_named = true;
+		if (seccomp_syscall_resolve_name_arch(b->arch->token, pol->rules[i].name) >= 0)
+			sorted[n++] = &pol->rules[i];
+	}
+	qsort(sorted, n, sizeof(*sorted), cmp_rule);
+	for (size_t i = 0; i < n && !rc;) {
+		size_t j = i, k;
+		/* Native numbering: libseccomp translates it for the arch. */
+		int nr = seccomp_syscall_resolve_name(sorted[i]->name);
+
+		while (j < n && !strcmp(sorted[j]->name, sorted[i]->name))
+			j++;
+		for (k = i; k < j && !sorted[k]->deny; k++)
+			;
+		/* sorted[i..k) allow rules, sorted[k..j) deny rules */
+		if (b->deny)
+			rc = add_group(b, ctx, nr, sorted + k, j - k, SCMP_ACT_ERRNO(EACCES),
+				       SECCOMP_RET_ALLOW);
+		else if (k > i)
+			rc = add_group(b, ctx, nr, sorted + i, k - i, SCMP_ACT_ALLOW,
+				       b->default_action);
+		else
+			/*
+			 * The deny filter is attached first and the allow one
+			 * last, and the kernel keeps the last-attached filter's
+			 * errno on a tie: mirror the denials of a syscall no
+			 * rule allows, so its explicit denial still says EACCES.
+			 */
+			rc = add_group(b, ctx, nr, sorted + k, j - k, SCMP_ACT_ERRNO(EACCES),
+				       b->default_action);
+		i = j;
+	}
+	/* A clone3 the policy does not mention: ENOSYS makes libc use clone. */
+	if (!rc && !b->deny && !clone3_named &&
+	    seccomp_syscall_resolve_name_arch(b->arch->token, "clone3") >= 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS),
+				      seccomp_syscall_resolve_name("clone3"), 0);
+	free(sorted);
+	return rc;
 }
 
 static int export_program(scmp_filter_ctx ctx, struct section *out)
@@ -581,16 +828,6 @@ static int export_program(scmp_filter_ctx ctx, struct section *out)
 out:
 	close(fd);
 	return rc;
-}
-
-static struct sock_filter stmt(uint16_t code, uint32_t k)
-{
-	return (struct sock_filter)BPF_STMT(code, k);
-}
-
-static struct sock_filter jump(uint16_t code, uint32_t k, uint8_t jt, uint8_t jf)
-{
-	return (struct sock_filter)BPF_JUMP(code, k, jt, jf);
 }
 
 /*
@@ -646,17 +883,17 @@ static int emit_handler(struct section *s, const struct arch_table *t,
 
 /*
  * libseccomp's program for one arch -> a section: drop its own arch check
- * (the dispatcher made it), turn default RETs into jumps to the handler,
- * and the sentinels into real actions.
+ * (the dispatcher made it), then append the argument blocks and, for the
+ * allow program, the default handler; sentinels become jumps or actions.
  */
-static int finish_section(struct section *s, const struct arch_info *a,
-			  uint32_t default_action, bool handler)
+static int finish_section(struct build *b, struct section *s)
 {
-	size_t skip = 0;
-	const struct arch_table *t = handler ? arch_table(a->token) : NULL;
+	const struct arch_info *a = b->arch;
+	const struct arch_table *t = b->deny ? NULL : arch_table(a->token);
+	size_t skip = 0, body, handler;
 
-	if (handler && !t)
-		return -1;
+	if (!b->deny && !t)
+		return -ENOMEM;
 	if (s->len >= 3 && s->insns[0].code == (BPF_LD | BPF_W | BPF_ABS) &&
 	    s->insns[0].k == BPF_OFF_ARCH &&
 	    s->insns[1].code == (BPF_JMP | BPF_JEQ | BPF_K) &&
@@ -664,100 +901,64 @@ static int finish_section(struct section *s, const struct arch_info *a,
 		skip = 2;
 	memmove(s->insns, s->insns + skip, (s->len - skip) * sizeof(*s->insns));
 	s->len -= skip;
-
-	size_t body = s->len;
+	body = s->len;
+	handler = body + b->blocks.len;
 
 	for (size_t i = 0; i < body; i++) {
 		struct sock_filter *in = &s->insns[i];
+		uint32_t id = in->k & SECCOMP_RET_DATA;
 
-		if (in->code != (BPF_RET | BPF_K))
+		if (in->code != (BPF_RET | BPF_K) ||
+		    (in->k & SECCOMP_RET_ACTION_FULL) != SECCOMP_RET_TRACE)
 			continue;
-		if (in->k == SENTINEL_BADARCH) {
+		if (in->k == SENTINEL_BADARCH)
 			in->k = SECCOMP_RET_KILL_PROCESS;
-		} else if (in->k == SENTINEL_DEFAULT) {
-			if (handler)
-				*in = stmt(BPF_JMP | BPF_JA, (uint32_t)(body - i - 1));
-			else
-				in->k = default_action;
-		}
+		else if (in->k == SENTINEL_DEFAULT && !b->deny)
+			*in = stmt(BPF_JMP | BPF_JA, (uint32_t)(handler - i - 1));
+		else if (id >= 1 && id <= b->nblocks)
+			*in = stmt(BPF_JMP | BPF_JA, (uint32_t)(body + b->block_start[id] - i - 1));
+		else
+			return -EPROTO; /* a sentinel we did not place */
 	}
-	if (handler && emit_handler(s, t, default_action))
-		return -1;
+	for (size_t i = 0; i < b->blocks.len; i++)
+		if (sec_push(s, b->blocks.insns[i]))
+			return -ENOMEM;
+	if (!b->deny && emit_handler(s, t, b->default_action))
+		return -ENOMEM;
 	return 0;
 }
 
-static int build_section(struct build *b, uint32_t default_action,
-			 struct section *out)
+static int build_section(struct build *b, struct section *out)
 {
-	const struct policy *pol = b->pol;
 	scmp_filter_ctx ctx;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	b->blocks.len = 0;
+	b->nblocks = 0;
 	ctx = seccomp_init(b->deny ? SCMP_ACT_ALLOW : SENTINEL_DEFAULT);
 	if (!ctx)
 		return -ENOMEM;
+	rc = 0;
 	if (b->arch->token != seccomp_arch_native()) {
 		rc = seccomp_arch_add(ctx, b->arch->token);
 		if (!rc)
 			rc = seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE);
-		if (rc)
-			goto out;
 	}
-	rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+	if (!rc)
+		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 	if (!rc)
 		rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SENTINEL_BADARCH);
-	if (rc)
-		goto out;
-
-	for (size_t i = 0; i < pol->count; i++) {
-		const struct policy_rule *r = &pol->rules[i];
-		uint32_t action;
-		int nr;
-
-		if (seccomp_syscall_resolve_name_arch(b->arch->token, r->name) < 0)
-			continue; /* not a syscall of this architecture */
-		if (b->deny) {
-			if (!r->deny)
-				continue;
-			action = SCMP_ACT_ERRNO(EACCES);
-		} else if (!r->deny) {
-			action = SCMP_ACT_ALLOW;
-		} else if (!has_rule_for(pol, r->name, false)) {
-			/*
-			 * The deny filter is attached first and the allow one
-			 * last, and the kernel keeps the last-attached filter's
-			 * errno on a tie: mirror the denial here so a call no
-			 * rule allows still reports EACCES, not EPERM.
-			 */
-			action = SCMP_ACT_ERRNO(EACCES);
-		} else {
-			continue;
-		}
-		/* Native numbering: libseccomp translates it for the arch. */
-		nr = seccomp_syscall_resolve_name(r->name);
-		if (add_expanded(b, ctx, action, nr, r)) {
-			seccomp_release(ctx);
-			return -1; /* reported with the rule's line */
-		}
-	}
-	/* A clone3 the policy does not mention: ENOSYS makes libc use clone. */
-	if (!b->deny && !has_rule_for(pol, "clone3", false) &&
-	    !has_rule_for(pol, "clone3", true) &&
-	    seccomp_syscall_resolve_name_arch(b->arch->token, "clone3") >= 0) {
-		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS),
-				      seccomp_syscall_resolve_name("clone3"), 0);
-		if (rc)
-			goto out;
-	}
-	rc = export_program(ctx, out);
-	if (!rc && finish_section(out, b->arch, default_action, !b->deny))
-		rc = -ENOMEM;
-out:
+	if (!rc)
+		rc = add_rules(b, ctx);
+	if (!rc)
+		rc = export_program(ctx, out);
+	if (!rc)
+		rc = finish_section(b, out);
 	seccomp_release(ctx);
 	if (rc) {
-		diag_add(b->diags, DIAG_ERROR, 0, 0, "libseccomp failed for %s: %s",
-			 b->arch->name, strerror(-rc));
+		diag_add(b->diags, DIAG_ERROR, 0, 0, "cannot build the %s program for %s: %s",
+			 b->deny ? "deny" : "allow", b->arch->name, strerror(-rc));
 		free(out->insns);
 		out->insns = NULL;
 	}
@@ -810,7 +1011,8 @@ static int build_program(const struct policy *pol, const uint32_t *arches,
 			       : pol->mode == SF_MODE_COMPLAIN
 				       ? SECCOMP_RET_LOG
 				       : SECCOMP_RET_ERRNO | EPERM;
-	struct build b = { .pol = pol, .diags = diags, .deny = deny };
+	struct build b = { .pol = pol, .diags = diags, .deny = deny,
+			   .default_action = default_action };
 	int rc = -1;
 	size_t done = 0;
 	char why[128];
@@ -818,7 +1020,7 @@ static int build_program(const struct policy *pol, const uint32_t *arches,
 	memset(out, 0, sizeof(*out));
 	for (; done < narches; done++) {
 		b.arch = arch_info(arches[done]);
-		if (!b.arch || build_section(&b, default_action, &secs[done]))
+		if (!b.arch || build_section(&b, &secs[done]))
 			goto out;
 	}
 	if (compose(secs, arches, narches, out))
@@ -838,6 +1040,8 @@ static int build_program(const struct policy *pol, const uint32_t *arches,
 out:
 	for (size_t i = 0; i < done; i++)
 		free(secs[i].insns);
+	free(b.blocks.insns);
+	free(b.block_start);
 	if (rc) {
 		free(out->insns);
 		memset(out, 0, sizeof(*out));
