@@ -50,6 +50,7 @@ COMPILE_SRC := $(filter-out src/compile/main.c,$(sort $(wildcard src/compile/*.c
 LAUNCH_SRC  := $(filter-out src/launch/main.c,$(sort $(wildcard src/launch/*.c)))
 UNIT_SRC    := $(sort $(wildcard tests/unit/test_*.c))
 HELPER_SRC  := $(sort $(wildcard tests/helpers/*.c))
+BENCH_SRC   := $(sort $(wildcard bench/*.c))
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
@@ -61,8 +62,9 @@ LAUNCHER    := $(BUILD)/sysfence-launch
 TEST_LAUNCHER := $(BUILD)/tests/sysfence-launch-test
 UNIT_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 HELPER_BINS := $(patsubst tests/helpers/%.c,$(BUILD)/tests/helpers/%,$(HELPER_SRC))
+BENCH_BINS  := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 
-.PHONY: all check test-build bench demo install uninstall clean fuzz lint format
+.PHONY: all check check-run deps test-build bench demo install uninstall clean fuzz lint format
 all: $(COMPILER) $(LAUNCHER)
 
 $(BUILD)/obj/%.o: %.c
@@ -113,15 +115,65 @@ $(RUN32): tests/helpers/sf-run.c
 	@$(CC) -m32 -O2 -Wall -Wextra -Werror -o $@ $< 2>/dev/null || \
 		echo "note: no -m32 toolchain (gcc-multilib); compat kernel tests will be skipped"
 
+$(BUILD)/bench/%: $(call obj,bench/%.c) $(COMPILE_LIB) $(COMMON_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(SECCOMP_LIBS) $(NETTLE_LIBS) -lpthread
+
 test-build: all $(UNIT_BINS) $(HELPER_BINS) $(TEST_LAUNCHER) $(RUN32)
 
-# `make check` builds everything and runs every unit and integration test;
-# it ends with one line "N passed, N failed".
-check: test-build
+# Installs missing build dependencies (Debian/Ubuntu, as root).
+deps:
+	@scripts/install-deps.sh
+
+# `make check` installs what is missing, builds everything and runs every
+# unit and integration test; it ends with one line "N passed, N failed".
+# The build runs in a second make so pkg-config sees freshly installed
+# libraries.
+check: deps
+	@$(MAKE) --no-print-directory check-run
+
+check-run: test-build
 	BUILD=$(BUILD) SANITIZE=$(SANITIZE) tests/run-tests.sh
 
-bench: all $(HELPER_BINS)
+# Benchmarks print ratios measured side by side in one run; never asserted.
+bench: deps
+	@$(MAKE) --no-print-directory test-build $(BENCH_BINS)
 	BUILD=$(BUILD) bench/run.sh
+
+# `make install`: DESTDIR for staging, PREFIX/BINDIR/MANDIR/DATADIR for
+# the layout, PROFILE_DIR for the trusted store (baked into the launcher,
+# so build with the same PROFILE_DIR).  NO_SETUID=1 installs the launcher
+# 0755 for packaging as non-root; the package must make it setuid root.
+MAN1 := $(wildcard man/*.1)
+MAN5 := $(wildcard man/*.5)
+EXAMPLES := $(wildcard examples/*.policy)
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(DATADIR)/sysfence/examples
+	install -m 0755 $(COMPILER) $(DESTDIR)$(BINDIR)/sysfence-compile
+ifeq ($(NO_SETUID),1)
+	install -m 0755 $(LAUNCHER) $(DESTDIR)$(BINDIR)/sysfence-launch
+	@echo "note: $(DESTDIR)$(BINDIR)/sysfence-launch installed without the setuid bit;"
+	@echo "      make it root-owned 04755 when packaging (trusted profiles need it)."
+else
+	install -m 04755 -o root -g root $(LAUNCHER) $(DESTDIR)$(BINDIR)/sysfence-launch
+endif
+	$(if $(MAN1),install -m 0644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/)
+	$(if $(MAN5),install -m 0644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/)
+	$(if $(EXAMPLES),install -m 0644 $(EXAMPLES) $(DESTDIR)$(DATADIR)/sysfence/examples/)
+ifeq ($(NO_SETUID),1)
+	install -d -m 0755 $(DESTDIR)$(PROFILE_DIR)
+else
+	install -d -m 0755 -o root -g root $(DESTDIR)$(PROFILE_DIR)
+endif
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/sysfence-compile $(DESTDIR)$(BINDIR)/sysfence-launch
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN1)))
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(MAN5)))
+	rm -rf $(DESTDIR)$(DATADIR)/sysfence
+	-rmdir $(DESTDIR)$(PROFILE_DIR) 2>/dev/null
+	@echo "note: profiles in $(DESTDIR)$(PROFILE_DIR) (if any) were kept"
 
 clean:
 	rm -rf build
