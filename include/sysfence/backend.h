@@ -49,7 +49,11 @@ int backend_compile(const struct policy *pol, const uint32_t *arches,
 
 /* "2.5.4" */
 const char *backend_library_version(void);
-/* SHA-256 over every (arch, number, name) the compiler knows. */
-void backend_table_digest(uint8_t out[DIGEST_SIZE]);
+/*
+ * SHA-256 over every (number, name) the compiler knows for these arches,
+ * so a library update that changes a table changes the digest.  -1 for an
+ * unsupported arch.
+ */
+int backend_table_digest(const uint32_t *arches, size_t n, uint8_t out[DIGEST_SIZE]);
 
 #endif

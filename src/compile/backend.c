@@ -139,17 +139,23 @@ struct range {
 struct arch_table {
 	struct range *unknown; /* sorted, covers everything up to 0xffffffff */
 	size_t nunknown;
+	uint8_t digest[DIGEST_SIZE]; /* of every (number, name) known */
 	int failed;
 };
 
 static struct arch_table tables[ARRAY_SIZE(arch_infos)];
 static pthread_mutex_t tables_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static bool nr_known(uint32_t arch, uint32_t nr)
+/* Is nr a syscall of arch?  Feeds (nr, name) into the table's digest. */
+static bool nr_known(uint32_t arch, uint32_t nr, struct digest_ctx *dc)
 {
 	char *name = seccomp_syscall_resolve_num_arch(arch, (int)nr);
 	bool known = name != NULL;
 
+	if (known) {
+		digest_update(dc, &nr, sizeof(nr));
+		digest_update(dc, name, strlen(name) + 1);
+	}
 	free(name);
 	return known;
 }
@@ -175,7 +181,10 @@ static int build_table(const struct arch_info *a, struct arch_table *t)
 	uint32_t windows[2] = { a->window, a->extra };
 	size_t cap = 0;
 	uint64_t next = 0; /* first number not yet classified */
+	struct digest_ctx dc;
 
+	digest_init(&dc);
+	digest_update(&dc, &a->token, sizeof(a->token));
 	if (a->window && push_range(t, &cap, 0, a->window - 1))
 		return -1;
 	if (a->window)
@@ -189,7 +198,7 @@ static int build_table(const struct arch_info *a, struct arch_table *t)
 		if (base > next && push_range(t, &cap, (uint32_t)next, base - 1))
 			return -1;
 		for (uint32_t nr = base; nr < base + WINDOW_SIZE; nr++) {
-			bool known = nr_known(a->token, nr);
+			bool known = nr_known(a->token, nr, &dc);
 
 			if (!known && start < 0)
 				start = nr;
@@ -201,6 +210,7 @@ static int build_table(const struct arch_info *a, struct arch_table *t)
 		}
 		next = start >= 0 ? (uint64_t)start : (uint64_t)base + WINDOW_SIZE;
 	}
+	digest_final(&dc, t->digest);
 	return push_range(t, &cap, (uint32_t)next, UINT32_MAX);
 }
 
@@ -302,31 +312,20 @@ const char *backend_library_version(void)
 	return v;
 }
 
-void backend_table_digest(uint8_t out[DIGEST_SIZE])
+int backend_table_digest(const uint32_t *arches, size_t n, uint8_t out[DIGEST_SIZE])
 {
 	struct digest_ctx c;
 
 	digest_init(&c);
-	for (size_t i = 0; i < ARRAY_SIZE(arch_infos); i++) {
-		const struct arch_info *a = &arch_infos[i];
-		uint32_t windows[2] = { a->window, a->extra };
+	for (size_t i = 0; i < n; i++) {
+		const struct arch_table *t = arch_table(arches[i]);
 
-		for (int w = 0; w < 2; w++) {
-			if (w == 1 && !windows[w])
-				break;
-			for (uint32_t nr = windows[w]; nr < windows[w] + WINDOW_SIZE; nr++) {
-				char *name = seccomp_syscall_resolve_num_arch(a->token, (int)nr);
-
-				if (!name)
-					continue;
-				digest_update(&c, &a->token, sizeof(a->token));
-				digest_update(&c, &nr, sizeof(nr));
-				digest_update(&c, name, strlen(name) + 1);
-				free(name);
-			}
-		}
+		if (!t)
+			return -1;
+		digest_update(&c, t->digest, DIGEST_SIZE);
 	}
 	digest_final(&c, out);
+	return 0;
 }
 
 /* ---- argument checks: emitted here, not by libseccomp ---- */

@@ -15,10 +15,13 @@ static pthread_once_t identity_once = PTHREAD_ONCE_INIT;
 
 static void make_identity(void)
 {
-	uint8_t d[DIGEST_SIZE];
+	uint32_t arches[BLOB_MAX_ARCHES];
+	size_t n = backend_default_arches(arches, BLOB_MAX_ARCHES);
+	uint8_t d[DIGEST_SIZE] = { 0 };
 	char hex[2 * DIGEST_SIZE + 1];
 
-	backend_table_digest(d);
+	/* The tables of the default arches; blobs record their own arches'. */
+	backend_table_digest(arches, n, d);
 	digest_hex(d, hex);
 	snprintf(identity, sizeof(identity),
 		 "sysfence-compile %s libseccomp=%s syscalls=%.16s blob=%u features=%s",
@@ -36,13 +39,17 @@ void compile_source_digest(const struct compile_opts *o, const char *src,
 			   size_t len, uint8_t out[DIGEST_SIZE])
 {
 	const char *id = compile_identity();
+	uint8_t tables[DIGEST_SIZE] = { 0 };
 	struct digest_ctx c;
 	uint32_t n = (uint32_t)o->narches;
 
+	/* Identity, the target arches and their syscall tables, the text. */
+	backend_table_digest(o->arches, o->narches, tables);
 	digest_init(&c);
 	digest_update(&c, id, strlen(id) + 1);
 	digest_update(&c, &n, sizeof(n));
 	digest_update(&c, o->arches, o->narches * sizeof(o->arches[0]));
+	digest_update(&c, tables, sizeof(tables));
 	digest_update(&c, src, len);
 	digest_final(&c, out);
 }

@@ -24,12 +24,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sysfence/argtypes.h"
 #include "sysfence/backend.h"
 #include "sysfence/compile.h"
 
 /* Calls that are harmless whatever their arguments (see sf-run.c). */
 static const char *const calls[] = { "getppid", "getpid", "getuid", "getgid",
-				     "kill", "ioctl" };
+				     "kill", "ioctl", "fchmod", "fchown" };
 #define NCALLS (sizeof(calls) / sizeof(calls[0]))
 
 enum verdict { V_ALLOW, V_EPERM, V_EACCES, V_OTHER };
@@ -75,10 +76,12 @@ static uint64_t gen_value(struct gen *g, unsigned width)
 static void gen_arg(struct gen *g, const char *call, unsigned argno, char *out, size_t len)
 {
 	static const char *const ops[] = { "", "!", ">", ">=", "<", "<=", "|" };
-	unsigned width = !strcmp(call, "kill") || (!strcmp(call, "ioctl") && argno < 2) ? 32 : 64;
+	unsigned width = argtypes_width(call, argno);
 	int op = (int)(random() % 9);
 
-	if (op >= 7 || (!strcmp(call, "ioctl") && argno == 0)) {
+	/* the argument that keeps the call harmless stays free */
+	if (op >= 7 || (!strcmp(call, "ioctl") && argno == 0) ||
+	    (!strcmp(call, "fchmod") && argno == 0) || (!strcmp(call, "fchown") && argno == 0)) {
 		snprintf(out, len, "-");
 		return;
 	}
@@ -130,8 +133,24 @@ static bool rule_matches(const struct policy_rule *r, const char *call,
 		return false;
 	for (unsigned i = 0; i < r->nargs; i++) {
 		uint64_t v = arch32 ? (uint32_t)args[i] : args[i];
+		struct policy_arg a = r->args[i];
 
-		if (!policy_arg_matches(&r->args[i], v))
+		/* x86's fchown is the old 16-bit-id call; -1 is 0xffff there */
+		if (arch32 && !strcmp(call, "fchown") && i > 0 && a.op != POLICY_OP_ANY) {
+			a.width = 16;
+			if (a.value >= 0xffff0000u && a.value <= 0xffffffffu)
+				a.value &= 0xffff;
+			else if (a.op != POLICY_OP_MASKED && a.value > 0xffff)
+				/* no 16-bit value can equal it; ranges saturate */
+				a.value = a.op == POLICY_OP_NE || a.op == POLICY_OP_LT ||
+						  a.op == POLICY_OP_LE
+					  ? UINT64_MAX
+					  : a.value;
+			a.mask &= 0xffff;
+			if (a.op == POLICY_OP_MASKED && (a.value & ~a.mask))
+				return false;
+		}
+		if (!policy_arg_matches(&a, v))
 			return false;
 	}
 	return true;
@@ -217,8 +236,8 @@ static enum verdict in_kernel(const struct blob *b, int nr, const uint64_t *args
 	case EACCES:
 		return V_EACCES;
 	case 0:
-	case EBADF:
-	case ESRCH:
+	case EBADF: /* ioctl, fchmod, fchown on fd -1 */
+	case ESRCH: /* kill of a pid that does not exist */
 		return V_ALLOW;
 	}
 	return V_OTHER;
@@ -246,7 +265,7 @@ static void gen_call(struct gen *g, const char **call, uint64_t *args)
 		}
 		args[i] = v;
 	}
-	if (!strcmp(*call, "ioctl"))
+	if (!strcmp(*call, "ioctl") || !strcmp(*call, "fchown") || !strcmp(*call, "fchmod"))
 		args[0] = (uint64_t)-1; /* fd -1: EBADF when allowed */
 	if (!strcmp(*call, "kill")) {
 		/* kill(pid, 0) only checks existence; keep the real signal 0 */
