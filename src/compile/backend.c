@@ -700,24 +700,42 @@ static bool same_rule(const struct policy_rule *x, const struct policy_rule *y)
 	return true;
 }
 
+/* Rules of one syscall that share an action, in decreasing priority. */
+struct part {
+	struct policy_rule **rules;
+	size_t n;
+	uint32_t action;
+};
+
+static bool part_has(const struct build *b, const struct part *p, enum rule_kind kind)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (rule_classify(p->rules[i], b->arch) == kind)
+			return true;
+	return false;
+}
+
 /*
- * The rules of one syscall with one action: unconditional if any rule is,
- * else a block of argument checks behind a sentinel; nothing when no rule
- * can match on this architecture.
+ * One syscall: the first rule that matches decides, parts in order, then
+ * `fallthrough`.  Without an argument check before it, an unconditional
+ * rule is a plain libseccomp rule (decidable from the number alone, so the
+ * kernel's action cache can skip the filter); otherwise a block of checks
+ * behind a sentinel.  Nothing when no rule can match on this arch.
  */
 static int add_group(struct build *b, scmp_filter_ctx ctx, int nr,
-		     struct policy_rule **rules, size_t n, uint32_t action,
-		     uint32_t fallthrough)
+		     const struct part *parts, size_t nparts, uint32_t fallthrough)
 {
 	bool conditional = false;
-	size_t id;
+	size_t id, cut = nparts;
 
-	for (size_t i = 0; i < n; i++) {
-		enum rule_kind k = rule_classify(rules[i], b->arch);
-
-		if (k == RULE_UNCONDITIONAL)
-			return seccomp_rule_add(ctx, action, nr, 0);
-		conditional |= k == RULE_CONDITIONAL;
+	for (size_t p = 0; p < nparts; p++) {
+		if (part_has(b, &parts[p], RULE_UNCONDITIONAL)) {
+			if (!conditional)
+				return seccomp_rule_add(ctx, parts[p].action, nr, 0);
+			cut = p; /* later parts can never decide */
+			break;
+		}
+		conditional |= part_has(b, &parts[p], RULE_CONDITIONAL);
 	}
 	if (!conditional)
 		return 0;
@@ -734,12 +752,20 @@ static int add_group(struct build *b, scmp_filter_ctx ctx, int nr,
 	}
 	id = ++b->nblocks;
 	b->block_start[id] = b->blocks.len;
-	for (size_t i = 0; i < n; i++) {
-		if (i && same_rule(rules[i - 1], rules[i]))
-			continue;
-		if (rule_classify(rules[i], b->arch) == RULE_CONDITIONAL &&
-		    emit_rule(&b->blocks, rules[i], b->arch, action))
-			return -ENOMEM;
+	for (size_t p = 0; p < nparts && p <= cut; p++) {
+		const struct part *pt = &parts[p];
+
+		if (p == cut) {
+			fallthrough = pt->action;
+			break;
+		}
+		for (size_t i = 0; i < pt->n; i++) {
+			if (i && same_rule(pt->rules[i - 1], pt->rules[i]))
+				continue;
+			if (rule_classify(pt->rules[i], b->arch) == RULE_CONDITIONAL &&
+			    emit_rule(&b->blocks, pt->rules[i], b->arch, pt->action))
+				return -ENOMEM;
+		}
 	}
 	if (sec_push(&b->blocks, stmt(BPF_RET | BPF_K, fallthrough)))
 		return -ENOMEM;
@@ -774,21 +800,25 @@ static int add_rules(struct build *b, scmp_filter_ctx ctx)
 		for (k = i; k < j && !sorted[k]->deny; k++)
 			;
 		/* sorted[i..k) allow rules, sorted[k..j) deny rules */
-		if (b->deny)
-			rc = add_group(b, ctx, nr, sorted + k, j - k, SCMP_ACT_ERRNO(EACCES),
-				       SECCOMP_RET_ALLOW);
-		else if (k > i)
-			rc = add_group(b, ctx, nr, sorted + i, k - i, SCMP_ACT_ALLOW,
-				       b->default_action);
-		else
+		struct part allow = { sorted + i, k - i, SCMP_ACT_ALLOW };
+		struct part deny = { sorted + k, j - k, SCMP_ACT_ERRNO(EACCES) };
+
+		if (b->deny) {
+			rc = add_group(b, ctx, nr, &deny, 1, SECCOMP_RET_ALLOW);
+		} else if (part_has(b, &allow, RULE_UNCONDITIONAL)) {
+			/* The deny filter's EACCES beats this ALLOW. */
+			rc = add_group(b, ctx, nr, &allow, 1, b->default_action);
+		} else {
 			/*
 			 * The deny filter is attached first and the allow one
 			 * last, and the kernel keeps the last-attached filter's
-			 * errno on a tie: mirror the denials of a syscall no
-			 * rule allows, so its explicit denial still says EACCES.
+			 * errno on a tie: so the explicit denials come first
+			 * here too, and a denied call says EACCES, never EPERM.
 			 */
-			rc = add_group(b, ctx, nr, sorted + k, j - k, SCMP_ACT_ERRNO(EACCES),
-				       b->default_action);
+			struct part both[2] = { deny, allow };
+
+			rc = add_group(b, ctx, nr, both, 2, b->default_action);
+		}
 		i = j;
 	}
 	/* A clone3 the policy does not mention: ENOSYS makes libc use clone. */
