@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef SYSFENCE_LAUNCH_PROBE_H
+#define SYSFENCE_LAUNCH_PROBE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * What the running kernel's seccomp supports, asked exactly as the kernel
+ * defines it (see probe.c for the errno contract of each question).
+ */
+struct probe_features {
+	bool seccomp_syscall;     /* seccomp(2) exists; else prctl(PR_SET_SECCOMP) */
+	bool filter_flag_log;     /* SECCOMP_FILTER_FLAG_LOG (4.14) */
+	bool action_log;          /* SECCOMP_RET_LOG (4.14) */
+	bool action_kill_process; /* SECCOMP_RET_KILL_PROCESS (4.14) */
+	bool action_errno;        /* SECCOMP_RET_ERRNO (3.5), reported only */
+};
+
+/* The answer to one question, from a return value and errno. */
+enum probe_answer {
+	PROBE_ERROR = -1, /* an errno the contract does not allow: fail closed */
+	PROBE_NO = 0,
+	PROBE_YES = 1,
+	PROBE_NOSYS = 2, /* no seccomp(2) system call at all */
+};
+
+/* seccomp(SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_LOG, NULL). */
+enum probe_answer probe_interpret_flag_log(long rc, int err);
+/* seccomp(SECCOMP_GET_ACTION_AVAIL, 0, &action). */
+enum probe_answer probe_interpret_action_avail(long rc, int err);
+
+/*
+ * Asks the running kernel.  Returns 0, or -1 with a reason in why when an
+ * answer falls outside the contract (then nothing may be loaded).
+ */
+int probe_kernel(struct probe_features *f, char *why, size_t whylen);
+
+/*
+ * Copies /proc/sys/kernel/seccomp/actions_avail (one line, without the
+ * newline) into buf.  Returns 0, or a negative errno when unreadable.
+ */
+int probe_actions_avail(char *buf, size_t buflen);
+
+#endif

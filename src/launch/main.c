@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: MIT
+/*
+ * sysfence-launch: the setuid-root launcher.  Reads like its checklist
+ * (docs/security.md explains every step and what it stops):
+ *
+ *   1. make fds 0-2 valid, refuse an empty argv
+ *   2. record the caller's ids, drop to them keeping only CAP_SYS_ADMIN
+ *   3. parse the command line
+ *   4. read the profile with the caller's rights (store: trusted; path: not)
+ *   5. verify the blob, probe the kernel, plan the load
+ *   6. find the program via PATH
+ *   7. load deny then allow, execve; nothing in between
+ *
+ * Any failure before exec is one line on stderr and exit 125; the program
+ * is never run unconfined.  Only this file decides to exit.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sysfence/blob.h"
+#include "sysfence/launch/args.h"
+#include "sysfence/launch/load.h"
+#include "sysfence/launch/priv.h"
+#include "sysfence/launch/probe.h"
+#include "sysfence/launch/program.h"
+#include "sysfence/launch/trust.h"
+
+#ifndef SYSFENCE_PROFILE_DIR
+#error "SYSFENCE_PROFILE_DIR must be set by the build"
+#endif
+
+#define EXIT_LAUNCH 125 /* the launcher's own failure, as env(1) */
+#define WAIT_STEP_NS (100 * 1000 * 1000L)
+
+extern char **environ;
+
+static bool debug_enabled;
+
+/*
+ * Formats one line and writes it with a single write(2): no stdio buffer
+ * to flush, and after a filter is attached a denied write costs nothing.
+ * Bytes outside printable ASCII become '?' so input cannot drive a terminal.
+ */
+static void say(const char *profile, const char *fmt, va_list ap)
+{
+	char msg[1024];
+	size_t n = 0, start;
+	int w;
+
+	w = snprintf(msg, sizeof(msg), "sysfence-launch: ");
+	n = (size_t)w;
+	start = n;
+	if (profile) {
+		w = snprintf(msg + n, sizeof(msg) - n, "%.300s: ", profile);
+		n += w > 0 ? (size_t)w : 0;
+	}
+	if (n < sizeof(msg)) {
+		w = vsnprintf(msg + n, sizeof(msg) - n, fmt, ap);
+		n += w > 0 ? (size_t)w : 0;
+	}
+	if (n > sizeof(msg) - 2)
+		n = sizeof(msg) - 2;
+	for (size_t i = start; i < n; i++)
+		if ((unsigned char)msg[i] < 0x20 || (unsigned char)msg[i] > 0x7e)
+			msg[i] = '?';
+	msg[n++] = '\n';
+	if (write(STDERR_FILENO, msg, n) < 0) {
+		/* Nothing left to report it to. */
+	}
+}
+
+static void die_status(int status, const char *profile, const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 3, 4)));
+static void die_status(int status, const char *profile, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	say(profile, fmt, ap);
+	va_end(ap);
+	_exit(status);
+}
+
+#define die(profile, ...) die_status(EXIT_LAUNCH, profile, __VA_ARGS__)
+
+static void debug(const char *profile, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void debug(const char *profile, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!debug_enabled)
+		return;
+	va_start(ap, fmt);
+	say(profile, fmt, ap);
+	va_end(ap);
+}
+
+/* A usage error: the reason, then where to look. */
+static void die_usage(const char *why) __attribute__((noreturn));
+static void die_usage(const char *why)
+{
+	static const char hint[] = "Try 'sysfence-launch --help'.\n";
+
+	debug_enabled = true;
+	debug(NULL, "%s", why);
+	if (write(STDERR_FILENO, hint, sizeof(hint) - 1) < 0) {
+		/* Nothing left to report it to. */
+	}
+	_exit(EXIT_LAUNCH);
+}
+
+static void usage(FILE *out)
+{
+	fputs("Usage: sysfence-launch [--wait SECONDS] [--profile-dir DIR] PROFILE -- PROGRAM [ARGS...]\n"
+	      "       sysfence-launch --features | --help | --version\n"
+	      "\n"
+	      "Runs PROGRAM confined by a compiled sysfence profile.  PROFILE is a name\n"
+	      "in the trusted store (" SYSFENCE_PROFILE_DIR "/NAME.bin) or, when it\n"
+	      "contains '/', a file path, loaded with no_new_privs.\n"
+	      "\n"
+	      "  --wait SECONDS     wait up to SECONDS (0-600) for a missing profile\n"
+	      "  --profile-dir DIR  another trusted store (root only)\n"
+	      "  --features         print what the kernel supports and exit\n"
+	      "  --help             print this help and exit\n"
+	      "  --version          print the version and exit\n"
+	      "\n"
+	      "Exit status: PROGRAM's, or 125 launcher failure, 126 PROGRAM cannot run,\n"
+	      "127 PROGRAM not found.  SYSFENCE_DEBUG=1 explains kernel fallbacks.\n",
+	      out);
+}
+
+static const char *yes_no(bool b)
+{
+	return b ? "yes" : "no";
+}
+
+static const char *priv_mode_name(enum priv_mode m)
+{
+	switch (m) {
+	case PRIV_ROOT:
+		return "root";
+	case PRIV_SETUID:
+		return "setuid-root";
+	case PRIV_NONE:
+		break;
+	}
+	return "none";
+}
+
+/* --features: one key=value line per fact. */
+static void print_features(const struct priv *priv)
+{
+	struct probe_features f;
+	char why[256], avail[256];
+
+	if (probe_kernel(&f, why, sizeof(why)))
+		die(NULL, "%s", why);
+	printf("seccomp_syscall=%s\n", yes_no(f.seccomp_syscall));
+	printf("load_method=%s\n", f.seccomp_syscall ? "seccomp" : "prctl");
+	printf("filter_flag_log=%s\n", yes_no(f.filter_flag_log));
+	printf("action_log=%s\n", yes_no(f.action_log));
+	printf("action_kill_process=%s\n", yes_no(f.action_kill_process));
+	printf("action_errno=%s\n", yes_no(f.action_errno));
+	printf("denials_logged=%s\n", yes_no(f.seccomp_syscall && f.filter_flag_log));
+	printf("complain_mode=%s\n", f.action_log ? "log" : "allow");
+	if (probe_actions_avail(avail, sizeof(avail)) == 0)
+		printf("actions_avail=%s\n", avail);
+	printf("arch=%s\n", LOAD_NATIVE_ARCH_NAME);
+	printf("profile_dir=%s\n", SYSFENCE_PROFILE_DIR);
+	printf("privileges=%s\n", priv_mode_name(priv->mode));
+	if (!f.seccomp_syscall)
+		printf("note=no seccomp(2): filters load with prctl(PR_SET_SECCOMP), unlogged\n");
+	else if (!f.filter_flag_log)
+		printf("note=kernel lacks SECCOMP_FILTER_FLAG_LOG: denials are not logged\n");
+	if (!f.action_log)
+		printf("note=kernel lacks SECCOMP_RET_LOG: complain mode allows without logging\n");
+	if (!f.action_kill_process)
+		printf("note=kernel lacks SECCOMP_RET_KILL_PROCESS: KILL_PROCESS loads as KILL_THREAD\n");
+}
+
+/* Ends an informational action: output must have reached stdout. */
+static void finish_stdout(void) __attribute__((noreturn));
+static void finish_stdout(void)
+{
+	if (fflush(stdout) || ferror(stdout))
+		die(NULL, "cannot write to standard output: %s", strerror(errno));
+	_exit(0);
+}
+
+static int read_profile(const struct launch_args *a, enum trust_kind kind,
+			struct trust_profile *p, char *why, size_t whylen)
+{
+	struct timespec now, end;
+	const char *dir = a->profile_dir ? a->profile_dir : SYSFENCE_PROFILE_DIR;
+	int rc;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &end) < 0) {
+		snprintf(why, whylen, "clock_gettime: %s", strerror(errno));
+		return -1;
+	}
+	end.tv_sec += (time_t)a->wait_seconds;
+	for (;;) {
+		const struct timespec step = { 0, WAIT_STEP_NS };
+
+		if (kind == TRUST_STORE_NAME)
+			rc = trust_read_store(dir, a->profile, p, why, whylen);
+		else
+			rc = trust_read_path(a->profile, p, why, whylen);
+		/* Only a missing profile is worth waiting for (boot race). */
+		if (rc != -ENOENT || !a->wait_seconds)
+			return rc;
+		if (clock_gettime(CLOCK_MONOTONIC, &now) < 0 || now.tv_sec > end.tv_sec ||
+		    (now.tv_sec == end.tv_sec && now.tv_nsec >= end.tv_nsec))
+			return rc;
+		if (nanosleep(&step, NULL) < 0 && errno != EINTR)
+			return rc;
+	}
+}
+
+int main(int argc, char *argv[])
+{
+	struct priv priv;
+	struct launch_args args;
+	struct trust_profile prof;
+	struct probe_features feat;
+	struct blob blob;
+	struct load_plan plan;
+	enum trust_kind kind;
+	char why[512], program[PATH_MAX];
+	const char *profile, *stage, *debug_value;
+	int rc, err;
+
+	/* 1. Nothing opened later may become the program's stdin/out/err. */
+	if (program_std_fds_valid() < 0)
+		_exit(EXIT_LAUNCH);
+	/* argv[1] would be the first environment string (CVE-2021-4034). */
+	if (argc < 1 || !argv || !argv[0])
+		die(NULL, "refusing to run with an empty argument list");
+	/* Verbosity only: no variable changes what is trusted or loaded. */
+	debug_value = getenv("SYSFENCE_DEBUG");
+	debug_enabled = debug_value && !strcmp(debug_value, "1");
+
+	/* 2. Become the caller before touching anything the caller names. */
+	if (priv_init(&priv, why, sizeof(why)) || priv_drop_to_caller(&priv, why, sizeof(why)))
+		die(NULL, "%s", why);
+
+	/* 3. The command line. */
+	if (args_parse(argc, argv, priv.uid == 0, &args, why, sizeof(why)))
+		die_usage(why);
+	switch (args.action) {
+	case ARGS_HELP:
+		usage(stdout);
+		finish_stdout();
+	case ARGS_VERSION:
+		printf("sysfence-launch %s\n", SYSFENCE_VERSION);
+		finish_stdout();
+	case ARGS_FEATURES:
+		print_features(&priv);
+		finish_stdout();
+	case ARGS_RUN:
+		break;
+	}
+	profile = args.profile;
+
+	/* 4. The profile, read with the caller's rights. */
+	kind = trust_classify(profile);
+	if (kind == TRUST_USER_PATH) {
+		if (priv_drop_capabilities(&priv, why, sizeof(why)))
+			die(profile, "%s", why);
+	} else if (!priv_can_load_trusted(&priv)) {
+		die(profile, "not running as setuid root, needed for a profile from the store "
+			     "(a profile path loads with no_new_privs)");
+	}
+	if (read_profile(&args, kind, &prof, why, sizeof(why)))
+		die(profile, "%s", why);
+
+	/* 5. Verify, probe, plan. */
+	rc = blob_parse(prof.data, prof.len, &blob, why, sizeof(why));
+	trust_profile_free(&prof);
+	if (rc == BLOB_ERR_PROGRAM)
+		die(profile, "%s: %s", blob_strerror(rc), why);
+	if (rc != BLOB_OK)
+		die(profile, "%s", blob_strerror(rc));
+	if (probe_kernel(&feat, why, sizeof(why)))
+		die(profile, "%s", why);
+	if (load_prepare(&blob, LOAD_NATIVE_ARCH, &feat, &plan, why, sizeof(why)))
+		die(profile, "%s", why);
+	debug(profile, "mode=%s deny=%u allow=%u trusted=%s method=%s flag_log=%s",
+	      sf_mode_name(blob.mode), plan.deny.len, plan.allow.len,
+	      yes_no(kind == TRUST_STORE_NAME), plan.method == LOAD_PRCTL ? "prctl" : "seccomp",
+	      yes_no(plan.flags != 0));
+	if (plan.allow.len && plan.method == LOAD_PRCTL)
+		debug(profile, "no seccomp(2): loading with prctl(PR_SET_SECCOMP); denials are not logged");
+	else if (plan.allow.len && !plan.flags)
+		debug(profile, "kernel lacks SECCOMP_FILTER_FLAG_LOG; denials are not logged");
+	if (plan.log_to_allow)
+		debug(profile, "kernel lacks SECCOMP_RET_LOG; %zu LOG actions load as ALLOW",
+		      plan.log_to_allow);
+	if (plan.kill_process_to_thread)
+		debug(profile, "kernel lacks SECCOMP_RET_KILL_PROCESS; %zu actions load as KILL_THREAD",
+		      plan.kill_process_to_thread);
+
+	/* 6. The program, found as the caller before the filter can get in the way. */
+	rc = program_find(args.program_argv[0], getenv("PATH"), program, sizeof(program), &err);
+	if (rc)
+		die_status(rc, profile, "cannot run %s: %s", args.program_argv[0], strerror(err));
+
+	/* 7. Privileges for the load, the load, the exec. */
+	if (kind == TRUST_USER_PATH)
+		rc = priv_set_no_new_privs(why, sizeof(why));
+	else if (plan.allow.len)
+		rc = priv_raise_for_load(&priv, why, sizeof(why));
+	else
+		rc = priv_drop_capabilities(&priv, why, sizeof(why)); /* nothing to load */
+	if (rc)
+		die(profile, "%s", why);
+	rc = load_apply(&plan, &stage);
+	if (rc)
+		die(profile, "cannot load the %s: %s", stage, strerror(-rc));
+	execve(program, args.program_argv, environ);
+	/* A filter may deny even this write: one try, then _exit. */
+	err = errno;
+	die_status(err == ENOENT ? PROGRAM_EXIT_NOT_FOUND : PROGRAM_EXIT_CANNOT_RUN, profile,
+		   "cannot run %s: %s", program, strerror(err));
+}

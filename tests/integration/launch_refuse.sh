@@ -1,0 +1,165 @@
+#!/bin/bash
+# sysfence-launch refuses untrusted input: exit 125, one line
+# "sysfence-launch: PROFILE: reason", and the program never runs (it would
+# create a marker file).  Run as an unprivileged user through a real
+# setuid-root copy, so every check is the one the setuid path makes.
+. "$(dirname "$0")/launch_setup.sh"
+
+policy t "${POLICY_TEST_RULES[@]}"
+store t || not_ok "compile t"
+store a64 --arch aarch64 2>/dev/null || { cp "$P/t.pol" "$P/a64.pol"; store a64 --arch aarch64; }
+GOOD=$P/t.bin
+SIZE=$(stat -c %s "$GOOD")
+
+# refuse DESCRIPTION PATTERN [as=root] LAUNCHER-ARGS...: exit 125, PATTERN
+# on stderr (one line), no marker.  "--" and the program are appended.
+refuse() {
+	local desc=$1 pat=$2 rc run=(setpriv --reuid=$SF_UID --regid=$SF_GID --clear-groups)
+	shift 2
+	if [ "$1" = as=root ]; then run=(); shift; fi
+	rm -f "$W/ran"
+	timeout 10 "${run[@]}" "$L" "$@" -- "$TRY" touch "$W/ran" >"$T/out" 2>"$T/err"
+	rc=$?
+	# One line; a usage error adds only the "Try --help" hint.
+	if [ "$rc" -eq 125 ] && [ ! -e "$W/ran" ] && head -1 "$T/err" | grep -Eq -- "$pat" &&
+		! sed 1d "$T/err" | grep -vq "^Try 'sysfence-launch --help'.\$"; then
+		ok "refused: $desc"
+	else
+		not_ok "refused: $desc (exit $rc, marker $([ -e "$W/ran" ] && echo present || echo absent))"
+		show "$T/err"
+	fi
+}
+
+# put NAME SOURCE [MODE [OWNER]]: a file in the store.
+put() {
+	install -o "${4:-root}" -g root -m "${3:-0644}" "$2" "$STORE/$1.bin"
+}
+
+# Sanity: the good profile runs, so each refusal below is the check's doing.
+rm -f "$W/ran"
+expect_exit 0 "control: the good profile runs" as_user "$L" t -- "$TRY" touch "$W/ran"
+
+# --- ownership and permissions ------------------------------------------------
+put own "$GOOD" 0644 "$SF_UID"
+refuse "profile owned by the user" '^sysfence-launch: own: profile .*/own\.bin is not owned by root$' own
+put gw "$GOOD" 0664
+refuse "group-writable profile" 'gw: profile .* is writable by group or others$' gw
+put ow "$GOOD" 0646
+refuse "world-writable profile" 'ow: profile .* is writable by group or others$' ow
+chmod 0775 "$STORE"
+refuse "group-writable store folder" "t: folder $STORE is writable by group or others\$" t
+chmod 0757 "$STORE"
+refuse "world-writable store folder" "t: folder $STORE is writable by group or others\$" t
+chmod 0755 "$STORE"
+chmod 1777 "$STORE_TOP"
+refuse "world-writable parent folder (even sticky)" "t: folder $STORE_TOP is writable by group or others\$" t
+chmod 0755 "$STORE_TOP"
+chown "$SF_UID" "$STORE"
+refuse "store folder owned by the user" "t: folder $STORE is not owned by root\$" t
+chown root "$STORE"
+put private "$GOOD" 0600
+refuse "a profile the caller cannot read (read with the caller's rights)" \
+	'private: cannot open .*: Permission denied$' private
+
+# --- links and file types ------------------------------------------------------
+ln -s "$STORE/t.bin" "$STORE/sym.bin"
+refuse "symlinked profile" 'sym: .*/sym\.bin is a symlink$' sym
+mv "$STORE" "$STORE_TOP/real"
+ln -s real "$STORE"
+refuse "symlinked store folder" "t: $STORE is not a folder \\(symlinks are not followed\\)\$" t
+rm "$STORE"
+mv "$STORE_TOP/real" "$STORE"
+mkdir -m 0755 "$STORE_TOP/linked" "$STORE_TOP/linked/real"
+install -m 0644 "$GOOD" "$STORE_TOP/linked/real/t.bin"
+ln -s real "$STORE_TOP/linked/dir"
+expect_exit 0 "root, --profile-dir: honoured" "$L" --profile-dir "$STORE_TOP/linked/real" t -- "$TRY" syscall getpid
+refuse "root, --profile-dir through a symlink" 'dir is not a folder \(symlinks are not followed\)$' \
+	as=root --profile-dir "$STORE_TOP/linked/dir" t
+refuse "root, --profile-dir with .." "must not contain '.' or '..'" \
+	as=root --profile-dir "$STORE_TOP/linked/real/../real" t
+ln "$STORE/t.bin" "$STORE/hard.bin"
+refuse "hard-linked profile (two links)" 'hard: profile .* has more than one link$' hard
+rm "$STORE/hard.bin"
+mkfifo -m 0644 "$STORE/fifo.bin"
+refuse "FIFO in the store (and no hang)" 'fifo: .*/fifo\.bin is not a regular file$' fifo
+mknod -m 0644 "$STORE/dev.bin" c 1 3
+refuse "device in the store" 'dev: .*/dev\.bin is not a regular file$' dev
+mkdir -m 0755 "$STORE/dir.bin"
+refuse "folder in the store" 'dir: .*/dir\.bin is not a regular file$' dir
+mkfifo -m 0666 "$P/fifo"
+refuse "FIFO as a profile path (and no hang)" 'fifo: profile file is not a regular file$' "$P/fifo"
+refuse "device as a profile path" '/dev/null: profile file is not a regular file$' /dev/null
+head -c 70000 /dev/zero >"$P/huge"
+refuse "oversized profile file" 'huge: profile file is larger than a profile can be$' "$P/huge"
+put huge "$P/huge"
+refuse "oversized profile in the store" 'huge: .* is larger than a profile can be$' huge
+
+# --- names ----------------------------------------------------------------------
+refuse "name ." '^sysfence-launch: \.: invalid profile name' .
+refuse "name .." '^sysfence-launch: \.\.: invalid profile name' ..
+refuse "name with a space" 'invalid profile name' 'a b'
+refuse "name starting with -" "unknown option '-x'" -x
+refuse "name longer than 255 bytes" 'invalid profile name' "$(printf 'a%.0s' $(seq 256))"
+refuse "--profile-dir from a non-root caller" '^sysfence-launch: --profile-dir is only honoured for root$' \
+	--profile-dir "$STORE_TOP/linked/real" t
+refuse "--profile-dir must be absolute" 'absolute path' as=root --profile-dir relative t
+
+# --- contents --------------------------------------------------------------------
+# bad NAME: a damaged copy of the good blob, in the store.
+bad() { install -o root -g root -m 0644 "$P/$1" "$STORE/$1.bin"; }
+head -c 100 "$GOOD" >"$P/trunc-header"; bad trunc-header
+refuse "truncated in the header" 'trunc-header: truncated profile$' trunc-header
+head -c $((SIZE - 8)) "$GOOD" >"$P/trunc"; bad trunc
+refuse "truncated by one instruction" 'trunc: truncated profile$' trunc
+: >"$P/empty"; bad empty
+refuse "empty file" 'empty: truncated profile$' empty
+cp "$GOOD" "$P/flip"
+printf '\x01' | dd of="$P/flip" bs=1 seek=$((SIZE - 3)) conv=notrunc status=none
+cmp -s "$GOOD" "$P/flip" && printf '\x02' | dd of="$P/flip" bs=1 seek=$((SIZE - 3)) conv=notrunc status=none
+bad flip
+refuse "flipped byte in a program (digest)" 'flip: profile digest mismatch' flip
+cp "$GOOD" "$P/flip-header"
+printf 'X' | dd of="$P/flip-header" bs=1 seek=140 conv=notrunc status=none
+bad flip-header
+refuse "changed header byte (digest)" 'flip-header: (profile digest mismatch|invalid profile header)' flip-header
+cp "$GOOD" "$P/magic"; printf 'X' | dd of="$P/magic" bs=1 seek=0 conv=notrunc status=none; bad magic
+refuse "wrong magic" 'magic: not a sysfence profile \(bad magic\)$' magic
+cp "$GOOD" "$P/version"; printf '\x02' | dd of="$P/version" bs=1 seek=8 conv=notrunc status=none; bad version
+refuse "wrong format version" 'version: unsupported profile format version$' version
+printf 'SECRET-CONTENT-1234 root:x:0:0\n' >"$P/secret"
+refuse "not a profile, contents never echoed" 'secret: (truncated profile|not a sysfence profile)' "$P/secret"
+expect_no_grep "$T/err" 'SECRET|root:x' "errors never echo file contents"
+refuse "root-only file by path, read as the caller" '/etc/shadow: cannot open: Permission denied$' /etc/shadow
+for mode in oversize errno0 usernotif badjump noarch; do
+	"$SF_HELPERS/sf-forge" "$mode" "$GOOD" "$P/$mode" && bad "$mode"
+done
+refuse "oversized program (BPF_MAXINSNS + 1, valid digest)" \
+	'oversize: profile larger than the format allows$' oversize
+refuse "ERRNO(0) fake success (valid digest)" 'errno0: invalid BPF program in profile: .*forbidden return action' errno0
+refuse "USER_NOTIF action (valid digest)" 'usernotif: invalid BPF program in profile: .*forbidden return action' usernotif
+refuse "jump out of the program (valid digest)" 'badjump: invalid BPF program in profile: .*jump out of the program' badjump
+refuse "no architecture check first (valid digest)" 'noarch: invalid BPF program in profile: .*architecture' noarch
+refuse "another architecture only (--arch aarch64)" \
+	'a64: profile not compiled for this architecture \(x86_64\)$' a64
+refuse "same refusals for a path profile" 'flip: profile digest mismatch' "$P/flip"
+
+# --- the command line ----------------------------------------------------------------
+rm -f "$W/ran"
+expect_exit 125 "missing '--'" as_user "$L" t "$TRY" touch "$W/ran"
+expect_grep "$T/err" "expected '--' after PROFILE" "missing '--': says so"
+expect_exit 125 "missing PROGRAM" as_user "$L" t --
+expect_exit 125 "missing PROFILE" as_user "$L"
+expect_exit 125 "--wait out of range" as_user "$L" --wait 601 t -- "$TRY" touch "$W/ran"
+expect_exit 125 "--wait not a number" as_user "$L" --wait 1s t -- "$TRY" touch "$W/ran"
+expect_exit 125 "--wait twice" as_user "$L" --wait 1 --wait 1 t -- "$TRY" touch "$W/ran"
+expect_exit 125 "options after PROFILE" as_user "$L" t --wait 1 -- "$TRY" touch "$W/ran"
+expect_exit 125 "--features with other arguments" as_user "$L" --features t -- "$TRY" touch "$W/ran"
+expect_exit 125 "argc == 0 (CVE-2021-4034 setup)" \
+	as_user "$SF_HELPERS/sf-noargv" "$L" t -- "$TRY" touch "$W/ran"
+if [ -e "$W/ran" ]; then not_ok "command line: a program ran"; else ok "command line: no program ever ran"; fi
+expect_exit 125 "not setuid: a store profile needs setuid root" \
+	as_user "$B/launch-nosuid" t -- "$TRY" touch "$W/ran"
+expect_grep "$T/err" '^sysfence-launch: t: not running as setuid root' "not setuid: says why"
+expect_exit 0 "SYSFENCE_DEBUG changes nothing but verbosity" \
+	env SYSFENCE_DEBUG=1 setpriv --reuid=$SF_UID --regid=$SF_GID --clear-groups "$L" t -- "$TRY" syscall getpid
+expect_grep "$T/err" '^sysfence-launch: t: mode=enforce' "SYSFENCE_DEBUG=1 explains the load"

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Unit tests for src/launch/probe.c: the errno contract of each kernel
+ * question, with injected answers (what old, new and hostile kernels say).
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "sysfence/launch/probe.h"
+
+static void test_flag_log(void **state)
+{
+	(void)state;
+	/* Flags are validated before the NULL program is copied. */
+	assert_int_equal(probe_interpret_flag_log(-1, EFAULT), PROBE_YES);
+	assert_int_equal(probe_interpret_flag_log(-1, EINVAL), PROBE_NO);
+	assert_int_equal(probe_interpret_flag_log(-1, ENOSYS), PROBE_NOSYS);
+	/* Anything else is outside the contract: fail closed. */
+	assert_int_equal(probe_interpret_flag_log(-1, EPERM), PROBE_ERROR);
+	assert_int_equal(probe_interpret_flag_log(-1, EACCES), PROBE_ERROR);
+	assert_int_equal(probe_interpret_flag_log(-1, ENOMEM), PROBE_ERROR);
+	assert_int_equal(probe_interpret_flag_log(-1, 0), PROBE_ERROR);
+	assert_int_equal(probe_interpret_flag_log(0, 0), PROBE_ERROR);
+	assert_int_equal(probe_interpret_flag_log(3, 0), PROBE_ERROR);
+}
+
+static void test_action_avail(void **state)
+{
+	(void)state;
+	assert_int_equal(probe_interpret_action_avail(0, 0), PROBE_YES);
+	assert_int_equal(probe_interpret_action_avail(-1, EOPNOTSUPP), PROBE_NO);
+	/* Before 4.14 the operation itself is unknown. */
+	assert_int_equal(probe_interpret_action_avail(-1, EINVAL), PROBE_NO);
+	assert_int_equal(probe_interpret_action_avail(-1, ENOSYS), PROBE_NOSYS);
+	assert_int_equal(probe_interpret_action_avail(-1, EPERM), PROBE_ERROR);
+	assert_int_equal(probe_interpret_action_avail(-1, EFAULT), PROBE_ERROR);
+	assert_int_equal(probe_interpret_action_avail(1, 0), PROBE_ERROR);
+}
+
+static void test_running_kernel(void **state)
+{
+	struct probe_features f;
+	char why[128], avail[256];
+
+	(void)state;
+	/* Whatever this kernel is, the answers must be consistent. */
+	assert_int_equal(probe_kernel(&f, why, sizeof(why)), 0);
+	if (!f.seccomp_syscall) {
+		assert_false(f.filter_flag_log);
+		assert_false(f.action_log);
+	}
+	if (probe_actions_avail(avail, sizeof(avail)) == 0)
+		assert_true(f.action_log == (strstr(avail, "log") != NULL));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_flag_log),
+		cmocka_unit_test(test_action_avail),
+		cmocka_unit_test(test_running_kernel),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Unit tests for src/launch/program.c: the execvp-style search (exit 127
+ * not found, 126 found but not executable) and the standard descriptors.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "sysfence/launch/program.h"
+
+static char dir[] = "/tmp/sf-program-XXXXXX";
+
+static void make_file(const char *rel, mode_t mode)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(chmod(path, mode), 0);
+}
+
+static int setup(void **state)
+{
+	char path[PATH_MAX];
+
+	(void)state;
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(path, sizeof(path), "%s/a", dir);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/b", dir);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/a/prog-dir", dir);
+	mkdir(path, 0755);
+	make_file("a/noexec", 0644);
+	make_file("b/noexec", 0755);
+	make_file("a/only-a", 0755);
+	make_file("b/only-a", 0755);
+	make_file("a/data", 0644);
+	make_file("b/prog-dir", 0755);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[PATH_MAX + 16];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static void test_search(void **state)
+{
+	char path_env[PATH_MAX], buf[PATH_MAX], want[PATH_MAX];
+	int err;
+
+	(void)state;
+	snprintf(path_env, sizeof(path_env), "%s/a:%s/b", dir, dir);
+	/* First entry that can run wins. */
+	assert_int_equal(program_find("only-a", path_env, buf, sizeof(buf), &err), 0);
+	snprintf(want, sizeof(want), "%s/a/only-a", dir);
+	assert_string_equal(buf, want);
+	/* Found but not executable in a: keeps looking, b has it. */
+	assert_int_equal(program_find("noexec", path_env, buf, sizeof(buf), &err), 0);
+	snprintf(want, sizeof(want), "%s/b/noexec", dir);
+	assert_string_equal(buf, want);
+	/* A folder is skipped like execvp's EACCES. */
+	assert_int_equal(program_find("prog-dir", path_env, buf, sizeof(buf), &err), 0);
+	snprintf(want, sizeof(want), "%s/b/prog-dir", dir);
+	assert_string_equal(buf, want);
+	/* Only a non-executable match: 126 EACCES. */
+	assert_int_equal(program_find("data", path_env, buf, sizeof(buf), &err), 126);
+	assert_int_equal(err, EACCES);
+	/* Nothing: 127 ENOENT. */
+	assert_int_equal(program_find("nothing-here", path_env, buf, sizeof(buf), &err), 127);
+	assert_int_equal(err, ENOENT);
+	assert_int_equal(program_find("", path_env, buf, sizeof(buf), &err), 127);
+}
+
+static void test_slash_and_defaults(void **state)
+{
+	char buf[PATH_MAX], p[PATH_MAX];
+	int err;
+
+	(void)state;
+	snprintf(p, sizeof(p), "%s/a/only-a", dir);
+	assert_int_equal(program_find(p, "/nonexistent", buf, sizeof(buf), &err), 0);
+	assert_string_equal(buf, p);
+	snprintf(p, sizeof(p), "%s/a/data", dir);
+	assert_int_equal(program_find(p, NULL, buf, sizeof(buf), &err), 126);
+	snprintf(p, sizeof(p), "%s/a/missing", dir);
+	assert_int_equal(program_find(p, NULL, buf, sizeof(buf), &err), 127);
+	snprintf(p, sizeof(p), "%s/a/data/x", dir);
+	assert_int_equal(program_find(p, NULL, buf, sizeof(buf), &err), 127); /* ENOTDIR */
+	/* PATH unset: /bin:/usr/bin, as execvp. */
+	assert_int_equal(program_find("sh", NULL, buf, sizeof(buf), &err), 0);
+	/* An empty entry is the current folder. */
+	assert_int_equal(chdir(dir), 0);
+	assert_int_equal(program_find("only-a", ":/nonexistent", buf, sizeof(buf), &err), 127);
+	assert_int_equal(chdir("a"), 0);
+	assert_int_equal(program_find("only-a", "/nonexistent:", buf, sizeof(buf), &err), 0);
+	assert_string_equal(buf, "only-a");
+	assert_int_equal(chdir("/"), 0);
+	/* Too long for the buffer: never truncated into another name. */
+	assert_int_equal(program_find("only-a", "/x", buf, 4, &err), 127);
+}
+
+static void test_std_fds(void **state)
+{
+	struct stat st, null;
+	int saved = dup(STDIN_FILENO);
+
+	(void)state;
+	assert_true(saved >= 0);
+	assert_int_equal(program_std_fds_valid(), 0);
+	close(STDIN_FILENO);
+	assert_int_equal(program_std_fds_valid(), 0);
+	assert_int_equal(fstat(STDIN_FILENO, &st), 0);
+	assert_int_equal(stat("/dev/null", &null), 0);
+	assert_int_equal(st.st_rdev, null.st_rdev);
+	/* Meant for the program: not close-on-exec. */
+	assert_int_equal(fcntl(STDIN_FILENO, F_GETFD) & FD_CLOEXEC, 0);
+	assert_int_equal(dup2(saved, STDIN_FILENO), STDIN_FILENO);
+	close(saved);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_search),
+		cmocka_unit_test(test_slash_and_defaults),
+		cmocka_unit_test(test_std_fds),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
