@@ -8,6 +8,7 @@
 
 /*
  * Reads a whole regular file, FIFO or stdin ("-") of at most max bytes.
+ * A FIFO is waited on like cat does: until a writer has written and gone.
  * Returns 0, or a negative errno (-EFBIG when larger than max, -EISDIR for a
  * folder).  *buf is malloc'ed with one extra NUL byte after *len.
  */
@@ -26,8 +27,10 @@ int file_write_atomic(const char *path, const void *buf, size_t len,
 		      mode_t mode);
 
 /*
- * Registers the temporary files being written so a signal handler can
- * remove them (see file_cleanup_on_signal).  Async-signal-safe.
+ * For a SIGINT/SIGTERM handler: stops new atomic writes (they then fail
+ * with -EINTR), waits up to 10 s for the ones in flight (they block those
+ * signals while they write) and removes every temporary file still
+ * registered.  Async-signal-safe.
  */
 void file_remove_pending_temporaries(void);
 

@@ -84,7 +84,7 @@ static const char *find_line(const char *src, size_t len, unsigned line,
 	}
 	const char *nl = memchr(p, '\n', (size_t)(end - p));
 	*linelen = (size_t)((nl ? nl : end) - p);
-	if (*linelen && p[*linelen - 1] == '\r')
+	if (nl && *linelen && p[*linelen - 1] == '\r') /* CRLF, as the parser */
 		(*linelen)--;
 	return p;
 }

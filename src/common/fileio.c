@@ -4,11 +4,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 int fd_read_all(int fd, size_t max, char **bufp, size_t *lenp)
@@ -91,6 +93,23 @@ int file_read_all(const char *path, size_t max, char **buf, size_t *len)
 		close(fd);
 		return -EINVAL;
 	}
+	/*
+	 * A FIFO opened without O_NONBLOCK would block in open() for a writer;
+	 * opened with it, read() says EOF while no writer has connected yet.
+	 * poll() waits, like cat, until data arrives or a writer has come and
+	 * gone (Linux reports POLLHUP only for a writer seen after our open).
+	 */
+	if (S_ISFIFO(st.st_mode)) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+		while (poll(&pfd, 1, -1) < 0) {
+			if (errno != EINTR) {
+				rc = -errno;
+				close(fd);
+				return rc;
+			}
+		}
+	}
 	/* Back to blocking reads now that open() cannot hang any more. */
 	if (fcntl(fd, F_SETFL, 0) < 0) {
 		rc = -errno;
@@ -149,8 +168,26 @@ static void pending_remove(int slot)
 		__atomic_store_n(&pending_used[slot], 0, __ATOMIC_RELEASE);
 }
 
+/*
+ * Writers between "about to create a temporary" and "renamed or removed it",
+ * and the flag the signal handler raises so that no new one starts.  The
+ * handler waits for the writers in flight instead of removing files under
+ * their feet: the other threads keep running while it scans, and a
+ * temporary created just after the scan, or between mkostemp() and
+ * pending_add(), was left behind.  A writer blocks the terminating signals
+ * while in flight, so the handler never runs on a thread it waits for.
+ */
+static int writers_in_flight;
+static int stopping;
+
 void file_remove_pending_temporaries(void)
 {
+	const struct timespec ms = { 0, 1000000 };
+
+	__atomic_store_n(&stopping, 1, __ATOMIC_SEQ_CST);
+	/* Bounded: a writer stuck on a dead network mount must not keep us. */
+	for (int i = 0; i < 10000 && __atomic_load_n(&writers_in_flight, __ATOMIC_SEQ_CST); i++)
+		nanosleep(&ms, NULL);
 	for (int i = 0; i < PENDING_SLOTS; i++)
 		if (__atomic_load_n(&pending_used[i], __ATOMIC_ACQUIRE) == 2)
 			unlink(pending_path[i]);
@@ -177,8 +214,8 @@ static int fsync_parent(const char *path)
 	return rc;
 }
 
-int file_write_atomic(const char *path, const void *buf, size_t len,
-		      mode_t mode)
+static int write_temporary_and_rename(const char *path, const void *buf,
+				      size_t len, mode_t mode)
 {
 	char tmp[PATH_MAX];
 	const char *slash = strrchr(path, '/');
@@ -205,11 +242,28 @@ int file_write_atomic(const char *path, const void *buf, size_t len,
 		rc = -errno;
 	if (!rc && rename(tmp, path) < 0)
 		rc = -errno;
-	if (rc) {
+	if (rc)
 		unlink(tmp);
-		pending_remove(slot);
-		return rc;
-	}
 	pending_remove(slot);
-	return fsync_parent(path);
+	return rc;
+}
+
+int file_write_atomic(const char *path, const void *buf, size_t len,
+		      mode_t mode)
+{
+	sigset_t block, old;
+	int rc = -EINTR;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+	/* Seen by file_remove_pending_temporaries() before or after: never lost. */
+	__atomic_add_fetch(&writers_in_flight, 1, __ATOMIC_SEQ_CST);
+	if (!__atomic_load_n(&stopping, __ATOMIC_SEQ_CST))
+		rc = write_temporary_and_rename(path, buf, len, mode);
+	__atomic_sub_fetch(&writers_in_flight, 1, __ATOMIC_SEQ_CST);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return rc ? rc : fsync_parent(path);
 }

@@ -11,6 +11,12 @@
 #define FEATURES "enosys-unknown,clone3-enosys,deny-filter,arg-width"
 
 static char identity[256];
+/*
+ * Copied once: backend_library_version() rewrites a static buffer on every
+ * call, and batch workers compiling in parallel copied it half-written
+ * (an empty version in the blob).
+ */
+static char library_version[BLOB_STRING_LEN];
 static pthread_once_t identity_once = PTHREAD_ONCE_INIT;
 
 static void make_identity(void)
@@ -23,10 +29,11 @@ static void make_identity(void)
 	/* The tables of the default arches; blobs record their own arches'. */
 	backend_table_digest(arches, n, d);
 	digest_hex(d, hex);
+	snprintf(library_version, sizeof(library_version), "%s",
+		 backend_library_version());
 	snprintf(identity, sizeof(identity),
 		 "sysfence-compile %s libseccomp=%s syscalls=%.16s blob=%u features=%s",
-		 SYSFENCE_VERSION, backend_library_version(), hex, BLOB_VERSION,
-		 FEATURES);
+		 SYSFENCE_VERSION, library_version, hex, BLOB_VERSION, FEATURES);
 }
 
 const char *compile_identity(void)
@@ -54,6 +61,31 @@ void compile_source_digest(const struct compile_opts *o, const char *src,
 	digest_final(&c, out);
 }
 
+/*
+ * After parse errors, the errors resolve_check finds in the lines that did
+ * parse (unknown names with --strict), so that every error of the file is
+ * reported in one run.  Its warnings would be about a half-parsed policy
+ * ("no rule allows execve"): dropped.
+ */
+static void resolve_errors_only(const struct policy *pol, struct diag_list *d)
+{
+	struct diag_list tmp;
+	size_t kept = 0;
+
+	diag_init(&tmp, d->count < d->limit ? d->limit - d->count : 1);
+	resolve_check(pol, true, &tmp);
+	for (size_t i = 0; i < tmp.count; i++) {
+		if (tmp.items[i].level != DIAG_ERROR)
+			continue;
+		diag_add(d, DIAG_ERROR, tmp.items[i].line, tmp.items[i].col, "%s",
+			 tmp.items[i].msg);
+		kept++;
+	}
+	d->errors += tmp.errors - kept; /* not kept by tmp: still counted */
+	d->dropped += tmp.errors - kept;
+	diag_free(&tmp);
+}
+
 int compile_policy(const char *src, size_t len, const struct compile_opts *o,
 		   struct blob *out, struct diag_list *d)
 {
@@ -61,8 +93,11 @@ int compile_policy(const char *src, size_t len, const struct compile_opts *o,
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
-	if (policy_parse(src, len, o->resolver, &pol, d) < 0)
+	if (policy_parse(src, len, o->resolver, &pol, d) < 0) {
+		if (o->strict)
+			resolve_errors_only(&pol, d);
 		goto out;
+	}
 	if (resolve_check(&pol, o->strict, d) < 0)
 		goto out;
 	if (backend_compile(&pol, o->arches, o->narches, &out->deny, &out->allow, d) < 0)
@@ -71,8 +106,9 @@ int compile_policy(const char *src, size_t len, const struct compile_opts *o,
 	out->narches = (uint32_t)o->narches;
 	memcpy(out->arches, o->arches, o->narches * sizeof(o->arches[0]));
 	compile_source_digest(o, src, len, out->source_digest);
+	(void)compile_identity(); /* fills library_version */
 	snprintf(out->libseccomp_version, sizeof(out->libseccomp_version), "%s",
-		 backend_library_version());
+		 library_version);
 	snprintf(out->compiler_version, sizeof(out->compiler_version), "%s",
 		 SYSFENCE_VERSION);
 	rc = 0;

@@ -80,6 +80,9 @@ static void usage_error(const char *fmt, ...)
 /* Serialises output of concurrent batch workers. */
 static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* Set by on_signal: the workers start nothing new and stay quiet. */
+static atomic_int interrupted;
+
 static void print_diags(const char *name, const char *src, size_t len,
 			struct diag_list *d, bool quiet)
 {
@@ -118,6 +121,8 @@ static void report(const char *name, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (atomic_load(&interrupted))
+		return; /* "cannot write: Interrupted" x N while dying of SIGTERM */
 	pthread_mutex_lock(&out_lock);
 	fprintf(stderr, "sysfence-compile: %s: ", name);
 	va_start(ap, fmt);
@@ -246,6 +251,7 @@ struct batch {
 	const struct options *o;
 	char **inputs;
 	size_t count;
+	const char **same_output_as; /* per input: an earlier input, or NULL */
 	atomic_size_t next;
 	atomic_size_t failed, skipped;
 };
@@ -269,12 +275,24 @@ static void *batch_worker(void *arg)
 	struct batch *b = arg;
 	size_t i;
 
-	while ((i = atomic_fetch_add(&b->next, 1)) < b->count) {
+	while (!atomic_load(&interrupted) && (i = atomic_fetch_add(&b->next, 1)) < b->count) {
 		char out[PATH_MAX];
 		enum result r;
 
+		if (!b->o->out_dir) { /* --check: no output */
+			r = compile_one(b->o, b->inputs[i], NULL);
+			if (r == RESULT_FAILED)
+				atomic_fetch_add(&b->failed, 1);
+			continue;
+		}
 		if (output_for(b->o->out_dir, b->inputs[i], out, sizeof(out))) {
 			report(b->inputs[i], "cannot name an output for this input");
+			atomic_fetch_add(&b->failed, 1);
+			continue;
+		}
+		if (b->same_output_as && b->same_output_as[i]) {
+			report(b->inputs[i], "%s is already the output of %s", out,
+			       b->same_output_as[i]);
 			atomic_fetch_add(&b->failed, 1);
 			continue;
 		}
@@ -284,6 +302,62 @@ static void *batch_worker(void *arg)
 		else if (r == RESULT_SKIPPED)
 			atomic_fetch_add(&b->skipped, 1);
 	}
+	return NULL;
+}
+
+struct named_output {
+	char *out;
+	size_t input;
+};
+
+static int cmp_named_output(const void *pa, const void *pb)
+{
+	const struct named_output *a = pa, *b = pb;
+	int c = strcmp(a->out, b->out);
+
+	return c ? c : a->input < b->input ? -1 : a->input > b->input;
+}
+
+/*
+ * Two inputs with one output name (a/x.policy and b/x.policy) would write
+ * over each other's blob, the survivor depending on the workers' timing: the
+ * later ones on the command line fail instead.  NULL when out of memory.
+ */
+static const char **find_shared_outputs(const struct options *o, char **inputs,
+					size_t count)
+{
+	struct named_output *v = calloc(count, sizeof(*v));
+	const char **same = calloc(count, sizeof(*same));
+	size_t n = 0;
+
+	if (!v || !same)
+		goto fail;
+	for (size_t i = 0; i < count; i++) {
+		char out[PATH_MAX];
+
+		if (output_for(o->out_dir, inputs[i], out, sizeof(out)))
+			continue; /* the worker reports it */
+		v[n].out = strdup(out);
+		v[n].input = i;
+		if (!v[n++].out)
+			goto fail;
+	}
+	qsort(v, n, sizeof(*v), cmp_named_output);
+	for (size_t i = 1, first = 0; i < n; i++) {
+		if (strcmp(v[i].out, v[first].out))
+			first = i;
+		else
+			same[v[i].input] = inputs[v[first].input];
+	}
+	for (size_t i = 0; i < n; i++)
+		free(v[i].out);
+	free(v);
+	return same;
+fail:
+	for (size_t i = 0; v && i < n; i++)
+		free(v[i].out);
+	free(v);
+	free(same);
 	return NULL;
 }
 
@@ -302,11 +376,18 @@ static int run_batch(const struct options *o, char **inputs, size_t count)
 	if (nthreads > count)
 		nthreads = count;
 	threads = calloc(nthreads, sizeof(*threads));
-	if (!threads) {
+	if (o->out_dir)
+		b.same_output_as = find_shared_outputs(o, inputs, count);
+	if (!threads || (o->out_dir && !b.same_output_as)) {
 		perror("sysfence-compile");
+		free(threads);
 		return EXIT_POLICY;
 	}
-	/* Workers inherit a mask without SIGINT/SIGTERM: main handles them. */
+	/*
+	 * A terminating signal may land on any thread; file_write_atomic()
+	 * blocks it while it writes, so the handler never runs on a thread
+	 * whose temporary file it is waiting for.
+	 */
 	for (; started < nthreads; started++)
 		if (pthread_create(&threads[started], NULL, batch_worker, &b))
 			break;
@@ -315,6 +396,7 @@ static int run_batch(const struct options *o, char **inputs, size_t count)
 	for (size_t i = 0; i < started; i++)
 		pthread_join(threads[i], NULL);
 	free(threads);
+	free(b.same_output_as);
 	if (!o->quiet && o->out_dir)
 		fprintf(stderr, "sysfence-compile: %zu compiled, %zu up to date, %zu failed\n",
 			count - b.failed - b.skipped, (size_t)b.skipped, (size_t)b.failed);
@@ -324,6 +406,7 @@ static int run_batch(const struct options *o, char **inputs, size_t count)
 /* SIGINT/SIGTERM: remove the half-written temporaries, then die of it. */
 static void on_signal(int sig)
 {
+	atomic_store(&interrupted, 1);
 	file_remove_pending_temporaries();
 	signal(sig, SIG_DFL);
 	raise(sig);

@@ -254,7 +254,14 @@ static int parse_value(struct parser *p, struct token t, const char *syscall,
 			}
 		}
 		if (!constants_lookup(t.s, t.len, &v)) {
-			const char *s = constants_suggest(t.s, t.len);
+			/*
+			 * A suggestion is a pass over the whole table: only for
+			 * a diagnostic that will be kept.  A file of unknown
+			 * names would otherwise cost minutes per megabyte.
+			 */
+			const char *s = p->diags->count < p->diags->limit
+						? constants_suggest(t.s, t.len)
+						: NULL;
 
 			if (s)
 				error_at(p, t.col, "unknown constant '" TOK_FMT
@@ -479,7 +486,7 @@ int policy_parse(const char *src, size_t len, const struct policy_resolver *res,
 		size_t n = (size_t)((nl ? nl : end) - line);
 
 		p.lineno++;
-		if (n && line[n - 1] == '\r') /* CRLF */
+		if (nl && n && line[n - 1] == '\r') /* CRLF; a CR at EOF is a bare CR */
 			n--;
 		if (n > POLICY_MAX_LINE)
 			error_at(&p, POLICY_MAX_LINE + 1,

@@ -29,7 +29,9 @@ int resolve_check(const struct policy *pol, bool strict, struct diag_list *d)
 		if (last_unknown && !strcmp(last_unknown, r->name))
 			continue;
 		last_unknown = r->name;
-		s = backend_syscall_suggest(r->name, buf, sizeof(buf));
+		/* A suggestion scans every syscall table: only when kept. */
+		s = d->count < d->limit ? backend_syscall_suggest(r->name, buf, sizeof(buf))
+					: NULL;
 		diag_add(d, strict ? DIAG_ERROR : DIAG_WARNING, r->line, r->col,
 			 "'%s' is not a system call on any architecture%s%s%s%s", r->name,
 			 s ? "; did you mean '" : "", s ? s : "", s ? "'?" : "",
