@@ -136,9 +136,16 @@ struct range {
 	uint32_t lo, hi;
 };
 
+struct named_nr {
+	char *name;
+	uint32_t nr;
+};
+
 struct arch_table {
 	struct range *unknown; /* sorted, covers everything up to 0xffffffff */
 	size_t nunknown;
+	struct named_nr *names; /* every syscall of the arch, sorted by name */
+	size_t nnames, capnames;
 	uint8_t digest[DIGEST_SIZE]; /* of every (number, name) known */
 	int failed;
 };
@@ -146,18 +153,37 @@ struct arch_table {
 static struct arch_table tables[ARRAY_SIZE(arch_infos)];
 static pthread_mutex_t tables_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* Is nr a syscall of arch?  Feeds (nr, name) into the table's digest. */
-static bool nr_known(uint32_t arch, uint32_t nr, struct digest_ctx *dc)
+/*
+ * Is nr a syscall of the arch?  Records its name (the direct number of a
+ * call that libseccomp also knows as multiplexed, like socket on x86) and
+ * feeds (nr, name) into the table's digest.  -1 when out of memory.
+ */
+static int nr_known(struct arch_table *t, uint32_t arch, uint32_t nr, struct digest_ctx *dc)
 {
 	char *name = seccomp_syscall_resolve_num_arch(arch, (int)nr);
-	bool known = name != NULL;
 
-	if (known) {
-		digest_update(dc, &nr, sizeof(nr));
-		digest_update(dc, name, strlen(name) + 1);
+	if (!name)
+		return 0;
+	digest_update(dc, &nr, sizeof(nr));
+	digest_update(dc, name, strlen(name) + 1);
+	if (t->nnames == t->capnames) {
+		size_t ncap = t->capnames ? t->capnames * 2 : 512;
+		struct named_nr *n = realloc(t->names, ncap * sizeof(*n));
+
+		if (!n) {
+			free(name);
+			return -1;
+		}
+		t->names = n;
+		t->capnames = ncap;
 	}
-	free(name);
-	return known;
+	t->names[t->nnames++] = (struct named_nr){ name, nr };
+	return 1;
+}
+
+static int cmp_named_nr(const void *a, const void *b)
+{
+	return strcmp(((const struct named_nr *)a)->name, ((const struct named_nr *)b)->name);
 }
 
 static int push_range(struct arch_table *t, size_t *cap, uint32_t lo, uint32_t hi)
@@ -198,8 +224,10 @@ static int build_table(const struct arch_info *a, struct arch_table *t)
 		if (base > next && push_range(t, &cap, (uint32_t)next, base - 1))
 			return -1;
 		for (uint32_t nr = base; nr < base + WINDOW_SIZE; nr++) {
-			bool known = nr_known(a->token, nr, &dc);
+			int known = nr_known(t, a->token, nr, &dc);
 
+			if (known < 0)
+				return -1;
 			if (!known && start < 0)
 				start = nr;
 			if (known && start >= 0) {
@@ -211,6 +239,7 @@ static int build_table(const struct arch_info *a, struct arch_table *t)
 		next = start >= 0 ? (uint64_t)start : (uint64_t)base + WINDOW_SIZE;
 	}
 	digest_final(&dc, t->digest);
+	qsort(t->names, t->nnames, sizeof(*t->names), cmp_named_nr);
 	return push_range(t, &cap, (uint32_t)next, UINT32_MAX);
 }
 
@@ -225,9 +254,13 @@ static const struct arch_table *arch_table(uint32_t arch)
 	pthread_mutex_lock(&tables_lock);
 	if (!t->unknown && !t->failed) {
 		if (build_table(a, t)) {
+			for (size_t i = 0; i < t->nnames; i++)
+				free(t->names[i].name);
+			free(t->names);
 			free(t->unknown);
+			t->names = NULL;
 			t->unknown = NULL;
-			t->nunknown = 0;
+			t->nunknown = t->nnames = 0;
 			t->failed = 1;
 		}
 	}
@@ -249,12 +282,29 @@ void backend_init(void)
 		arch_table(arches[i]);
 }
 
+/* The direct number of name on the arch, from the table; -1 if none. */
+static int direct_nr(const struct arch_table *t, const char *name)
+{
+	struct named_nr key = { (char *)name, 0 };
+	const struct named_nr *hit;
+
+	if (!t)
+		return -1;
+	hit = bsearch(&key, t->names, t->nnames, sizeof(*t->names), cmp_named_nr);
+	return hit ? (int)hit->nr : -1;
+}
+
 int backend_syscall_nr(uint32_t arch, const char *name)
 {
 	int nr = seccomp_syscall_resolve_name_arch(arch, name);
 
-	/* Negative: unknown, or a pseudo-syscall such as socketcall on x86_64. */
-	return nr < 0 ? -1 : nr;
+	/*
+	 * Negative: unknown, a pseudo-syscall such as socketcall on x86_64, or
+	 * a call libseccomp reports as multiplexed although the arch also has
+	 * it as a syscall of its own (socket on x86 is 359 as well as
+	 * socketcall(SYS_SOCKET)): the table knows the direct number.
+	 */
+	return nr >= 0 ? nr : direct_nr(arch_table(arch), name);
 }
 
 const char *backend_syscall_name(uint32_t arch, int nr, char *buf, size_t len)
@@ -303,13 +353,22 @@ const char *backend_syscall_suggest(const char *name, char *buf, size_t len)
 	return buf[0] && util_is_close(best, nlen) ? buf : NULL;
 }
 
-const char *backend_library_version(void)
+static char library_version[32];
+static pthread_once_t library_version_once = PTHREAD_ONCE_INIT;
+
+static void read_library_version(void)
 {
-	static char v[32];
 	const struct scmp_version *sv = seccomp_version();
 
-	snprintf(v, sizeof(v), "%u.%u.%u", sv->major, sv->minor, sv->micro);
-	return v;
+	snprintf(library_version, sizeof(library_version), "%u.%u.%u", sv->major,
+		 sv->minor, sv->micro);
+}
+
+const char *backend_library_version(void)
+{
+	/* Written once: concurrent batch workers read it. */
+	pthread_once(&library_version_once, read_library_version);
+	return library_version;
 }
 
 int backend_table_digest(const uint32_t *arches, size_t n, uint8_t out[DIGEST_SIZE])
@@ -731,7 +790,7 @@ static int add_group(struct build *b, scmp_filter_ctx ctx, int nr,
 	for (size_t p = 0; p < nparts; p++) {
 		if (part_has(b, &parts[p], RULE_UNCONDITIONAL)) {
 			if (!conditional)
-				return seccomp_rule_add(ctx, parts[p].action, nr, 0);
+				return seccomp_rule_add_exact(ctx, parts[p].action, nr, 0);
 			cut = p; /* later parts can never decide */
 			break;
 		}
@@ -769,25 +828,79 @@ static int add_group(struct build *b, scmp_filter_ctx ctx, int nr,
 	}
 	if (sec_push(&b->blocks, stmt(BPF_RET | BPF_K, fallthrough)))
 		return -ENOMEM;
-	return seccomp_rule_add(ctx, SENTINEL_BLOCK(id), nr, 0);
+	return seccomp_rule_add_exact(ctx, SENTINEL_BLOCK(id), nr, 0);
+}
+
+/*
+ * On x86, s390 and ppc, libc may reach the socket and SysV IPC calls
+ * through the socketcall(2) and ipc(2) multiplexers, whose first argument
+ * names the call and whose other arguments sit in memory, out of a
+ * filter's reach.  So:
+ *  - a rule that allows, say, socket with no condition also allows
+ *    socketcall(SYS_SOCKET, ...): the same call, nothing to check;
+ *  - a rule that allows socket only for some arguments does not: they
+ *    cannot be checked there (libseccomp 2.5 would allow socketcall with
+ *    any arguments for it, a way around the condition);
+ *  - an explicit denial of socket, with or without conditions, also denies
+ *    socketcall(SYS_SOCKET, ...) as a whole: a denial must not be escaped.
+ * The rule naming the multiplexer itself (socketcall, ipc) still applies.
+ * Returns true and fills *out when rule r implies one for the multiplexer.
+ */
+static bool multiplexed_rule(const struct build *b, const struct policy_rule *r,
+			     struct policy_rule *out)
+{
+	int pseudo = seccomp_syscall_resolve_name_arch(b->arch->token, r->name);
+	const char *mux;
+	int call;
+
+	/* libseccomp numbers them -100 - SYS_xxx and -200 - IPC call. */
+	if (pseudo <= -101 && pseudo >= -199) {
+		mux = "socketcall";
+		call = -100 - pseudo;
+	} else if (pseudo <= -201 && pseudo >= -299) {
+		mux = "ipc";
+		call = -200 - pseudo;
+	} else {
+		return false;
+	}
+	if (backend_syscall_nr(b->arch->token, mux) < 0 ||
+	    (!r->deny && rule_classify(r, b->arch) != RULE_UNCONDITIONAL))
+		return false;
+	memset(out, 0, sizeof(*out));
+	snprintf(out->name, sizeof(out->name), "%s", mux);
+	out->deny = r->deny;
+	out->line = r->line;
+	out->col = r->col;
+	out->nargs = 1;
+	out->args[0] = (struct policy_arg){ .op = POLICY_OP_EQ, .value = (uint64_t)call,
+					    .width = 32, .col = r->col };
+	return true;
 }
 
 /* Adds every rule for this arch; returns 0 or a negative errno. */
 static int add_rules(struct build *b, scmp_filter_ctx ctx)
 {
 	const struct policy *pol = b->pol;
-	struct policy_rule **sorted = malloc((pol->count + 1) * sizeof(*sorted));
-	size_t n = 0;
+	struct policy_rule **sorted = malloc((2 * pol->count + 1) * sizeof(*sorted));
+	struct policy_rule *mux = malloc((pol->count + 1) * sizeof(*mux));
+	size_t n = 0, nmux = 0;
 	int rc = 0;
 	bool clone3_named = false;
 
-	if (!sorted)
+	if (!sorted || !mux) {
+		free(sorted);
+		free(mux);
 		return -ENOMEM;
+	}
 	for (size_t i = 0; i < pol->count; i++) {
-		if (!strcmp(pol->rules[i].name, "clone3"))
+		const struct policy_rule *r = &pol->rules[i];
+
+		if (!strcmp(r->name, "clone3"))
 			clone3_named = true;
-		if (seccomp_syscall_resolve_name_arch(b->arch->token, pol->rules[i].name) >= 0)
+		if (backend_syscall_nr(b->arch->token, r->name) >= 0)
 			sorted[n++] = &pol->rules[i];
+		if (multiplexed_rule(b, r, &mux[nmux]))
+			sorted[n++] = &mux[nmux++];
 	}
 	qsort(sorted, n, sizeof(*sorted), cmp_rule);
 	for (size_t i = 0; i < n && !rc;) {
@@ -824,10 +937,27 @@ static int add_rules(struct build *b, scmp_filter_ctx ctx)
 	/* A clone3 the policy does not mention: ENOSYS makes libc use clone. */
 	if (!rc && !b->deny && !clone3_named &&
 	    seccomp_syscall_resolve_name_arch(b->arch->token, "clone3") >= 0)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS),
-				      seccomp_syscall_resolve_name("clone3"), 0);
+		rc = seccomp_rule_add_exact(ctx, SCMP_ACT_ERRNO(ENOSYS),
+					    seccomp_syscall_resolve_name("clone3"), 0);
 	free(sorted);
+	free(mux);
 	return rc;
+}
+
+/*
+ * libseccomp exports a program in the byte order of its architecture;
+ * sections are kept in the host's (the blob writer stores little-endian).
+ */
+static void to_host_order(struct section *s, const struct arch_info *a)
+{
+	const bool host_big_endian = __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__;
+
+	if (a->big_endian == host_big_endian)
+		return;
+	for (size_t i = 0; i < s->len; i++) {
+		s->insns[i].code = __builtin_bswap16(s->insns[i].code);
+		s->insns[i].k = __builtin_bswap32(s->insns[i].k);
+	}
 }
 
 static int export_program(scmp_filter_ctx ctx, struct section *out)
@@ -970,9 +1100,13 @@ static int build_section(struct build *b, struct section *out)
 		return -ENOMEM;
 	rc = 0;
 	if (b->arch->token != seccomp_arch_native()) {
-		rc = seccomp_arch_add(ctx, b->arch->token);
+		/*
+		 * Native out first: libseccomp refuses a context that mixes
+		 * byte orders (EDOM), e.g. x86_64 with s390x.
+		 */
+		rc = seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE);
 		if (!rc)
-			rc = seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE);
+			rc = seccomp_arch_add(ctx, b->arch->token);
 	}
 	if (!rc)
 		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
@@ -982,8 +1116,10 @@ static int build_section(struct build *b, struct section *out)
 		rc = add_rules(b, ctx);
 	if (!rc)
 		rc = export_program(ctx, out);
-	if (!rc)
+	if (!rc) {
+		to_host_order(out, b->arch);
 		rc = finish_section(b, out);
+	}
 	seccomp_release(ctx);
 	if (rc) {
 		diag_add(b->diags, DIAG_ERROR, 0, 0, "cannot build the %s program for %s: %s",

@@ -48,6 +48,16 @@ static const struct {
 #ifdef SYS_clone3
 	{ "clone3", SYS_clone3 },
 #endif
+	/* socket(AF_UNIX) makes a socket the exiting child drops; shmget of
+	 * size 0 fails with EINVAL; the multiplexers with NULL args EFAULT. */
+	{ "socket", SYS_socket },   { "connect", SYS_connect },
+	{ "shmget", SYS_shmget },
+#ifdef SYS_socketcall
+	{ "socketcall", SYS_socketcall },
+#endif
+#ifdef SYS_ipc
+	{ "ipc", SYS_ipc },
+#endif
 };
 
 struct prog {
