@@ -35,6 +35,14 @@ else
 CPPFLAGS += -D_FORTIFY_SOURCE=3
 endif
 
+# The launcher is linked -static-pie by default: no dynamic loading in the
+# setuid binary, and about 0.45 ms less per application start here
+# (bench/launch.sh).  Sanitizers need their dynamic runtime.
+ifeq ($(SANITIZE),1)
+STATIC ?= 0
+else
+STATIC ?= 1
+endif
 ifeq ($(STATIC),1)
 LAUNCH_LDFLAGS := -static-pie
 endif
@@ -72,7 +80,13 @@ $(BUILD)/obj/%.o: %.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(SECCOMP_CFLAGS) -MMD -MP -c -o $@ $<
 
 # The launcher's objects get the trusted store baked in; nothing else may.
+# A stamp holding the value rebuilds them when PROFILE_DIR changes, so
+# `make install PROFILE_DIR=...` after a plain `make` installs the right one.
+PROFILE_DIR_STAMP := $(BUILD)/.profile-dir
+$(shell mkdir -p $(BUILD) && [ "$$(cat $(PROFILE_DIR_STAMP) 2>/dev/null)" = '$(PROFILE_DIR)' ] || \
+	printf '%s\n' '$(PROFILE_DIR)' >$(PROFILE_DIR_STAMP))
 $(BUILD)/obj/src/launch/%.o: CPPFLAGS += -DSYSFENCE_PROFILE_DIR='"$(PROFILE_DIR)"'
+$(call obj,$(wildcard src/launch/*.c)): $(PROFILE_DIR_STAMP)
 $(BUILD)/obj/test-launch/%.o: src/launch/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -DSYSFENCE_PROFILE_DIR='"$(TEST_PROFILE_DIR)"' $(CFLAGS) -MMD -MP -c -o $@ $<
@@ -97,7 +111,7 @@ $(LAUNCHER): $(call obj,src/launch/main.c) $(LAUNCH_LIB) $(COMMON_LIB)
 TEST_LAUNCH_OBJ := $(patsubst src/launch/%.c,$(BUILD)/obj/test-launch/%.o,$(wildcard src/launch/*.c))
 $(TEST_LAUNCHER): $(TEST_LAUNCH_OBJ) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CAP_LIBS) $(NETTLE_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) $(LAUNCH_LDFLAGS) -o $@ $^ $(CAP_LIBS) $(NETTLE_LIBS)
 
 $(BUILD)/tests/test_%: $(call obj,tests/unit/test_%.c) $(COMPILE_LIB) $(LAUNCH_LIB) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
@@ -135,6 +149,16 @@ check: deps
 check-run: test-build
 	BUILD=$(BUILD) SANITIZE=$(SANITIZE) tests/run-tests.sh
 
+# `sudo make demo` (issue 6; the README's first command): scripts/demo.sh
+# installs what is missing (scripts/install-deps.sh, as `make deps`),
+# builds, builds a second launcher in build/demo whose trusted store is
+# /run/sysfence-demo/profiles, compiles examples/*.policy into it and runs
+# programs confined as nobody, narrated.  It removes its setuid copy and
+# store and restores sysctls on exit.  (No $(MAKE) in the recipe: `make -n
+# demo` must not run it.)
+demo:
+	@scripts/demo.sh
+
 # Benchmarks print ratios measured side by side in one run; never asserted.
 bench: deps
 	@$(MAKE) --no-print-directory test-build $(BENCH_BINS)
@@ -147,6 +171,9 @@ bench: deps
 MAN1 := $(wildcard man/*.1)
 MAN5 := $(wildcard man/*.5)
 EXAMPLES := $(wildcard examples/*.policy)
+# Bash completion (issue 6): one file, installed under each command's name
+# so that bash-completion loads it on demand for either.
+COMPLETIONDIR := $(DATADIR)/bash-completion/completions
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
 		$(DESTDIR)$(DATADIR)/sysfence/examples
@@ -161,6 +188,9 @@ endif
 	$(if $(MAN1),install -m 0644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/)
 	$(if $(MAN5),install -m 0644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/)
 	$(if $(EXAMPLES),install -m 0644 $(EXAMPLES) $(DESTDIR)$(DATADIR)/sysfence/examples/)
+	install -d $(DESTDIR)$(COMPLETIONDIR)
+	install -m 0644 completion/sysfence.bash $(DESTDIR)$(COMPLETIONDIR)/sysfence-compile
+	install -m 0644 completion/sysfence.bash $(DESTDIR)$(COMPLETIONDIR)/sysfence-launch
 ifeq ($(NO_SETUID),1)
 	install -d -m 0755 $(DESTDIR)$(PROFILE_DIR)
 else
@@ -172,6 +202,7 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN1)))
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(MAN5)))
 	rm -rf $(DESTDIR)$(DATADIR)/sysfence
+	rm -f $(DESTDIR)$(COMPLETIONDIR)/sysfence-compile $(DESTDIR)$(COMPLETIONDIR)/sysfence-launch
 	-rmdir $(DESTDIR)$(PROFILE_DIR) 2>/dev/null
 	@echo "note: profiles in $(DESTDIR)$(PROFILE_DIR) (if any) were kept"
 
@@ -179,3 +210,149 @@ clean:
 	rm -rf build
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+# ==== fuzzing (tests/fuzz): libFuzzer, clang, ASan+UBSan ===================
+# Owned by the fuzzing work of issue 5; self-contained, touches nothing above
+# except adding the replay binaries to test-build.
+#
+#   make fuzz [FUZZ_SECONDS=60] [FUZZ_TARGETS="fuzz_parse ..."]
+#       each target for FUZZ_SECONDS with tests/fuzz/policy.dict and its
+#       committed corpus.  New inputs go to build/fuzz/scratch/TARGET (the
+#       committed corpus stays minimised seeds), crashes to
+#       build/fuzz/artifacts/TARGET/.  Fails if any target found something.
+#   make fuzz-ci     every target FUZZ_CI_SECONDS (15) s: about 60 s in all.
+#   make fuzz-merge  minimises the scratch finds into tests/fuzz/corpus (by
+#                    hand, then review and commit).
+#   make fuzz-replay the targets with a plain main() (tests/fuzz/replay_main.c)
+#                    instead of libFuzzer; tests/integration/fuzz_replay.sh
+#                    runs them on the corpus and tests/fuzz/regressions in
+#                    `make check`.  Built with clang when installed, else $(CC).
+#
+# The project is built again here with clang, instrumented for coverage:
+# never the objects of build/ (gcc, other flags).
+FUZZ_CC         ?= clang
+FUZZ_DIR        := build/fuzz
+FUZZ_SECONDS    ?= 60
+FUZZ_CI_SECONDS ?= 15
+FUZZ_TARGETS    ?= fuzz_parse fuzz_compile fuzz_blob fuzz_logscan
+FUZZ_ALL        := fuzz_parse fuzz_compile fuzz_blob fuzz_logscan
+# Extra libFuzzer options, e.g. FUZZ_OPTS="-jobs=1 -workers=1".
+FUZZ_OPTS       ?=
+# The replay binaries need no libFuzzer: clang when it links sanitized
+# programs (its runtime is libclang-rt-dev), otherwise $(CC).  Probed once,
+# and only when a replay binary is built.
+REPLAY_CC ?= $(eval REPLAY_CC := $(shell echo 'int main(void) { return 0; }' | \
+	$(FUZZ_CC) -x c -fsanitize=address,undefined -o /dev/null - >/dev/null 2>&1 && \
+	echo $(FUZZ_CC) || echo $(CC)))$(REPLAY_CC)
+
+FUZZ_SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all \
+                 -fno-omit-frame-pointer
+FUZZ_CPPFLAGS := -Iinclude -Itests/fuzz -D_GNU_SOURCE -DSYSFENCE_VERSION='"$(VERSION)"'
+FUZZ_CFLAGS   := -std=gnu11 -O1 -g $(WARN) $(FUZZ_SAN)
+
+# What each target links, beyond its own file.  Explicit lists: a target
+# pulls in only the modules it exercises.
+FUZZ_SRC_fuzz_parse   := src/compile/parse.c src/compile/argtypes.c \
+                         src/compile/constants.c src/common/diag.c src/common/util.c
+FUZZ_SRC_fuzz_compile := $(FUZZ_SRC_fuzz_parse) src/compile/compile.c \
+                         src/compile/backend.c src/compile/resolve.c \
+                         src/common/blob.c src/common/bpf.c src/common/digest.c \
+                         src/common/mode.c
+FUZZ_SRC_fuzz_blob    := src/common/blob.c src/common/bpf.c src/common/digest.c
+FUZZ_SRC_fuzz_logscan := src/compile/logscan.c
+FUZZ_LIBS_fuzz_parse   :=
+FUZZ_LIBS_fuzz_compile := $(SECCOMP_LIBS) $(NETTLE_LIBS) -lpthread
+FUZZ_LIBS_fuzz_blob    := $(NETTLE_LIBS)
+FUZZ_LIBS_fuzz_logscan :=
+# Longest input libFuzzer makes up: a line over POLICY_MAX_LINE (4096) and
+# over LOGSCAN_LINE_MAX (16384) must fit; blobs are 192 + 8 per instruction.
+FUZZ_MAXLEN_fuzz_parse   := 8192
+FUZZ_MAXLEN_fuzz_compile := 4096
+FUZZ_MAXLEN_fuzz_blob    := 65536
+FUZZ_MAXLEN_fuzz_logscan := 20480
+
+FUZZ_BINS   := $(addprefix $(FUZZ_DIR)/,$(FUZZ_ALL))
+REPLAY_BINS := $(addprefix $(FUZZ_DIR)/replay/,$(FUZZ_ALL))
+
+.PHONY: fuzz fuzz-ci fuzz-build fuzz-merge fuzz-replay fuzz-toolchain
+
+# Coverage-instrumented objects for libFuzzer ...
+FUZZ_COV := -fsanitize=fuzzer-no-link \
+            -fsanitize-coverage-ignorelist=tests/fuzz/coverage-ignore.txt
+$(FUZZ_DIR)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CPPFLAGS) $(FUZZ_CFLAGS) $(FUZZ_COV) \
+		$(SECCOMP_CFLAGS) -MMD -MP -c -o $@ $<
+# ... and plain sanitized ones for the replay binaries.
+$(FUZZ_DIR)/replay-obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(REPLAY_CC) $(FUZZ_CPPFLAGS) $(FUZZ_CFLAGS) $(SECCOMP_CFLAGS) -MMD -MP -c -o $@ $<
+
+# (Functions, not inline patsubst: make would put the stem in its '%'.)
+fuzz_objs   = $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(FUZZ_SRC_$(1)))
+replay_objs = $(patsubst %.c,$(FUZZ_DIR)/replay-obj/%.o,$(FUZZ_SRC_$(1)))
+.PRECIOUS: $(FUZZ_DIR)/obj/%.o $(FUZZ_DIR)/replay-obj/%.o
+.SECONDEXPANSION:
+$(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/obj/tests/fuzz/fuzz_%.o $$(call fuzz_objs,fuzz_$$*)
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(FUZZ_LIBS_fuzz_$*)
+$(FUZZ_DIR)/replay/fuzz_%: $(FUZZ_DIR)/replay-obj/tests/fuzz/fuzz_%.o \
+		$(FUZZ_DIR)/replay-obj/tests/fuzz/replay_main.o $$(call replay_objs,fuzz_$$*)
+	@mkdir -p $(dir $@)
+	$(REPLAY_CC) $(FUZZ_SAN) -o $@ $^ $(FUZZ_LIBS_fuzz_$*)
+
+fuzz-replay: $(REPLAY_BINS)
+test-build: fuzz-replay
+
+fuzz-toolchain:
+	@echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n);' \
+	      'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { (void)d; return (int)n * 0; }' | \
+	  $(FUZZ_CC) -x c -fsanitize=fuzzer,address,undefined -o /dev/null - 2>/dev/null || \
+	  { echo "fuzz: '$(FUZZ_CC) -fsanitize=fuzzer' does not link: install clang and" \
+	         "libclang-rt-dev (Debian 12: the libFuzzer and sanitizer runtimes," \
+	         "only recommended by clang)" >&2; exit 1; }
+
+fuzz-build: fuzz-toolchain
+	@$(MAKE) --no-print-directory $(FUZZ_BINS)
+
+# One target's run, as shell text; $(1) is the target.
+define fuzz_run
+mkdir -p $(FUZZ_DIR)/scratch/$(1) $(FUZZ_DIR)/artifacts/$(1); \
+echo "== $(1): $(FUZZ_SECONDS) s (log: $(FUZZ_DIR)/$(1).log)"; \
+nice -n 10 $(FUZZ_DIR)/$(1) -max_total_time=$(FUZZ_SECONDS) \
+	-max_len=$(FUZZ_MAXLEN_$(1)) -timeout=30 -rss_limit_mb=2048 \
+	-print_final_stats=1 -dict=tests/fuzz/policy.dict \
+	-artifact_prefix=$(FUZZ_DIR)/artifacts/$(1)/ $(FUZZ_OPTS) \
+	$(FUZZ_DIR)/scratch/$(1) tests/fuzz/corpus/$(1) >$(FUZZ_DIR)/$(1).log 2>&1; \
+rc=$$?; \
+grep -E '^(#[0-9]+[[:space:]]+DONE|stat::number_of_executed_units|stat::peak_rss_mb)' \
+	$(FUZZ_DIR)/$(1).log | sed 's/^/   /'; \
+if [ $$rc -ne 0 ]; then \
+	failed="$$failed $(1)"; \
+	grep -E -A12 '(==[0-9]+==ERROR|runtime error|invariant failed|^SUMMARY)' \
+		$(FUZZ_DIR)/$(1).log | head -40 | sed 's/^/   | /'; \
+	echo "   $(1) FAILED (exit $$rc): input in $(FUZZ_DIR)/artifacts/$(1)/"; \
+fi;
+endef
+
+# Each target in turn (two cores, other work on them: no -jobs), niced.
+# A target that finds something does not stop the others; the run fails
+# at the end naming them.
+fuzz: fuzz-build
+	@failed=""; \
+	$(foreach t,$(FUZZ_TARGETS),$(call fuzz_run,$(t))) \
+	if [ -n "$$failed" ]; then echo "fuzz: found something in:$$failed" >&2; exit 1; fi; \
+	echo "fuzz: every target ran $(FUZZ_SECONDS) s without a finding"
+
+fuzz-ci:
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_CI_SECONDS) \
+		FUZZ_TARGETS="$(FUZZ_ALL)"
+
+fuzz-merge: fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p $(FUZZ_DIR)/scratch/$$t; \
+		$(FUZZ_DIR)/$$t -merge=1 -dict=tests/fuzz/policy.dict \
+			tests/fuzz/corpus/$$t $(FUZZ_DIR)/scratch/$$t; \
+	done
+
+-include $(shell find $(FUZZ_DIR)/obj $(FUZZ_DIR)/replay-obj -name '*.d' 2>/dev/null)
+# ==== end of fuzzing ========================================================

@@ -3,9 +3,11 @@
 # Debian/Ubuntu only (apt-get); quiet and quick when everything is there.
 set -eu
 
+# clang only recommends libclang-rt-dev (libFuzzer and the sanitizer
+# runtimes), and recommendations are not installed here: name it.
 PKGS="make gcc libc6-dev pkg-config libseccomp-dev libcap-dev nettle-dev \
-libcmocka-dev gcc-multilib clang groff-base man-db util-linux procps kmod \
-bubblewrap"
+libcmocka-dev gcc-multilib clang libclang-rt-dev groff-base man-db util-linux \
+procps kmod bubblewrap"
 
 missing=""
 for p in $PKGS; do
@@ -30,7 +32,7 @@ required=""
 optional=""
 for p in $missing; do
 	case $p in
-	gcc-multilib | bubblewrap | clang) optional="$optional $p" ;;
+	gcc-multilib | bubblewrap | clang | libclang-rt-dev) optional="$optional $p" ;;
 	*) required="$required $p" ;;
 	esac
 done
