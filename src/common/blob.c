@@ -185,7 +185,7 @@ int blob_parse(const void *vbuf, size_t len, struct blob *out, char *why,
 	out->narches = get_u32(buf + OFF_NARCHES);
 	if (out->narches > BLOB_MAX_ARCHES)
 		return BLOB_ERR_HEADER;
-	for (uint32_t i = 0; i < BLOB_MAX_ARCHES; i++) {
+	for (size_t i = 0; i < BLOB_MAX_ARCHES; i++) {
 		uint32_t a = get_u32(buf + OFF_ARCHES + 4 * i);
 
 		if ((i < out->narches) != (a != 0))
@@ -234,12 +234,14 @@ int blob_serialize(struct blob *b, uint8_t **out, size_t *outlen)
 	buf = calloc(1, len);
 	if (!buf)
 		return BLOB_ERR_NOMEM;
+	/* A fixed-size field, not a C string: storing no NUL is the format. */
+	/* NOLINTNEXTLINE(bugprone-not-null-terminated-result) */
 	memcpy(buf + OFF_MAGIC, BLOB_MAGIC, BLOB_MAGIC_LEN);
 	put_u32(buf + OFF_VERSION, BLOB_VERSION);
 	put_u32(buf + OFF_HEADER_SIZE, BLOB_HEADER_SIZE);
 	put_u32(buf + OFF_MODE, (uint32_t)b->mode);
 	put_u32(buf + OFF_NARCHES, b->narches);
-	for (uint32_t i = 0; i < b->narches; i++)
+	for (size_t i = 0; i < b->narches; i++)
 		put_u32(buf + OFF_ARCHES + 4 * i, b->arches[i]);
 	put_u32(buf + OFF_DENY_LEN, b->deny.len);
 	put_u32(buf + OFF_ALLOW_LEN, b->allow.len);

@@ -29,9 +29,9 @@ void digest_hex(const uint8_t d[DIGEST_SIZE], char *out)
 {
 	static const char hex[] = "0123456789abcdef";
 
-	for (int i = 0; i < DIGEST_SIZE; i++) {
-		out[2 * i] = hex[d[i] >> 4];
-		out[2 * i + 1] = hex[d[i] & 15];
+	for (size_t i = 0; i < DIGEST_SIZE; i++) {
+		*out++ = hex[d[i] >> 4];
+		*out++ = hex[d[i] & 15];
 	}
-	out[2 * DIGEST_SIZE] = '\0';
+	*out = '\0';
 }

@@ -128,11 +128,10 @@ void explain_call(const struct blob *b, const struct policy *pol, const struct e
 		if (!rule_is_for(rule, c->arch, c->nr) ||
 		    first_mismatch(rule, r->seen) != POLICY_MAX_ARGS)
 			continue;
-		if (r->reason == EXPLAIN_DENY_RULE && rule->deny)
-			push(r->deciding, &r->ndeciding, i, 0);
-		else if (r->reason == EXPLAIN_DENY_RULE)
+		if (r->reason == EXPLAIN_DENY_RULE && !rule->deny)
 			push(r->overridden, &r->noverridden, i, 0);
-		else if (r->reason == EXPLAIN_ALLOW_RULE && !rule->deny)
+		else if (r->reason == EXPLAIN_DENY_RULE ||
+			 (r->reason == EXPLAIN_ALLOW_RULE && !rule->deny))
 			push(r->deciding, &r->ndeciding, i, 0);
 	}
 	switch (r->reason) {

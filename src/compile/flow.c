@@ -183,6 +183,8 @@ int flow_probe_collect(const struct sock_filter *p, size_t len, uint32_t arch, b
 		stack[top++] = (struct item){(uint32_t)(PC), (S)};                                 \
 	} while (0)
 
+	/* "0 >= len" in PUSH: an empty program has no path (not "len < 0"). */
+	/* cppcheck-suppress unsignedLessThanZero */
 	PUSH(0, ((struct astate){A_KNOWN, 0, 0}));
 	while (top) {
 		struct item it = stack[--top];

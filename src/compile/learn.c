@@ -562,6 +562,12 @@ static void print_patch(FILE *out, const struct tool_input *p, const char *body,
 		const char *s = starts[i], *e = starts[i + 1];
 		size_t n = (size_t)(e - s);
 
+		/*
+		 * starts[] holds every line: srclen > 0 means src < end, so the
+		 * filling loop above ran nlines times (clang-analyzer assumes
+		 * otherwise).
+		 */
+		/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference) */
 		if (n && s[n - 1] == '\n')
 			n--;
 		if (i + 1 == nlines && !last_nl) {

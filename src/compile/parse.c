@@ -25,7 +25,6 @@ struct token {
 };
 
 struct parser {
-	const char *line;
 	unsigned lineno;
 	const struct policy_resolver *res;
 	struct diag_list *diags;
@@ -227,13 +226,17 @@ static int parse_value(struct parser *p, struct token t, const char *syscall,
 		return 0;
 	}
 	if (t.s[0] == '-' && t.len > 1) {
+		rc = util_parse_u64(t.s + 1, t.len - 1, &v);
+		if (rc == -1) {
+			error_at(p, t.col, "invalid number '" TOK_FMT "'", TOK_ARG(t));
+			return -1;
+		}
 		if (!argtypes_accepts_negative(syscall, argno)) {
 			error_at(p, t.col,
 				 "negative value for argument %u of %s, which is not signed",
 				 argno, syscall);
 			return -1;
 		}
-		rc = util_parse_u64(t.s + 1, t.len - 1, &v);
 		if (rc == 0 && v > (UINT64_C(1) << (width - 1))) {
 			error_at(p, t.col, "'" TOK_FMT "' does not fit the %u-bit argument",
 				 TOK_ARG(t), width);

@@ -417,7 +417,7 @@ static int run_from_log(struct tool_args *t)
 	size_t nfiles = t->npos ? t->npos : 1;
 	struct tool_input pol, *polp = NULL;
 	struct learn l;
-	int rc = 0;
+	int rc;
 
 	if (t->as_patch && !t->policy)
 		return usage_error("--as-patch needs --policy P");

@@ -37,9 +37,7 @@
 #endif
 
 #define EXIT_LAUNCH 125 /* the launcher's own failure, as env(1) */
-#define WAIT_STEP_NS (100 * 1000 * 1000L)
-
-extern char **environ;
+#define WAIT_STEP_NS (100L * 1000 * 1000)
 
 static bool debug_enabled;
 

@@ -522,7 +522,7 @@ static void test_malformed_arguments(void **state)
 		{ "getppid g:nosuch", 11, "unknown group 'nosuch'" },
 		{ "getppid g:alice", 11, "unknown group 'alice'" },
 		{ "getppid u:staff", 11, "unknown user 'staff'" },
-		{ "getppid --1", 9, "negative value for argument 0 of getppid, which is not signed" },
+		{ "getppid --1", 9, "invalid number '--1'" },
 		{ "getppid -1", 9, "negative value for argument 0 of getppid" },
 		{ "getppid !-1", 10, "negative value" },
 	};
