@@ -28,6 +28,16 @@
 #define SECCOMP_RET_ACTION_FULL 0xffff0000U
 #endif
 
+/* The only instructions sysfence emits or accepts (docs/blob-format.md). */
+#define SF_BPF_LD_ABS (BPF_LD | BPF_W | BPF_ABS)
+#define SF_BPF_AND_K (BPF_ALU | BPF_AND | BPF_K)
+#define SF_BPF_JA (BPF_JMP | BPF_JA)
+#define SF_BPF_JEQ_K (BPF_JMP | BPF_JEQ | BPF_K)
+#define SF_BPF_JGT_K (BPF_JMP | BPF_JGT | BPF_K)
+#define SF_BPF_JGE_K (BPF_JMP | BPF_JGE | BPF_K)
+#define SF_BPF_JSET_K (BPF_JMP | BPF_JSET | BPF_K)
+#define SF_BPF_RET_K (BPF_RET | BPF_K)
+
 struct bpf_prog {
 	struct sock_filter *insns;
 	uint32_t len;

@@ -39,6 +39,9 @@ void diag_add(struct diag_list *d, enum diag_level level, unsigned line,
 	      unsigned col, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 
+/* Drops the warnings and notes (for --quiet); errors stay. */
+void diag_keep_errors(struct diag_list *d);
+
 /*
  * Prints every kept diagnostic; when src is not NULL the offending line is
  * shown with a caret under col.  Control bytes in the source are shown as

@@ -2,6 +2,7 @@
 #ifndef SYSFENCE_UTIL_H
 #define SYSFENCE_UTIL_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -24,5 +25,14 @@ bool util_is_close(size_t distance, size_t len);
  * of s[0..len).  Returns 0, -1 when malformed, -2 when it does not fit.
  */
 int util_parse_u64(const char *s, size_t len, uint64_t *out);
+
+/*
+ * Writes a reason into why (when not NULL) and returns -1: the error
+ * convention of the launcher's modules ("return util_fail(why, ...)").
+ */
+int util_fail(char *why, size_t whylen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int util_vfail(char *why, size_t whylen, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 
 #endif

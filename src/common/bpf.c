@@ -5,16 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The only instructions sysfence emits or accepts (see docs/blob-format.md). */
-#define OP_LD_ABS (BPF_LD | BPF_W | BPF_ABS)
-#define OP_AND_K (BPF_ALU | BPF_AND | BPF_K)
-#define OP_JA (BPF_JMP | BPF_JA)
-#define OP_JEQ_K (BPF_JMP | BPF_JEQ | BPF_K)
-#define OP_JGT_K (BPF_JMP | BPF_JGT | BPF_K)
-#define OP_JGE_K (BPF_JMP | BPF_JGE | BPF_K)
-#define OP_JSET_K (BPF_JMP | BPF_JSET | BPF_K)
-#define OP_RET_K (BPF_RET | BPF_K)
-
 static int fail(char *why, size_t whylen, size_t pc, const char *msg)
 {
 	if (why && whylen)
@@ -54,7 +44,7 @@ int bpf_check(const struct sock_filter *p, size_t len, char *why, size_t whylen)
 	/* Checked before the length is ever stored in sock_fprog.len (u16). */
 	if (len > BPF_MAXINSNS)
 		return fail(why, whylen, len, "more than BPF_MAXINSNS instructions");
-	if (p[0].code != OP_LD_ABS || p[0].k != BPF_OFF_ARCH)
+	if (p[0].code != SF_BPF_LD_ABS || p[0].k != BPF_OFF_ARCH)
 		return fail(why, whylen, 0, "does not start by loading the architecture");
 
 	for (size_t pc = 0; pc < len; pc++) {
@@ -62,24 +52,24 @@ int bpf_check(const struct sock_filter *p, size_t len, char *why, size_t whylen)
 		size_t left = len - pc - 1; /* instructions after this one */
 
 		switch (i->code) {
-		case OP_LD_ABS:
+		case SF_BPF_LD_ABS:
 			if (i->k >= sizeof(struct seccomp_data) || i->k % 4)
 				return fail(why, whylen, pc, "load outside seccomp_data");
 			break;
-		case OP_AND_K:
+		case SF_BPF_AND_K:
 			break;
-		case OP_JA:
+		case SF_BPF_JA:
 			if (i->k >= left)
 				return fail(why, whylen, pc, "jump out of the program");
 			break;
-		case OP_JEQ_K:
-		case OP_JGT_K:
-		case OP_JGE_K:
-		case OP_JSET_K:
+		case SF_BPF_JEQ_K:
+		case SF_BPF_JGT_K:
+		case SF_BPF_JGE_K:
+		case SF_BPF_JSET_K:
 			if (i->jt >= left || i->jf >= left)
 				return fail(why, whylen, pc, "jump out of the program");
 			break;
-		case OP_RET_K:
+		case SF_BPF_RET_K:
 			if (!action_ok(i->k))
 				return fail(why, whylen, pc, "forbidden return action");
 			break;
@@ -87,7 +77,7 @@ int bpf_check(const struct sock_filter *p, size_t len, char *why, size_t whylen)
 			return fail(why, whylen, pc, "instruction not allowed");
 		}
 	}
-	if (p[len - 1].code != OP_RET_K)
+	if (p[len - 1].code != SF_BPF_RET_K)
 		return fail(why, whylen, len - 1, "program does not end with a return");
 	return 0;
 }
@@ -114,32 +104,32 @@ uint32_t bpf_run(const struct sock_filter *p, size_t len,
 
 		n++;
 		switch (i->code) {
-		case OP_LD_ABS:
+		case SF_BPF_LD_ABS:
 			if (i->k > sizeof(*d) - 4)
 				goto bad;
 			a = load_word(d, i->k);
 			pc++;
 			continue;
-		case OP_AND_K:
+		case SF_BPF_AND_K:
 			a &= i->k;
 			pc++;
 			continue;
-		case OP_JA:
+		case SF_BPF_JA:
 			pc += 1 + (size_t)i->k;
 			continue;
-		case OP_JEQ_K:
+		case SF_BPF_JEQ_K:
 			taken = a == i->k;
 			break;
-		case OP_JGT_K:
+		case SF_BPF_JGT_K:
 			taken = a > i->k;
 			break;
-		case OP_JGE_K:
+		case SF_BPF_JGE_K:
 			taken = a >= i->k;
 			break;
-		case OP_JSET_K:
+		case SF_BPF_JSET_K:
 			taken = (a & i->k) != 0;
 			break;
-		case OP_RET_K:
+		case SF_BPF_RET_K:
 			if (steps)
 				*steps = n;
 			return i->k;
@@ -171,7 +161,7 @@ size_t bpf_rewrite_ret(struct sock_filter *p, size_t len, uint32_t from,
 	size_t n = 0;
 
 	for (size_t pc = 0; pc < len; pc++) {
-		if (p[pc].code == OP_RET_K && p[pc].k == from) {
+		if (p[pc].code == SF_BPF_RET_K && p[pc].k == from) {
 			p[pc].k = to;
 			n++;
 		}
@@ -182,7 +172,7 @@ size_t bpf_rewrite_ret(struct sock_filter *p, size_t len, uint32_t from,
 bool bpf_returns(const struct sock_filter *p, size_t len, uint32_t action)
 {
 	for (size_t pc = 0; pc < len; pc++)
-		if (p[pc].code == OP_RET_K && p[pc].k == action)
+		if (p[pc].code == SF_BPF_RET_K && p[pc].k == action)
 			return true;
 	return false;
 }

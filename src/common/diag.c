@@ -56,6 +56,19 @@ void diag_add(struct diag_list *d, enum diag_level level, unsigned line,
 	d->items[d->count++] = (struct diag){ level, line, col, msg };
 }
 
+void diag_keep_errors(struct diag_list *d)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < d->count; i++) {
+		if (d->items[i].level == DIAG_ERROR)
+			d->items[k++] = d->items[i];
+		else
+			free(d->items[i].msg);
+	}
+	d->count = k;
+}
+
 static const char *level_name(enum diag_level level)
 {
 	switch (level) {

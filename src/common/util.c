@@ -2,6 +2,7 @@
 #include "sysfence/util.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 #define EDIT_MAX 64
@@ -84,4 +85,21 @@ int util_parse_u64(const char *s, size_t len, uint64_t *out)
 	}
 	*out = v;
 	return 0;
+}
+
+int util_vfail(char *why, size_t whylen, const char *fmt, va_list ap)
+{
+	if (why && whylen)
+		vsnprintf(why, whylen, fmt, ap);
+	return -1;
+}
+
+int util_fail(char *why, size_t whylen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	util_vfail(why, whylen, fmt, ap);
+	va_end(ap);
+	return -1;
 }

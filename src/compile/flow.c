@@ -10,15 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define OP_LD_ABS (BPF_LD | BPF_W | BPF_ABS)
-#define OP_AND_K (BPF_ALU | BPF_AND | BPF_K)
-#define OP_JA (BPF_JMP | BPF_JA)
-#define OP_JEQ_K (BPF_JMP | BPF_JEQ | BPF_K)
-#define OP_JGT_K (BPF_JMP | BPF_JGT | BPF_K)
-#define OP_JGE_K (BPF_JMP | BPF_JGE | BPF_K)
-#define OP_JSET_K (BPF_JMP | BPF_JSET | BPF_K)
-#define OP_RET_K (BPF_RET | BPF_K)
-
 void flow_const_run(const struct sock_filter *p, size_t len, uint32_t arch, uint32_t nr,
 		    struct flow_const *out)
 {
@@ -32,7 +23,7 @@ void flow_const_run(const struct sock_filter *p, size_t len, uint32_t arch, uint
 
 		out->pc = (uint32_t)pc;
 		switch (i->code) {
-		case OP_LD_ABS:
+		case SF_BPF_LD_ABS:
 			if (i->k == BPF_OFF_NR) {
 				reg = nr;
 			} else if (i->k == BPF_OFF_ARCH) {
@@ -44,17 +35,17 @@ void flow_const_run(const struct sock_filter *p, size_t len, uint32_t arch, uint
 				return;
 			}
 			break;
-		case OP_RET_K:
+		case SF_BPF_RET_K:
 			out->kind = FLOW_CONST;
 			out->action = i->k;
 			return;
-		case OP_JA:
+		case SF_BPF_JA:
 			pc += i->k;
 			break;
-		case OP_JEQ_K:
-		case OP_JGE_K:
-		case OP_JGT_K:
-		case OP_JSET_K:
+		case SF_BPF_JEQ_K:
+		case SF_BPF_JGE_K:
+		case SF_BPF_JGT_K:
+		case SF_BPF_JSET_K:
 			switch (BPF_OP(i->code)) {
 			case BPF_JEQ:
 				taken = reg == i->k;
@@ -71,7 +62,7 @@ void flow_const_run(const struct sock_filter *p, size_t len, uint32_t arch, uint
 			}
 			pc += taken ? i->jt : i->jf;
 			break;
-		case OP_AND_K:
+		case SF_BPF_AND_K:
 			reg &= i->k;
 			break;
 		default:
@@ -136,7 +127,7 @@ static void add_value(struct flow_probe *fp, unsigned w, uint32_t v)
 
 static void add_compare(struct flow_probe *fp, unsigned w, uint16_t code, uint32_t k, uint32_t mask)
 {
-	if (code == OP_JSET_K) {
+	if (code == SF_BPF_JSET_K) {
 		add_value(fp, w, k);
 		add_value(fp, w, ~k);
 		add_value(fp, w, k & (0u - k)); /* the lowest bit alone */
@@ -210,7 +201,7 @@ int flow_probe_collect(const struct sock_filter *p, size_t len, uint32_t arch, b
 		}
 		i = &p[it.pc];
 		switch (i->code) {
-		case OP_LD_ABS:
+		case SF_BPF_LD_ABS:
 			if (i->k == BPF_OFF_NR && nr_known)
 				s = (struct astate){A_KNOWN, 0, nr};
 			else if (i->k == BPF_OFF_ARCH)
@@ -231,23 +222,23 @@ int flow_probe_collect(const struct sock_filter *p, size_t len, uint32_t arch, b
 			}
 			PUSH(it.pc + 1, s);
 			break;
-		case OP_AND_K:
+		case SF_BPF_AND_K:
 			if (s.kind != A_UNKNOWN)
 				s.val &= i->k;
 			PUSH(it.pc + 1, s);
 			break;
-		case OP_JA:
+		case SF_BPF_JA:
 			PUSH(it.pc + 1 + (size_t)i->k, s);
 			break;
-		case OP_JEQ_K:
-		case OP_JGT_K:
-		case OP_JGE_K:
-		case OP_JSET_K:
+		case SF_BPF_JEQ_K:
+		case SF_BPF_JGT_K:
+		case SF_BPF_JGE_K:
+		case SF_BPF_JSET_K:
 			if (s.kind == A_KNOWN) {
 				uint32_t a = s.val;
-				bool taken = i->code == OP_JEQ_K   ? a == i->k
-					     : i->code == OP_JGT_K ? a > i->k
-					     : i->code == OP_JGE_K ? a >= i->k
+				bool taken = i->code == SF_BPF_JEQ_K   ? a == i->k
+					     : i->code == SF_BPF_JGT_K ? a > i->k
+					     : i->code == SF_BPF_JGE_K ? a >= i->k
 								   : (a & i->k) != 0;
 
 				PUSH(it.pc + 1 + (size_t)(taken ? i->jt : i->jf), s);

@@ -90,18 +90,8 @@ static void print_diags(const char *name, const char *src, size_t len,
 	size_t tlen = 0;
 	FILE *mem;
 
-	if (quiet) {
-		/* Drop warnings, keep errors. */
-		size_t k = 0;
-
-		for (size_t i = 0; i < d->count; i++) {
-			if (d->items[i].level == DIAG_ERROR)
-				d->items[k++] = d->items[i];
-			else
-				free(d->items[i].msg);
-		}
-		d->count = k;
-	}
+	if (quiet)
+		diag_keep_errors(d);
 	if (!d->count && !d->dropped)
 		return;
 	mem = open_memstream(&text, &tlen);

@@ -215,17 +215,8 @@ static void print_diags(const char *name, const char *src, size_t len, struct di
 {
 	if (quiet && !d->errors)
 		return;
-	if (quiet) {
-		size_t k = 0;
-
-		for (size_t i = 0; i < d->count; i++) {
-			if (d->items[i].level == DIAG_ERROR)
-				d->items[k++] = d->items[i];
-			else
-				free(d->items[i].msg);
-		}
-		d->count = k;
-	}
+	if (quiet)
+		diag_keep_errors(d);
 	diag_print(stderr, d, name, src, len);
 }
 

@@ -9,20 +9,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-
-static int fail(char *why, size_t whylen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int fail(char *why, size_t whylen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why && whylen) {
-		va_start(ap, fmt);
-		vsnprintf(why, whylen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
+#include "sysfence/util.h"
 
 /* Decimal digits only, no sign, no blanks, at most ARGS_WAIT_MAX. */
 static int parse_seconds(const char *s, unsigned *out)
@@ -53,7 +40,7 @@ int args_parse(int argc, char *const argv[], bool caller_is_root,
 	if (why && whylen)
 		why[0] = '\0';
 	if (argc < 1 || !argv || !argv[0])
-		return fail(why, whylen, "refusing to run with an empty argument list");
+		return util_fail(why, whylen, "refusing to run with an empty argument list");
 
 	/* The informational actions stand alone. */
 	if (argc == 2) {
@@ -72,40 +59,40 @@ int args_parse(int argc, char *const argv[], bool caller_is_root,
 
 		if (!strcmp(opt, "--wait")) {
 			if (have_wait)
-				return fail(why, whylen, "--wait given twice");
+				return util_fail(why, whylen, "--wait given twice");
 			if (i + 1 >= argc ||
 			    parse_seconds(argv[i + 1], &out->wait_seconds))
-				return fail(why, whylen,
+				return util_fail(why, whylen,
 					    "--wait needs a number of seconds from 0 to %u",
 					    ARGS_WAIT_MAX);
 			have_wait = true;
 			i++;
 		} else if (!strcmp(opt, "--profile-dir")) {
 			if (out->profile_dir)
-				return fail(why, whylen, "--profile-dir given twice");
+				return util_fail(why, whylen, "--profile-dir given twice");
 			if (!caller_is_root)
-				return fail(why, whylen, "--profile-dir is only honoured for root");
+				return util_fail(why, whylen, "--profile-dir is only honoured for root");
 			if (i + 1 >= argc || argv[i + 1][0] != '/')
-				return fail(why, whylen, "--profile-dir needs an absolute path");
+				return util_fail(why, whylen, "--profile-dir needs an absolute path");
 			out->profile_dir = argv[++i];
 		} else if (!strcmp(opt, "--features") || !strcmp(opt, "--help") ||
 			   !strcmp(opt, "--version")) {
-			return fail(why, whylen, "%s takes no other arguments", opt);
+			return util_fail(why, whylen, "%s takes no other arguments", opt);
 		} else {
-			return fail(why, whylen, "unknown option '%s'", opt);
+			return util_fail(why, whylen, "unknown option '%s'", opt);
 		}
 	}
 
 	if (i >= argc)
-		return fail(why, whylen, "missing PROFILE");
+		return util_fail(why, whylen, "missing PROFILE");
 	out->profile = argv[i++];
 	if (!out->profile[0])
-		return fail(why, whylen, "empty PROFILE");
+		return util_fail(why, whylen, "empty PROFILE");
 	if (i >= argc || strcmp(argv[i], "--"))
-		return fail(why, whylen, "expected '--' after PROFILE");
+		return util_fail(why, whylen, "expected '--' after PROFILE");
 	i++;
 	if (i >= argc)
-		return fail(why, whylen, "missing PROGRAM after '--'");
+		return util_fail(why, whylen, "missing PROGRAM after '--'");
 	out->program_argv = &argv[i];
 	return 0;
 }

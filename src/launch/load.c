@@ -12,17 +12,11 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include "sysfence/util.h"
 
 #ifndef SECCOMP_FILTER_FLAG_LOG
 #define SECCOMP_FILTER_FLAG_LOG (1UL << 1)
 #endif
-
-static int fail(char *why, size_t whylen, const char *msg)
-{
-	if (why && whylen)
-		snprintf(why, whylen, "%s", msg);
-	return -1;
-}
 
 /* Rewrites actions the kernel lacks into the nearest one it has. */
 static void adapt(struct bpf_prog *p, const struct probe_features *f,
@@ -43,7 +37,7 @@ static int to_fprog(const struct bpf_prog *p, struct sock_fprog *out, char *why,
 {
 	/* blob_parse checked this; checked again before the u16 store. */
 	if (p->len > BPF_MAXINSNS)
-		return fail(why, whylen, "program longer than BPF_MAXINSNS");
+		return util_fail(why, whylen, "program longer than BPF_MAXINSNS");
 	out->len = (unsigned short)p->len;
 	out->filter = p->len ? p->insns : NULL;
 	return 0;
@@ -55,12 +49,12 @@ int load_prepare(struct blob *b, uint32_t arch, const struct probe_features *f,
 	memset(plan, 0, sizeof(*plan));
 	/* An unrestricted blob may list no architecture at all. */
 	if ((b->narches || b->mode != SF_MODE_UNRESTRICTED) && !blob_has_arch(b, arch))
-		return fail(why, whylen,
+		return util_fail(why, whylen,
 			    "profile not compiled for this architecture (" LOAD_NATIVE_ARCH_NAME ")");
 	if (b->mode == SF_MODE_UNRESTRICTED)
 		return 0; /* nothing to load, nothing to rewrite */
 	if (!b->allow.len)
-		return fail(why, whylen, "profile has no program");
+		return util_fail(why, whylen, "profile has no program");
 
 	if (to_fprog(&b->deny, &plan->deny, why, whylen) ||
 	    to_fprog(&b->allow, &plan->allow, why, whylen))

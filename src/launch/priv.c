@@ -12,20 +12,7 @@
 #include <sys/capability.h>
 #include <sys/prctl.h>
 #include <unistd.h>
-
-static int fail(char *why, size_t whylen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int fail(char *why, size_t whylen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why && whylen) {
-		va_start(ap, fmt);
-		vsnprintf(why, whylen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
+#include "sysfence/util.h"
 
 int priv_init(struct priv *p, char *why, size_t whylen)
 {
@@ -34,7 +21,7 @@ int priv_init(struct priv *p, char *why, size_t whylen)
 
 	memset(p, 0, sizeof(*p));
 	if (getresuid(&ruid, &euid, &suid) < 0 || getresgid(&rgid, &egid, &sgid) < 0)
-		return fail(why, whylen, "cannot read ids: %s", strerror(errno));
+		return util_fail(why, whylen, "cannot read ids: %s", strerror(errno));
 	p->uid = ruid;
 	p->gid = rgid;
 	if (ruid == 0 && euid == 0)
@@ -54,19 +41,19 @@ static int set_caps(bool permitted, bool effective, char *why, size_t whylen)
 	int rc = -1;
 
 	if (!want)
-		return fail(why, whylen, "cannot allocate capabilities: %s", strerror(errno));
+		return util_fail(why, whylen, "cannot allocate capabilities: %s", strerror(errno));
 	if ((permitted && cap_set_flag(want, CAP_PERMITTED, 1, admin, CAP_SET)) ||
 	    (effective && cap_set_flag(want, CAP_EFFECTIVE, 1, admin, CAP_SET))) {
-		fail(why, whylen, "cannot build capabilities: %s", strerror(errno));
+		util_fail(why, whylen, "cannot build capabilities: %s", strerror(errno));
 		goto out;
 	}
 	if (cap_set_proc(want)) {
-		fail(why, whylen, "cannot set capabilities: %s", strerror(errno));
+		util_fail(why, whylen, "cannot set capabilities: %s", strerror(errno));
 		goto out;
 	}
 	have = cap_get_proc();
 	if (!have || cap_compare(want, have)) {
-		fail(why, whylen, "capabilities did not change as asked");
+		util_fail(why, whylen, "capabilities did not change as asked");
 		goto out;
 	}
 	rc = 0;
@@ -82,10 +69,10 @@ static int check_ids(const struct priv *p, char *why, size_t whylen)
 	gid_t rg, eg, sg;
 
 	if (getresuid(&r, &e, &s) < 0 || getresgid(&rg, &eg, &sg) < 0)
-		return fail(why, whylen, "cannot read ids: %s", strerror(errno));
+		return util_fail(why, whylen, "cannot read ids: %s", strerror(errno));
 	if (r != p->uid || e != p->uid || s != p->uid || rg != p->gid || eg != p->gid ||
 	    sg != p->gid)
-		return fail(why, whylen, "ids did not change to the caller's");
+		return util_fail(why, whylen, "ids did not change to the caller's");
 	return 0;
 }
 
@@ -95,12 +82,12 @@ int priv_drop_to_caller(struct priv *p, char *why, size_t whylen)
 		return 0;
 	/* Keep the permitted set across the uid change; the kernel clears effective. */
 	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
-		return fail(why, whylen, "PR_SET_KEEPCAPS: %s", strerror(errno));
+		return util_fail(why, whylen, "PR_SET_KEEPCAPS: %s", strerror(errno));
 	/* Group first: once the uid is dropped, the gid can no longer change. */
 	if (setresgid(p->gid, p->gid, p->gid) < 0)
-		return fail(why, whylen, "setresgid: %s", strerror(errno));
+		return util_fail(why, whylen, "setresgid: %s", strerror(errno));
 	if (setresuid(p->uid, p->uid, p->uid) < 0)
-		return fail(why, whylen, "setresuid: %s", strerror(errno));
+		return util_fail(why, whylen, "setresuid: %s", strerror(errno));
 	if (check_ids(p, why, whylen))
 		return -1;
 	/* CAP_SYS_ADMIN permitted, raised only to attach the filter. */
@@ -108,17 +95,17 @@ int priv_drop_to_caller(struct priv *p, char *why, size_t whylen)
 		return -1;
 	p->caps_kept = true;
 	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0 || prctl(PR_GET_KEEPCAPS, 0, 0, 0, 0) != 0)
-		return fail(why, whylen, "cannot clear PR_SET_KEEPCAPS");
+		return util_fail(why, whylen, "cannot clear PR_SET_KEEPCAPS");
 	/*
 	 * Ambient capabilities need the inheritable bit, which is now clear,
 	 * so the kernel has emptied the set; clear it anyway (a kernel
 	 * without ambient capabilities, before 4.3, answers EINVAL).
 	 */
 	if (cap_reset_ambient() < 0 && errno != EINVAL)
-		return fail(why, whylen, "cannot clear ambient capabilities: %s", strerror(errno));
+		return util_fail(why, whylen, "cannot clear ambient capabilities: %s", strerror(errno));
 	/* No ptrace, no core dump, no /proc/PID/mem while CAP_SYS_ADMIN is held. */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
-		return fail(why, whylen, "PR_SET_DUMPABLE: %s", strerror(errno));
+		return util_fail(why, whylen, "PR_SET_DUMPABLE: %s", strerror(errno));
 	return 0;
 }
 
@@ -137,16 +124,16 @@ int priv_raise_for_load(struct priv *p, char *why, size_t whylen)
 	if (p->mode != PRIV_SETUID)
 		return 0;
 	if (!p->caps_kept)
-		return fail(why, whylen, "CAP_SYS_ADMIN was already given up");
+		return util_fail(why, whylen, "CAP_SYS_ADMIN was already given up");
 	return set_caps(true, true, why, whylen);
 }
 
 int priv_set_no_new_privs(char *why, size_t whylen)
 {
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		return fail(why, whylen, "PR_SET_NO_NEW_PRIVS: %s", strerror(errno));
+		return util_fail(why, whylen, "PR_SET_NO_NEW_PRIVS: %s", strerror(errno));
 	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1)
-		return fail(why, whylen, "no_new_privs did not stick");
+		return util_fail(why, whylen, "no_new_privs did not stick");
 	return 0;
 }
 

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "sysfence/blob.h"
+#include "sysfence/util.h"
 
 static int fail(int err, char *why, size_t whylen, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -28,11 +29,9 @@ static int fail(int err, char *why, size_t whylen, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (why && whylen) {
-		va_start(ap, fmt);
-		vsnprintf(why, whylen, fmt, ap);
-		va_end(ap);
-	}
+	va_start(ap, fmt);
+	util_vfail(why, whylen, fmt, ap);
+	va_end(ap);
 	return -err;
 }
 

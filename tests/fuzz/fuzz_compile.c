@@ -30,6 +30,8 @@
 #include "sysfence/blob.h"
 #include "sysfence/compile.h"
 
+#include "../common/oracle.h"
+
 #define FUZZ_MAX_INPUT (64u << 10)
 #define FUZZ_MAX_LINES 200
 /* Rules whose calls are checked against the oracle, per input. */
@@ -51,63 +53,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-enum verdict { V_ALLOW, V_EPERM, V_EACCES, V_OTHER };
-
-static const char *vname(enum verdict v)
-{
-	static const char *const n[] = { "ALLOW", "EPERM", "EACCES", "OTHER" };
-	return n[v];
-}
-
-/* On a 32-bit ABI the kernel hands the filter only the low 32 bits. */
-static bool rule_matches(const struct policy_rule *r, const char *call,
-			 const uint64_t *args, bool arch32)
-{
-	if (strcmp(r->name, call))
-		return false;
-	for (unsigned i = 0; i < r->nargs; i++)
-		if (!policy_arg_matches(&r->args[i], arch32 ? (uint32_t)args[i] : args[i]))
-			return false;
-	return true;
-}
-
-/*
- * docs/policy-language.md, "Precedence, exactly": a matching '~' line
- * always decides (EACCES); otherwise an allow line, or complain mode,
- * lets the call through; otherwise EPERM.  Same table as
- * tests/helpers/sf-diffcheck.c.
- */
-static enum verdict oracle(const struct policy *p, const char *call,
-			   const uint64_t *args, bool arch32)
-{
-	bool allow = false, deny = false;
-
-	for (size_t i = 0; i < p->count; i++) {
-		const struct policy_rule *r = &p->rules[i];
-
-		if (rule_matches(r, call, args, arch32))
-			(r->deny ? &deny : &allow)[0] = true;
-	}
-	if (deny)
-		return V_EACCES;
-	if (allow || p->mode == SF_MODE_COMPLAIN)
-		return V_ALLOW;
-	return V_EPERM;
-}
-
-static enum verdict from_action(uint32_t a)
-{
-	switch (a & SECCOMP_RET_ACTION_FULL) {
-	case SECCOMP_RET_ALLOW:
-	case SECCOMP_RET_LOG:
-		return V_ALLOW;
-	case SECCOMP_RET_ERRNO:
-		return (a & SECCOMP_RET_DATA) == EPERM	  ? V_EPERM
-		       : (a & SECCOMP_RET_DATA) == EACCES ? V_EACCES
-							  : V_OTHER;
-	}
-	return V_OTHER;
-}
 
 static enum verdict simulate(const struct blob *b, uint32_t arch, int nr,
 			     const uint64_t *args)
@@ -121,14 +66,14 @@ static enum verdict simulate(const struct blob *b, uint32_t arch, int nr,
 	a = bpf_run(b->allow.insns, b->allow.len, &d, NULL);
 	if (b->deny.len)
 		a = bpf_combine(a, bpf_run(b->deny.insns, b->deny.len, &d, NULL));
-	return from_action(a);
+	return verdict_of_action(a);
 }
 
 static void check_call(const struct policy *p, const struct blob *b,
 		       uint32_t arch, const char *call, int nr, const uint64_t *args,
 		       const uint8_t *data, size_t size)
 {
-	enum verdict want = oracle(p, call, args, arch != native),
+	enum verdict want = oracle_verdict(p, call, args, arch != native),
 		     got = simulate(b, arch, nr, args);
 
 	if (want == got)
@@ -137,26 +82,9 @@ static void check_call(const struct policy *p, const struct blob *b,
 		"policy says %s, programs say %s\n--- policy\n%.*s\n---\n",
 		arch, call, (unsigned long long)args[0], (unsigned long long)args[1],
 		(unsigned long long)args[2], (unsigned long long)args[3],
-		(unsigned long long)args[4], (unsigned long long)args[5], vname(want),
-		vname(got), (int)size, (const char *)data);
+		(unsigned long long)args[4], (unsigned long long)args[5], verdict_name(want),
+		verdict_name(got), (int)size, (const char *)data);
 	FUZZ_ASSERT(!"compiled programs disagree with the policy");
-}
-
-/*
- * On x86, arm and s390 the plain chown, setuid, ... take 16-bit ids (the
- * backend narrows their rules, see uid16_args in backend.c): the 32-bit
- * oracle below does not model that, so they are checked natively only.
- */
-static bool uid16_call(const char *name)
-{
-	static const char *const calls[] = { "chown", "fchown", "lchown", "setfsgid",
-					     "setfsuid", "setgid", "setregid", "setresgid",
-					     "setresuid", "setreuid", "setuid" };
-
-	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++)
-		if (!strcmp(calls[i], name))
-			return true;
-	return false;
 }
 
 /* Calls built from each rule's values: equal, one off, upper bits set. */
@@ -204,7 +132,7 @@ static void check_meaning(const struct policy *p, const struct blob *b,
 		nr = backend_syscall_nr(native, r->name);
 		if (nr >= 0)
 			check_rule_calls(p, b, native, r, nr, data, size);
-		nr = compat && !uid16_call(r->name) ? backend_syscall_nr(compat, r->name) : -1;
+		nr = compat ? backend_syscall_nr(compat, r->name) : -1;
 		if (nr >= 0)
 			check_rule_calls(p, b, compat, r, nr, data, size);
 	}

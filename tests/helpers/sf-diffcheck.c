@@ -28,18 +28,13 @@
 #include "sysfence/backend.h"
 #include "sysfence/compile.h"
 
+#include "../common/oracle.h"
+
 /* Calls that are harmless whatever their arguments (see sf-run.c). */
 static const char *const calls[] = { "getppid", "getpid", "getuid", "getgid",
 				     "kill", "ioctl", "fchmod", "fchown" };
 #define NCALLS (sizeof(calls) / sizeof(calls[0]))
 
-enum verdict { V_ALLOW, V_EPERM, V_EACCES, V_OTHER };
-
-static const char *vname(enum verdict v)
-{
-	static const char *const n[] = { "ALLOW", "EPERM", "EACCES", "OTHER" };
-	return n[v];
-}
 
 static uint64_t rnd64(void)
 {
@@ -126,69 +121,6 @@ static size_t gen_policy(struct gen *g, char *buf, size_t len)
 	return n;
 }
 
-static bool rule_matches(const struct policy_rule *r, const char *call,
-			 const uint64_t *args, bool arch32)
-{
-	if (strcmp(r->name, call))
-		return false;
-	for (unsigned i = 0; i < r->nargs; i++) {
-		uint64_t v = arch32 ? (uint32_t)args[i] : args[i];
-		struct policy_arg a = r->args[i];
-
-		/* x86's fchown is the old 16-bit-id call; -1 is 0xffff there */
-		if (arch32 && !strcmp(call, "fchown") && i > 0 && a.op != POLICY_OP_ANY) {
-			a.width = 16;
-			if (a.value >= 0xffff0000u && a.value <= 0xffffffffu)
-				a.value &= 0xffff;
-			else if (a.op != POLICY_OP_MASKED && a.value > 0xffff)
-				/* no 16-bit value can equal it; ranges saturate */
-				a.value = a.op == POLICY_OP_NE || a.op == POLICY_OP_LT ||
-						  a.op == POLICY_OP_LE
-					  ? UINT64_MAX
-					  : a.value;
-			a.mask &= 0xffff;
-			if (a.op == POLICY_OP_MASKED && (a.value & ~a.mask))
-				return false;
-		}
-		if (!policy_arg_matches(&a, v))
-			return false;
-	}
-	return true;
-}
-
-/* The documented meaning (docs/policy-language.md, "Precedence"). */
-static enum verdict oracle(const struct policy *p, const char *call,
-			   const uint64_t *args, bool arch32)
-{
-	bool allow = false, deny = false;
-
-	for (size_t i = 0; i < p->count; i++) {
-		const struct policy_rule *r = &p->rules[i];
-
-		if (rule_matches(r, call, args, arch32))
-			(r->deny ? &deny : &allow)[0] = true;
-	}
-	if (deny)
-		return V_EACCES;
-	if (allow || p->mode == SF_MODE_COMPLAIN)
-		return V_ALLOW;
-	return V_EPERM;
-}
-
-static enum verdict from_action(uint32_t a)
-{
-	switch (a & SECCOMP_RET_ACTION_FULL) {
-	case SECCOMP_RET_ALLOW:
-	case SECCOMP_RET_LOG:
-		return V_ALLOW;
-	case SECCOMP_RET_ERRNO:
-		return (a & SECCOMP_RET_DATA) == EPERM	  ? V_EPERM
-		       : (a & SECCOMP_RET_DATA) == EACCES ? V_EACCES
-							  : V_OTHER;
-	}
-	return V_OTHER;
-}
-
 static enum verdict simulate(const struct blob *b, uint32_t arch, int nr,
 			     const uint64_t *args)
 {
@@ -199,7 +131,7 @@ static enum verdict simulate(const struct blob *b, uint32_t arch, int nr,
 	a = bpf_run(b->allow.insns, b->allow.len, &d, NULL);
 	if (b->deny.len)
 		a = bpf_combine(a, bpf_run(b->deny.insns, b->deny.len, &d, NULL));
-	return from_action(a);
+	return verdict_of_action(a);
 }
 
 /*
@@ -333,7 +265,7 @@ int main(int argc, char **argv)
 			enum verdict want, sim, sim32, kern;
 
 			gen_call(&g, &call, args);
-			want = oracle(&pol, call, args, false);
+			want = oracle_verdict(&pol, call, args, false);
 			sim = simulate(&b, AUDIT_ARCH_X86_64,
 				       backend_syscall_nr(AUDIT_ARCH_X86_64, call), args);
 			kern = in_kernel(&b, backend_syscall_nr(AUDIT_ARCH_X86_64, call), args);
@@ -345,14 +277,14 @@ int main(int argc, char **argv)
 					 a32);
 			checked++;
 			if (want != sim || want != kern ||
-			    oracle(&pol, call, args, true) != sim32) {
+			    oracle_verdict(&pol, call, args, true) != sim32) {
 				bad++;
 				printf("MISMATCH seed %u policy %d: %s(0x%llx, 0x%llx, 0x%llx) oracle=%s "
 				       "sim=%s kernel=%s | x86 oracle=%s sim=%s\n%s----\n",
 				       seed, p, call, (unsigned long long)args[0],
 				       (unsigned long long)args[1], (unsigned long long)args[2],
-				       vname(want), vname(sim), vname(kern),
-				       vname(oracle(&pol, call, args, true)), vname(sim32), src);
+				       verdict_name(want), verdict_name(sim), verdict_name(kern),
+				       verdict_name(oracle_verdict(&pol, call, args, true)), verdict_name(sim32), src);
 			}
 		}
 		blob_free(&b);
