@@ -581,10 +581,12 @@ fi
 setpriv --reuid="$SF_UID" --regid="$SF_GID" --clear-groups "$L" --wait 10 nothere -- "$TRY" touch "$W/ran" \
 	>"$T/out" 2>"$T/err" &
 pid=$!
-# Until it has dropped to the caller (the SANITIZE=1 build starts slowly).
-for _ in $(seq 200); do
+# Until it has dropped to the caller: all four uids, not just the real one
+# a setuid process starts with (the SANITIZE=1 build starts slowly).
+for _ in $(seq 400); do
 	grep -q '^Name:[[:space:]]*sysfence-launc' "/proc/$pid/status" 2>/dev/null &&
-		grep -Eq "^Uid:[[:space:]]+${SF_UID}[[:space:]]" "/proc/$pid/status" && break
+		grep -Eq "^Uid:[[:space:]]+${SF_UID}[[:space:]]+${SF_UID}[[:space:]]+${SF_UID}[[:space:]]+${SF_UID}\$" \
+			"/proc/$pid/status" && break
 	sleep 0.05
 done
 why=()
