@@ -68,6 +68,16 @@ int blob_serialize(struct blob *b, uint8_t **out, size_t *outlen);
 
 void blob_free(struct blob *b);
 
+/*
+ * What the kernel answers one call under this blob, simulated with
+ * bpf_run(): the deny program is attached first and the allow program last,
+ * so the verdict is bpf_combine(run(allow), run(deny)).  An unrestricted
+ * blob has no filter: ALLOW.  allow_ret, deny_ret and steps (the
+ * instructions both programs executed) may be NULL.
+ */
+uint32_t blob_verdict(const struct blob *b, const struct seccomp_data *d,
+		      uint32_t *allow_ret, uint32_t *deny_ret, unsigned *steps);
+
 /* Is the architecture one the blob was compiled for? */
 int blob_has_arch(const struct blob *b, uint32_t arch);
 

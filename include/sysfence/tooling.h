@@ -55,16 +55,6 @@ int tool_input_from_bytes(struct tool_input *in, const char *name, const void *b
 
 void tool_input_free(struct tool_input *in);
 
-/*
- * The verdict of the profile on one call, with the kernel's precedence for
- * stacked filters: the deny program is attached first, the allow program
- * last, so the verdict is bpf_combine(run(allow), run(deny)).  An
- * unrestricted profile has no filter: ALLOW.  *steps (may be NULL) gets the
- * instructions both programs executed.
- */
-uint32_t tool_verdict(const struct blob *b, const struct seccomp_data *d, uint32_t *allow_ret,
-		      uint32_t *deny_ret, unsigned *steps);
-
 /* Does the call go through (ALLOW, or LOG: allowed and logged)? */
 bool tool_action_allows(uint32_t action);
 

@@ -276,6 +276,27 @@ void blob_free(struct blob *b)
 	b->deny.len = b->allow.len = 0;
 }
 
+uint32_t blob_verdict(const struct blob *b, const struct seccomp_data *d,
+		      uint32_t *allow_ret, uint32_t *deny_ret, unsigned *steps)
+{
+	uint32_t allow = SECCOMP_RET_ALLOW, deny = SECCOMP_RET_ALLOW;
+	unsigned s1 = 0, s2 = 0;
+
+	if (b->mode != SF_MODE_UNRESTRICTED && b->allow.len) {
+		allow = bpf_run(b->allow.insns, b->allow.len, d, &s1);
+		if (b->deny.len)
+			deny = bpf_run(b->deny.insns, b->deny.len, d, &s2);
+	}
+	if (allow_ret)
+		*allow_ret = allow;
+	if (deny_ret)
+		*deny_ret = deny;
+	if (steps)
+		*steps = s1 + s2;
+	/* The allow program is attached last: it is the newer filter. */
+	return bpf_combine(allow, deny);
+}
+
 int blob_has_arch(const struct blob *b, uint32_t arch)
 {
 	for (uint32_t i = 0; i < b->narches && i < BLOB_MAX_ARCHES; i++)

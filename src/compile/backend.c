@@ -333,30 +333,40 @@ bool backend_syscall_known_anywhere(const char *name)
 
 const char *backend_syscall_suggest(const char *name, char *buf, size_t len)
 {
-	size_t best = (size_t)-1, nlen = strlen(name);
+	static const uint32_t suggest_from[] = { SCMP_ARCH_X86_64, SCMP_ARCH_X86,
+						 SCMP_ARCH_AARCH64, SCMP_ARCH_ARM };
+	size_t best = (size_t)-1, best_arch = 0, nlen = strlen(name);
+	uint32_t best_nr = 0;
+	const char *best_name = NULL;
 
-	buf[0] = '\0';
-	for (size_t i = 0; i < ARRAY_SIZE(arch_infos); i++) {
-		const struct arch_info *a = &arch_infos[i];
+	/*
+	 * The names the arch tables already hold; the first arch, then the
+	 * lowest number, wins a tie (their main window only: no ARM private
+	 * calls), so a suggestion never depends on the table's order.
+	 */
+	for (size_t i = 0; i < ARRAY_SIZE(suggest_from); i++) {
+		const struct arch_table *t = arch_table(suggest_from[i]);
+		const struct arch_info *a = arch_info(suggest_from[i]);
 
-		if (a->token != SCMP_ARCH_X86_64 && a->token != SCMP_ARCH_X86 &&
-		    a->token != SCMP_ARCH_AARCH64 && a->token != SCMP_ARCH_ARM)
-			continue;
-		for (uint32_t nr = a->window; nr < a->window + WINDOW_SIZE; nr++) {
-			char *cand = seccomp_syscall_resolve_num_arch(a->token, (int)nr);
+		for (size_t k = 0; t && k < t->nnames; k++) {
+			const struct named_nr *c = &t->names[k];
 			size_t d;
 
-			if (!cand)
+			if (c->nr >= a->window + WINDOW_SIZE)
 				continue;
-			d = util_edit_distance(name, nlen, cand, strlen(cand), true);
-			if (d < best) {
+			d = util_edit_distance(name, nlen, c->name, strlen(c->name), true);
+			if (d < best || (d == best && i == best_arch && c->nr < best_nr)) {
 				best = d;
-				snprintf(buf, len, "%s", cand);
+				best_arch = i;
+				best_nr = c->nr;
+				best_name = c->name;
 			}
-			free(cand);
 		}
 	}
-	return buf[0] && util_is_close(best, nlen) ? buf : NULL;
+	if (!best_name || !util_is_close(best, nlen))
+		return NULL;
+	snprintf(buf, len, "%s", best_name);
+	return buf;
 }
 
 static char library_version[32];

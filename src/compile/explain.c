@@ -70,7 +70,7 @@ void explain_call(const struct blob *b, const struct policy *pol, const struct e
 		r->seen[i] = v;
 		d.args[i] = v;
 	}
-	r->action = tool_verdict(b, &d, &r->allow_ret, &r->deny_ret, &r->steps);
+	r->action = blob_verdict(b, &d, &r->allow_ret, &r->deny_ret, &r->steps);
 
 	if (pol) {
 		for (size_t i = 0; i < pol->count; i++) {

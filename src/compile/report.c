@@ -81,7 +81,7 @@ static void probe_one(void *vctx, const uint64_t args[6])
 	uint32_t v;
 
 	memcpy(d.args, args, sizeof(d.args));
-	v = tool_verdict(c->b, &d, NULL, NULL, &steps);
+	v = blob_verdict(c->b, &d, NULL, NULL, &steps);
 	if (steps > c->worst)
 		c->worst = steps;
 	if (v == SECCOMP_RET_ALLOW)
@@ -163,7 +163,7 @@ static void report_arch(FILE *out, const struct blob *b, uint32_t arch)
 
 		if (!backend_syscall_name(arch, (int)nrs[i], names[i], sizeof(names[i])))
 			snprintf(names[i], sizeof(names[i]), "%u", nrs[i]);
-		tool_verdict(b, &d, NULL, NULL, &steps);
+		blob_verdict(b, &d, NULL, NULL, &steps);
 		total_steps += steps;
 		if (steps > max_steps) {
 			max_steps = steps;

@@ -38,8 +38,8 @@ static void probe_one(void *vctx, const uint64_t args[6])
 	uint32_t was, now;
 
 	memcpy(d.args, args, sizeof(d.args));
-	was = tool_verdict(c->a, &d, NULL, NULL, NULL);
-	now = tool_verdict(c->b, &d, NULL, NULL, NULL);
+	was = blob_verdict(c->a, &d, NULL, NULL, NULL);
+	now = blob_verdict(c->b, &d, NULL, NULL, NULL);
 	c->probes++;
 	if (was == now)
 		return;

@@ -170,27 +170,6 @@ void tool_input_free(struct tool_input *in)
 	in->srclen = 0;
 }
 
-uint32_t tool_verdict(const struct blob *b, const struct seccomp_data *d, uint32_t *allow_ret,
-		      uint32_t *deny_ret, unsigned *steps)
-{
-	uint32_t allow = SECCOMP_RET_ALLOW, deny = SECCOMP_RET_ALLOW;
-	unsigned s1 = 0, s2 = 0;
-
-	if (b->mode != SF_MODE_UNRESTRICTED && b->allow.len) {
-		allow = bpf_run(b->allow.insns, b->allow.len, d, &s1);
-		if (b->deny.len)
-			deny = bpf_run(b->deny.insns, b->deny.len, d, &s2);
-	}
-	if (allow_ret)
-		*allow_ret = allow;
-	if (deny_ret)
-		*deny_ret = deny;
-	if (steps)
-		*steps = s1 + s2;
-	/* The allow program is attached last: it is the newer filter. */
-	return bpf_combine(allow, deny);
-}
-
 bool tool_action_allows(uint32_t action)
 {
 	uint32_t a = action & SECCOMP_RET_ACTION_FULL;

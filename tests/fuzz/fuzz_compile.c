@@ -53,20 +53,15 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-
 static enum verdict simulate(const struct blob *b, uint32_t arch, int nr,
 			     const uint64_t *args)
 {
 	struct seccomp_data d = { .nr = nr, .arch = arch };
-	uint32_t a;
 
 	/* A 32-bit task's arguments reach seccomp_data zero-extended. */
 	for (int i = 0; i < 6; i++)
 		d.args[i] = arch == native ? args[i] : (uint32_t)args[i];
-	a = bpf_run(b->allow.insns, b->allow.len, &d, NULL);
-	if (b->deny.len)
-		a = bpf_combine(a, bpf_run(b->deny.insns, b->deny.len, &d, NULL));
-	return verdict_of_action(a);
+	return verdict_of_action(blob_verdict(b, &d, NULL, NULL, NULL));
 }
 
 static void check_call(const struct policy *p, const struct blob *b,

@@ -125,13 +125,9 @@ static enum verdict simulate(const struct blob *b, uint32_t arch, int nr,
 			     const uint64_t *args)
 {
 	struct seccomp_data d = { .nr = nr, .arch = arch };
-	uint32_t a;
 
 	memcpy(d.args, args, sizeof(d.args));
-	a = bpf_run(b->allow.insns, b->allow.len, &d, NULL);
-	if (b->deny.len)
-		a = bpf_combine(a, bpf_run(b->deny.insns, b->deny.len, &d, NULL));
-	return verdict_of_action(a);
+	return verdict_of_action(blob_verdict(b, &d, NULL, NULL, NULL));
 }
 
 /*
