@@ -55,6 +55,7 @@ CMOCKA_LIBS    := $(shell $(PKG_CONFIG) --libs cmocka)
 
 COMMON_SRC  := $(sort $(wildcard src/common/*.c))
 COMPILE_SRC := $(filter-out src/compile/main.c,$(sort $(wildcard src/compile/*.c)))
+TOOLS_SRC   := $(sort $(wildcard src/tools/*.c))
 LAUNCH_SRC  := $(filter-out src/launch/main.c,$(sort $(wildcard src/launch/*.c)))
 UNIT_SRC    := $(sort $(wildcard tests/unit/test_*.c))
 HELPER_SRC  := $(sort $(wildcard tests/helpers/*.c))
@@ -64,6 +65,7 @@ obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
 COMMON_LIB  := $(BUILD)/libsfcommon.a
 COMPILE_LIB := $(BUILD)/libsfcompile.a
+TOOLS_LIB   := $(BUILD)/libsftools.a
 LAUNCH_LIB  := $(BUILD)/libsflaunch.a
 COMPILER    := $(BUILD)/sysfence-compile
 LAUNCHER    := $(BUILD)/sysfence-launch
@@ -97,11 +99,14 @@ $(COMMON_LIB): $(call obj,$(COMMON_SRC))
 $(COMPILE_LIB): $(call obj,$(COMPILE_SRC))
 	@rm -f $@
 	$(AR) rcs $@ $^
+$(TOOLS_LIB): $(call obj,$(TOOLS_SRC))
+	@rm -f $@
+	$(AR) rcs $@ $^
 $(LAUNCH_LIB): $(call obj,$(LAUNCH_SRC))
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(COMPILER): $(call obj,src/compile/main.c) $(COMPILE_LIB) $(COMMON_LIB)
+$(COMPILER): $(call obj,src/compile/main.c) $(TOOLS_LIB) $(COMPILE_LIB) $(COMMON_LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(SECCOMP_LIBS) $(NETTLE_LIBS) -lpthread
 
 # The launcher never links libseccomp (see DESIGN.md).
@@ -113,11 +118,11 @@ $(TEST_LAUNCHER): $(TEST_LAUNCH_OBJ) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) $(LAUNCH_LDFLAGS) -o $@ $^ $(CAP_LIBS) $(NETTLE_LIBS)
 
-$(BUILD)/tests/test_%: $(call obj,tests/unit/test_%.c) $(COMPILE_LIB) $(LAUNCH_LIB) $(COMMON_LIB)
+$(BUILD)/tests/test_%: $(call obj,tests/unit/test_%.c) $(TOOLS_LIB) $(COMPILE_LIB) $(LAUNCH_LIB) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(SECCOMP_LIBS) $(CAP_LIBS) $(NETTLE_LIBS) -lpthread
 
-$(BUILD)/tests/helpers/%: $(call obj,tests/helpers/%.c) $(COMPILE_LIB) $(COMMON_LIB)
+$(BUILD)/tests/helpers/%: $(call obj,tests/helpers/%.c) $(TOOLS_LIB) $(COMPILE_LIB) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(SECCOMP_LIBS) $(NETTLE_LIBS) -lpthread
 
@@ -129,7 +134,7 @@ $(RUN32): tests/helpers/sf-run.c
 	@$(CC) -m32 -O2 -Wall -Wextra -Werror -o $@ $< 2>/dev/null || \
 		echo "note: no -m32 toolchain (gcc-multilib); compat kernel tests will be skipped"
 
-$(BUILD)/bench/%: $(call obj,bench/%.c) $(COMPILE_LIB) $(COMMON_LIB)
+$(BUILD)/bench/%: $(call obj,bench/%.c) $(TOOLS_LIB) $(COMPILE_LIB) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(SECCOMP_LIBS) $(NETTLE_LIBS) -lpthread
 
@@ -234,8 +239,8 @@ FUZZ_CC         ?= clang
 FUZZ_DIR        := build/fuzz
 FUZZ_SECONDS    ?= 60
 FUZZ_CI_SECONDS ?= 15
-FUZZ_TARGETS    ?= fuzz_parse fuzz_compile fuzz_blob fuzz_logscan
-FUZZ_ALL        := fuzz_parse fuzz_compile fuzz_blob fuzz_logscan
+FUZZ_TARGETS    ?= fuzz_parse fuzz_compile fuzz_blob fuzz_auditlog
+FUZZ_ALL        := fuzz_parse fuzz_compile fuzz_blob fuzz_auditlog
 # Extra libFuzzer options, e.g. FUZZ_OPTS="-jobs=1 -workers=1".
 FUZZ_OPTS       ?=
 # The replay binaries need no libFuzzer: clang when it links sanitized
@@ -250,26 +255,22 @@ FUZZ_SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all \
 FUZZ_CPPFLAGS := -Iinclude -Itests/fuzz -D_GNU_SOURCE -DSYSFENCE_VERSION='"$(VERSION)"'
 FUZZ_CFLAGS   := -std=gnu11 -O1 -g $(WARN) $(FUZZ_SAN)
 
-# What each target links, beyond its own file.  Explicit lists: a target
-# pulls in only the modules it exercises.
-FUZZ_SRC_fuzz_parse   := src/compile/parse.c src/compile/argtypes.c \
-                         src/compile/constants.c src/common/diag.c src/common/util.c
-FUZZ_SRC_fuzz_compile := $(FUZZ_SRC_fuzz_parse) src/compile/compile.c \
-                         src/compile/backend.c src/compile/resolve.c \
-                         src/common/blob.c src/common/bpf.c src/common/digest.c \
-                         src/common/mode.c
-FUZZ_SRC_fuzz_blob    := src/common/blob.c src/common/bpf.c src/common/digest.c
-FUZZ_SRC_fuzz_logscan := src/compile/logscan.c
-FUZZ_LIBS_fuzz_parse   :=
-FUZZ_LIBS_fuzz_compile := $(SECCOMP_LIBS) $(NETTLE_LIBS) -lpthread
-FUZZ_LIBS_fuzz_blob    := $(NETTLE_LIBS)
-FUZZ_LIBS_fuzz_logscan :=
+# What each target links, beyond its own file: the libraries' own source
+# lists, so a module added to a library is fuzzed with it.
+FUZZ_SRC_fuzz_parse    := $(COMPILE_SRC) $(COMMON_SRC)
+FUZZ_SRC_fuzz_compile  := $(COMPILE_SRC) $(COMMON_SRC)
+FUZZ_SRC_fuzz_blob     := $(COMMON_SRC)
+FUZZ_SRC_fuzz_auditlog := $(TOOLS_SRC) $(COMPILE_SRC) $(COMMON_SRC)
+FUZZ_LIBS_fuzz_parse    := $(SECCOMP_LIBS) $(NETTLE_LIBS) -lpthread
+FUZZ_LIBS_fuzz_compile  := $(SECCOMP_LIBS) $(NETTLE_LIBS) -lpthread
+FUZZ_LIBS_fuzz_blob     := $(NETTLE_LIBS)
+FUZZ_LIBS_fuzz_auditlog := $(SECCOMP_LIBS) $(NETTLE_LIBS) -lpthread
 # Longest input libFuzzer makes up: a line over POLICY_MAX_LINE (4096) and
-# over LOGSCAN_LINE_MAX (16384) must fit; blobs are 192 + 8 per instruction.
+# over AUDITLOG_LINE_MAX (16384) must fit; blobs are 192 + 8 per instruction.
 FUZZ_MAXLEN_fuzz_parse   := 8192
 FUZZ_MAXLEN_fuzz_compile := 4096
 FUZZ_MAXLEN_fuzz_blob    := 65536
-FUZZ_MAXLEN_fuzz_logscan := 20480
+FUZZ_MAXLEN_fuzz_auditlog := 20480
 
 FUZZ_BINS   := $(addprefix $(FUZZ_DIR)/,$(FUZZ_ALL))
 REPLAY_BINS := $(addprefix $(FUZZ_DIR)/replay/,$(FUZZ_ALL))
@@ -452,3 +453,29 @@ valgrind: test-build
 	$(call lint_tools,$(VALGRIND):valgrind)
 	BUILD=$(BUILD) VALGRIND=$(VALGRIND) tests/valgrind.sh
 # ==== end of static analysis ================================================
+
+# ==== formatting: make format, make format-check ============================
+# clang-format with .clang-format (kernel style) over every C file we own;
+# format-check changes nothing and fails naming the files that differ
+# (.ci/run runs it).  Debian 12: clang-format 14.
+CLANG_FORMAT ?= clang-format
+FORMAT_SRC := $(sort $(wildcard src/*/*.c include/sysfence/*.h include/sysfence/*/*.h \
+	tests/unit/*.c tests/helpers/*.c tests/common/*.h tests/fuzz/*.c tests/fuzz/*.h \
+	bench/*.c examples/*/*.c))
+
+.PHONY: format-check format-tools
+format-tools:
+	$(call lint_tools,$(CLANG_FORMAT):clang-format)
+
+format: format-tools
+	@$(CLANG_FORMAT) -i $(FORMAT_SRC)
+
+format-check: format-tools
+	@bad=""; for f in $(FORMAT_SRC); do \
+		$(CLANG_FORMAT) "$$f" | cmp -s - "$$f" || bad="$$bad $$f"; \
+	done; \
+	if [ -n "$$bad" ]; then \
+		echo "format-check: not formatted (run make format):$$bad" >&2; exit 1; \
+	fi; \
+	echo "format-check: $(words $(FORMAT_SRC)) files formatted"
+# ==== end of formatting =====================================================

@@ -23,10 +23,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sysfence/backend.h"
-#include "sysfence/compile.h"
-#include "sysfence/fileio.h"
-#include "sysfence/flow.h"
+#include "sysfence/compile/syscalls.h"
+#include "sysfence/compile/compile.h"
+#include "sysfence/compile/fileio.h"
+#include "sysfence/tools/flow.h"
 
 static double now_ms(void)
 {
@@ -152,7 +152,7 @@ static void report(const char *label, const struct bpf_prog *allow, const struct
 	for (size_t i = 0; i < sizeof(mix) / sizeof(mix[0]); i++) {
 		uint64_t args[6] = { mix[i].a0, mix[i].a1 };
 		unsigned s = steps_for(allow, deny, arch,
-				       backend_syscall_nr(arch, mix[i].name), args);
+				       syscalls_nr(arch, mix[i].name), args);
 
 		mixsum += (unsigned long)s * mix[i].weight;
 		mixw += mix[i].weight;
@@ -181,8 +181,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: compile-bench POLICY [RUNS]\n");
 		return 2;
 	}
-	backend_init();
-	o.narches = backend_default_arches(o.arches, BLOB_MAX_ARCHES);
+	syscalls_init();
+	o.narches = syscalls_default_arches(o.arches, BLOB_MAX_ARCHES);
 	diag_init(&d, 10);
 	if (policy_parse(src, len, NULL, &pol, &d)) {
 		diag_print(stderr, &d, argv[1], src, len);
@@ -212,7 +212,7 @@ int main(int argc, char **argv)
 	printf("  ratio sysfence / libseccomp alone  %.2f (median)\n", t1[runs / 2] / t2[runs / 2]);
 	libseccomp_alone(&pol, o.arches, o.narches, 2, &tree);
 	libseccomp_alone(&pol, o.arches, o.narches, 1, &linear);
-	printf("instructions (native arch %s, simulator):\n", backend_arch_name(o.arches[0]));
+	printf("instructions (native arch %s, simulator):\n", syscalls_arch_name(o.arches[0]));
 	report("sysfence blob (deny + allow)", &b.allow, &b.deny, o.arches[0]);
 	report("sysfence allow program alone", &b.allow, NULL, o.arches[0]);
 	use_cache = true;

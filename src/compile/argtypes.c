@@ -94,7 +94,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sysfence/argtypes.h"
+#include "sysfence/compile/argtypes.h"
 
 /* The kernel type class of one argument slot. */
 enum argtype {

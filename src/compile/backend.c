@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * Rules -> BPF with libseccomp.  The only file that includes <seccomp.h>.
+ * Rules -> BPF, with libseccomp dispatching on the syscall number.  With
+ * syscalls.c (the tables) the only files that include <seccomp.h>.
  *
  * Each architecture is compiled in its own libseccomp context (binary-tree
  * optimisation on), and the per-architecture programs are put together
@@ -22,7 +23,7 @@
  * kernel lacks, but a blob is compiled offline for another kernel; the
  * sentinels are rewritten below and the launcher adapts to its kernel.
  */
-#include "sysfence/backend.h"
+#include "sysfence/compile/backend.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -35,373 +36,11 @@
 #include <unistd.h>
 
 #include "sysfence/blob.h"
+#include "sysfence/compile/syscalls.h"
 #include "sysfence/util.h"
 
 #define SENTINEL_DEFAULT SCMP_ACT_TRACE(0x5f1)
 #define SENTINEL_BADARCH SCMP_ACT_TRACE(0x5f2)
-
-struct arch_info {
-	const char *name;
-	uint32_t token;
-	bool is32;       /* syscall arguments are 32 bits wide */
-	bool big_endian; /* order of the halves of seccomp_data.args[i] */
-	bool uid16;      /* chown, setuid, ... take 16-bit ids (the *32 calls 32) */
-	uint32_t compat; /* 32-bit companion compiled by default, or 0 */
-	uint32_t window; /* first number of its syscall table */
-	uint32_t extra;  /* a second window (ARM private calls), or 0 */
-};
-
-static const struct arch_info arch_infos[] = {
-	/* name, token, is32, big_endian, uid16, compat, window, extra */
-	{ "x86_64", SCMP_ARCH_X86_64, false, false, false, SCMP_ARCH_X86, 0, 0 },
-	{ "x86", SCMP_ARCH_X86, true, false, true, 0, 0, 0 },
-	{ "aarch64", SCMP_ARCH_AARCH64, false, false, false, SCMP_ARCH_ARM, 0, 0 },
-	{ "arm", SCMP_ARCH_ARM, true, false, true, 0, 0, 0x0f0000 },
-	{ "riscv64", SCMP_ARCH_RISCV64, false, false, false, 0, 0, 0 },
-	{ "ppc64le", SCMP_ARCH_PPC64LE, false, false, false, 0, 0, 0 },
-	{ "ppc64", SCMP_ARCH_PPC64, false, true, false, SCMP_ARCH_PPC, 0, 0 },
-	{ "ppc", SCMP_ARCH_PPC, true, true, false, 0, 0, 0 },
-	{ "s390x", SCMP_ARCH_S390X, false, true, false, SCMP_ARCH_S390, 0, 0 },
-	{ "s390", SCMP_ARCH_S390, true, true, true, 0, 0, 0 },
-	{ "mips", SCMP_ARCH_MIPS, true, true, false, 0, 4000, 0 },
-	{ "mipsel", SCMP_ARCH_MIPSEL, true, false, false, 0, 4000, 0 },
-	{ "mips64", SCMP_ARCH_MIPS64, false, true, false, 0, 5000, 0 },
-	{ "mipsel64", SCMP_ARCH_MIPSEL64, false, false, false, 0, 5000, 0 },
-	{ "mips64n32", SCMP_ARCH_MIPS64N32, false, true, false, 0, 6000, 0 },
-	{ "mipsel64n32", SCMP_ARCH_MIPSEL64N32, false, false, false, 0, 6000, 0 },
-	{ "parisc", SCMP_ARCH_PARISC, true, true, false, 0, 0, 0 },
-	{ "parisc64", SCMP_ARCH_PARISC64, false, true, false, 0, 0, 0 },
-};
-
-/* Every syscall table in libseccomp 2.5 fits in 1024 numbers per window. */
-#define WINDOW_SIZE 1024
-
-static const struct arch_info *arch_info(uint32_t token)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(arch_infos); i++)
-		if (arch_infos[i].token == token)
-			return &arch_infos[i];
-	return NULL;
-}
-
-uint32_t backend_arch_from_name(const char *name)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(arch_infos); i++)
-		if (!strcmp(arch_infos[i].name, name))
-			return arch_infos[i].token;
-	/* Accept libseccomp's own spellings too ("x32" is refused: killed). */
-	if (!strcmp(name, "i386") || !strcmp(name, "i686"))
-		return SCMP_ARCH_X86;
-	if (!strcmp(name, "amd64"))
-		return SCMP_ARCH_X86_64;
-	if (!strcmp(name, "arm64"))
-		return SCMP_ARCH_AARCH64;
-	return 0;
-}
-
-const char *backend_arch_name(uint32_t arch)
-{
-	const struct arch_info *a = arch_info(arch);
-
-	return a ? a->name : NULL;
-}
-
-uint32_t backend_native_arch(void)
-{
-	return seccomp_arch_native();
-}
-
-bool backend_arch_is_32bit(uint32_t arch)
-{
-	const struct arch_info *a = arch_info(arch);
-
-	return a && a->is32;
-}
-
-size_t backend_default_arches(uint32_t *arches, size_t max)
-{
-	const struct arch_info *a = arch_info(seccomp_arch_native());
-	size_t n = 0;
-
-	if (!a || !max)
-		return 0;
-	arches[n++] = a->token;
-	if (a->compat && n < max)
-		arches[n++] = a->compat;
-	return n;
-}
-
-/* ---- the syscall table libseccomp knows, per architecture ---- */
-
-struct range {
-	uint32_t lo, hi;
-};
-
-struct named_nr {
-	char *name;
-	uint32_t nr;
-};
-
-struct arch_table {
-	struct range *unknown; /* sorted, covers everything up to 0xffffffff */
-	size_t nunknown;
-	struct named_nr *names; /* every syscall of the arch, sorted by name */
-	size_t nnames, capnames;
-	uint8_t digest[DIGEST_SIZE]; /* of every (number, name) known */
-	int failed;
-};
-
-static struct arch_table tables[ARRAY_SIZE(arch_infos)];
-static pthread_mutex_t tables_lock = PTHREAD_MUTEX_INITIALIZER;
-
-/*
- * Is nr a syscall of the arch?  Records its name (the direct number of a
- * call that libseccomp also knows as multiplexed, like socket on x86) and
- * feeds (nr, name) into the table's digest.  -1 when out of memory.
- */
-static int nr_known(struct arch_table *t, uint32_t arch, uint32_t nr, struct digest_ctx *dc)
-{
-	char *name = seccomp_syscall_resolve_num_arch(arch, (int)nr);
-
-	if (!name)
-		return 0;
-	digest_update(dc, &nr, sizeof(nr));
-	digest_update(dc, name, strlen(name) + 1);
-	if (t->nnames == t->capnames) {
-		size_t ncap = t->capnames ? t->capnames * 2 : 512;
-		struct named_nr *n = realloc(t->names, ncap * sizeof(*n));
-
-		if (!n) {
-			free(name);
-			return -1;
-		}
-		t->names = n;
-		t->capnames = ncap;
-	}
-	t->names[t->nnames++] = (struct named_nr){ name, nr };
-	return 1;
-}
-
-static int cmp_named_nr(const void *a, const void *b)
-{
-	return strcmp(((const struct named_nr *)a)->name, ((const struct named_nr *)b)->name);
-}
-
-static int push_range(struct arch_table *t, size_t *cap, uint32_t lo, uint32_t hi)
-{
-	if (t->nunknown == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 32;
-		struct range *n = realloc(t->unknown, ncap * sizeof(*n));
-
-		if (!n)
-			return -1;
-		t->unknown = n;
-		*cap = ncap;
-	}
-	t->unknown[t->nunknown++] = (struct range){ lo, hi };
-	return 0;
-}
-
-/* Unknown numbers = the complement of the known ones within the windows. */
-static int build_table(const struct arch_info *a, struct arch_table *t)
-{
-	const uint32_t windows[2] = { a->window, a->extra };
-	size_t cap = 0;
-	uint64_t next = 0; /* first number not yet classified */
-	struct digest_ctx dc;
-
-	/*
-	 * Built from empty (arch_table() calls this only while unknown is
-	 * NULL): push_range() then allocates before its first store.
-	 */
-	t->nunknown = 0;
-	digest_init(&dc);
-	digest_update(&dc, &a->token, sizeof(a->token));
-	if (a->window && push_range(t, &cap, 0, a->window - 1))
-		return -1;
-	if (a->window)
-		next = a->window;
-	for (int w = 0; w < 2; w++) {
-		uint32_t base = windows[w];
-		int64_t start = -1;
-
-		if (w == 1 && !base)
-			break;
-		if (base > next && push_range(t, &cap, (uint32_t)next, base - 1))
-			return -1;
-		for (uint32_t nr = base; nr < base + WINDOW_SIZE; nr++) {
-			int known = nr_known(t, a->token, nr, &dc);
-
-			if (known < 0)
-				return -1;
-			if (!known && start < 0)
-				start = nr;
-			if (known && start >= 0) {
-				if (push_range(t, &cap, (uint32_t)start, nr - 1))
-					return -1;
-				start = -1;
-			}
-		}
-		next = start >= 0 ? (uint64_t)start : (uint64_t)base + WINDOW_SIZE;
-	}
-	digest_final(&dc, t->digest);
-	qsort(t->names, t->nnames, sizeof(*t->names), cmp_named_nr);
-	return push_range(t, &cap, (uint32_t)next, UINT32_MAX);
-}
-
-static const struct arch_table *arch_table(uint32_t arch)
-{
-	const struct arch_info *a = arch_info(arch);
-	struct arch_table *t;
-
-	if (!a)
-		return NULL;
-	t = &tables[a - arch_infos];
-	pthread_mutex_lock(&tables_lock);
-	if (!t->unknown && !t->failed) {
-		if (build_table(a, t)) {
-			for (size_t i = 0; i < t->nnames; i++)
-				free(t->names[i].name);
-			free(t->names);
-			free(t->unknown);
-			t->names = NULL;
-			t->unknown = NULL;
-			t->nunknown = t->nnames = 0;
-			t->failed = 1;
-		}
-	}
-	pthread_mutex_unlock(&tables_lock);
-	return t->failed ? NULL : t;
-}
-
-void backend_init(void)
-{
-	uint32_t arches[2];
-	size_t n = backend_default_arches(arches, 2);
-	scmp_filter_ctx ctx;
-
-	/* Let libseccomp run its one-time kernel probes before any thread. */
-	ctx = seccomp_init(SCMP_ACT_ALLOW);
-	if (ctx)
-		seccomp_release(ctx);
-	for (size_t i = 0; i < n; i++)
-		arch_table(arches[i]);
-}
-
-/* The direct number of name on the arch, from the table; -1 if none. */
-static int direct_nr(const struct arch_table *t, const char *name)
-{
-	struct named_nr key = { (char *)name, 0 };
-	const struct named_nr *hit;
-
-	if (!t)
-		return -1;
-	hit = bsearch(&key, t->names, t->nnames, sizeof(*t->names), cmp_named_nr);
-	return hit ? (int)hit->nr : -1;
-}
-
-int backend_syscall_nr(uint32_t arch, const char *name)
-{
-	int nr = seccomp_syscall_resolve_name_arch(arch, name);
-
-	/*
-	 * Negative: unknown, a pseudo-syscall such as socketcall on x86_64, or
-	 * a call libseccomp reports as multiplexed although the arch also has
-	 * it as a syscall of its own (socket on x86 is 359 as well as
-	 * socketcall(SYS_SOCKET)): the table knows the direct number.
-	 */
-	return nr >= 0 ? nr : direct_nr(arch_table(arch), name);
-}
-
-const char *backend_syscall_name(uint32_t arch, int nr, char *buf, size_t len)
-{
-	char *name = seccomp_syscall_resolve_num_arch(arch, nr);
-
-	if (!name)
-		return NULL;
-	snprintf(buf, len, "%s", name);
-	free(name);
-	return buf;
-}
-
-bool backend_syscall_known_anywhere(const char *name)
-{
-	/* libseccomp gives every name of its master table a native number,
-	 * a negative pseudo number when the native arch lacks the call. */
-	return seccomp_syscall_resolve_name(name) != __NR_SCMP_ERROR;
-}
-
-const char *backend_syscall_suggest(const char *name, char *buf, size_t len)
-{
-	static const uint32_t suggest_from[] = { SCMP_ARCH_X86_64, SCMP_ARCH_X86,
-						 SCMP_ARCH_AARCH64, SCMP_ARCH_ARM };
-	size_t best = (size_t)-1, best_arch = 0, nlen = strlen(name);
-	uint32_t best_nr = 0;
-	const char *best_name = NULL;
-
-	/*
-	 * The names the arch tables already hold; the first arch, then the
-	 * lowest number, wins a tie (their main window only: no ARM private
-	 * calls), so a suggestion never depends on the table's order.
-	 */
-	for (size_t i = 0; i < ARRAY_SIZE(suggest_from); i++) {
-		const struct arch_table *t = arch_table(suggest_from[i]);
-		const struct arch_info *a = arch_info(suggest_from[i]);
-
-		for (size_t k = 0; t && k < t->nnames; k++) {
-			const struct named_nr *c = &t->names[k];
-			size_t d;
-
-			if (c->nr >= a->window + WINDOW_SIZE)
-				continue;
-			d = util_edit_distance(name, nlen, c->name, strlen(c->name), true);
-			if (d < best || (d == best && i == best_arch && c->nr < best_nr)) {
-				best = d;
-				best_arch = i;
-				best_nr = c->nr;
-				best_name = c->name;
-			}
-		}
-	}
-	if (!best_name || !util_is_close(best, nlen))
-		return NULL;
-	snprintf(buf, len, "%s", best_name);
-	return buf;
-}
-
-static char library_version[32];
-static pthread_once_t library_version_once = PTHREAD_ONCE_INIT;
-
-static void read_library_version(void)
-{
-	const struct scmp_version *sv = seccomp_version();
-
-	snprintf(library_version, sizeof(library_version), "%u.%u.%u", sv->major,
-		 sv->minor, sv->micro);
-}
-
-const char *backend_library_version(void)
-{
-	/* Written once: concurrent batch workers read it. */
-	pthread_once(&library_version_once, read_library_version);
-	return library_version;
-}
-
-int backend_table_digest(const uint32_t *arches, size_t n, uint8_t out[DIGEST_SIZE])
-{
-	struct digest_ctx c;
-
-	digest_init(&c);
-	for (size_t i = 0; i < n; i++) {
-		const struct arch_table *t = arch_table(arches[i]);
-
-		if (!t)
-			return -1;
-		digest_update(&c, t->digest, DIGEST_SIZE);
-	}
-	digest_final(&c, out);
-	return 0;
-}
 
 /* ---- argument checks: emitted here, not by libseccomp ---- */
 
@@ -420,7 +59,7 @@ int backend_table_digest(const uint32_t *arches, size_t n, uint8_t out[DIGEST_SI
  */
 
 /* Offset of one 32-bit half of argument i (args are u64 in native order). */
-static uint32_t arg_off(const struct arch_info *a, unsigned i, bool high)
+static uint32_t arg_off(const struct syscalls_arch *a, unsigned i, bool high)
 {
 	return BPF_OFF_ARGS + 8 * i + (high != a->big_endian ? 4 : 0);
 }
@@ -432,7 +71,7 @@ enum cond_kind { COND_NEVER, COND_ALWAYS, COND_TEST };
  * 16-bit-id calls (the kernel truncates: uid 0x10000 would become root);
  * the 32-bit ones are chown32, setuid32, ...  Bitmask of id arguments.
  */
-static unsigned uid16_args(const struct arch_info *a, const char *name)
+static unsigned uid16_args(const struct syscalls_arch *a, const char *name)
 {
 	static const struct {
 		const char *name;
@@ -465,7 +104,7 @@ struct cond {
  * always does.
  */
 static enum cond_kind cond_prepare(const struct policy_arg *pa, unsigned argno,
-				   const char *name, const struct arch_info *a,
+				   const char *name, const struct syscalls_arch *a,
 				   struct cond *c)
 {
 	unsigned width = pa->width ? pa->width : 64;
@@ -558,7 +197,7 @@ static void put_compare(struct rule_code *rc, enum policy_op op, uint32_t k)
 	}
 }
 
-static void put_cond(struct rule_code *rc, const struct arch_info *a, const struct cond *c)
+static void put_cond(struct rule_code *rc, const struct syscalls_arch *a, const struct cond *c)
 {
 	const uint16_t J = BPF_JMP | BPF_K, AND = BPF_ALU | BPF_AND | BPF_K;
 	uint32_t vh = (uint32_t)(c->value >> 32), vl = (uint32_t)c->value;
@@ -647,7 +286,7 @@ static void resolve(struct rule_code *rc, size_t from, uint8_t kind, size_t targ
 
 enum rule_kind { RULE_NEVER, RULE_UNCONDITIONAL, RULE_CONDITIONAL };
 
-static enum rule_kind rule_classify(const struct policy_rule *r, const struct arch_info *a)
+static enum rule_kind rule_classify(const struct policy_rule *r, const struct syscalls_arch *a)
 {
 	enum rule_kind k = RULE_UNCONDITIONAL;
 
@@ -691,7 +330,7 @@ static int sec_push(struct section *s, struct sock_filter insn)
 
 /* One rule: its conditions, then RET action; no match falls through. */
 static int emit_rule(struct section *blk, const struct policy_rule *r,
-		     const struct arch_info *a, uint32_t action)
+		     const struct syscalls_arch *a, uint32_t action)
 {
 	struct rule_code rc = { .n = 0 };
 
@@ -714,7 +353,7 @@ static int emit_rule(struct section *blk, const struct policy_rule *r,
 struct build {
 	const struct policy *pol;
 	struct diag_list *diags;
-	const struct arch_info *arch;
+	const struct syscalls_arch *arch;
 	bool deny; /* building the deny program */
 	uint32_t default_action;
 	struct section blocks;  /* argument blocks, appended after the body */
@@ -865,7 +504,7 @@ static int add_group(struct build *b, scmp_filter_ctx ctx, int nr,
 static bool multiplexed_rule(const struct build *b, const struct policy_rule *r,
 			     struct policy_rule *out)
 {
-	int pseudo = seccomp_syscall_resolve_name_arch(b->arch->token, r->name);
+	int pseudo = syscalls_multiplexed_pseudo(b->arch->token, r->name);
 	const char *mux;
 	int call;
 
@@ -879,7 +518,7 @@ static bool multiplexed_rule(const struct build *b, const struct policy_rule *r,
 	} else {
 		return false;
 	}
-	if (backend_syscall_nr(b->arch->token, mux) < 0 ||
+	if (syscalls_nr(b->arch->token, mux) < 0 ||
 	    (!r->deny && rule_classify(r, b->arch) != RULE_UNCONDITIONAL))
 		return false;
 	memset(out, 0, sizeof(*out));
@@ -915,7 +554,7 @@ static int add_rules(struct build *b, scmp_filter_ctx ctx)
 
 		if (!strcmp(r->name, "clone3"))
 			clone3_named = true;
-		if (backend_syscall_nr(b->arch->token, r->name) >= 0)
+		if (syscalls_nr(b->arch->token, r->name) >= 0)
 			sorted[n++] = &pol->rules[i];
 		if (multiplexed_rule(b, r, &mux[nmux]))
 			sorted[n++] = &mux[nmux++];
@@ -967,7 +606,7 @@ static int add_rules(struct build *b, scmp_filter_ctx ctx)
  * libseccomp exports a program in the byte order of its architecture;
  * sections are kept in the host's (the blob writer stores little-endian).
  */
-static void to_host_order(struct section *s, const struct arch_info *a)
+static void to_host_order(struct section *s, const struct syscalls_arch *a)
 {
 	const bool host_big_endian = __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__;
 
@@ -1025,7 +664,7 @@ out:
  * range i, nr is already known to be above range i-1); blocks of up to 100
  * ranges end in their own RET pair so every jump stays under 256.
  */
-static int emit_handler(struct section *s, const struct arch_table *t,
+static int emit_handler(struct section *s, const struct syscalls_range *unknown, size_t nunknown,
 			uint32_t default_action)
 {
 	const uint32_t enosys = SECCOMP_RET_ERRNO | ENOSYS;
@@ -1033,14 +672,14 @@ static int emit_handler(struct section *s, const struct arch_table *t,
 
 	if (sec_push(s, stmt(BPF_LD | BPF_W | BPF_ABS, BPF_OFF_NR)))
 		return -1;
-	for (size_t first = 0; first < t->nunknown; first += per_block) {
-		size_t n = t->nunknown - first;
+	for (size_t first = 0; first < nunknown; first += per_block) {
+		size_t n = nunknown - first;
 
 		if (n > per_block)
 			n = per_block;
 		/* Range i at 2i and 2i+1; RET default at 2n, RET ENOSYS at 2n+1. */
 		for (size_t i = 0; i < n; i++) {
-			const struct range *r = &t->unknown[first + i];
+			const struct syscalls_range *r = &unknown[first + i];
 			uint8_t to_default = (uint8_t)(2 * n - 2 * i - 1);
 			uint8_t to_enosys_next = (uint8_t)(2 * n - 2 * i - 1);
 			bool last_in_block = i + 1 == n;
@@ -1077,11 +716,12 @@ static int emit_handler(struct section *s, const struct arch_table *t,
  */
 static int finish_section(struct build *b, struct section *s)
 {
-	const struct arch_info *a = b->arch;
-	const struct arch_table *t = b->deny ? NULL : arch_table(a->token);
+	const struct syscalls_arch *a = b->arch;
+	size_t nunknown = 0;
+	const struct syscalls_range *unknown = b->deny ? NULL : syscalls_unknown(a->token, &nunknown);
 	size_t skip = 0, body, handler;
 
-	if (!b->deny && !t)
+	if (!b->deny && !unknown)
 		return -ENOMEM;
 	if (s->len >= 3 && s->insns[0].code == (BPF_LD | BPF_W | BPF_ABS) &&
 	    s->insns[0].k == BPF_OFF_ARCH &&
@@ -1112,7 +752,7 @@ static int finish_section(struct build *b, struct section *s)
 	for (size_t i = 0; i < b->blocks.len; i++)
 		if (sec_push(s, b->blocks.insns[i]))
 			return -ENOMEM;
-	if (!b->deny && emit_handler(s, t, b->default_action))
+	if (!b->deny && emit_handler(s, unknown, nunknown, b->default_action))
 		return -ENOMEM;
 	return 0;
 }
@@ -1214,7 +854,7 @@ static int build_program(const struct policy *pol, const uint32_t *arches,
 
 	memset(out, 0, sizeof(*out));
 	for (; done < narches; done++) {
-		b.arch = arch_info(arches[done]);
+		b.arch = syscalls_arch(arches[done]);
 		if (!b.arch || build_section(&b, &secs[done]))
 			goto out;
 	}

@@ -1,18 +1,19 @@
 // SPDX-License-Identifier: MIT
-#include "sysfence/compile.h"
+#include "sysfence/compile/compile.h"
 
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "sysfence/backend.h"
-#include "sysfence/resolve.h"
+#include "sysfence/compile/backend.h"
+#include "sysfence/compile/syscalls.h"
+#include "sysfence/compile/check.h"
 
 #define FEATURES "enosys-unknown,clone3-enosys,deny-filter,arg-width"
 
 static char identity[256];
 /*
- * Copied once: backend_library_version() rewrites a static buffer on every
+ * Copied once: syscalls_library_version() rewrites a static buffer on every
  * call, and batch workers compiling in parallel copied it half-written
  * (an empty version in the blob).
  */
@@ -22,15 +23,15 @@ static pthread_once_t identity_once = PTHREAD_ONCE_INIT;
 static void make_identity(void)
 {
 	uint32_t arches[BLOB_MAX_ARCHES];
-	size_t n = backend_default_arches(arches, BLOB_MAX_ARCHES);
+	size_t n = syscalls_default_arches(arches, BLOB_MAX_ARCHES);
 	uint8_t d[DIGEST_SIZE] = { 0 };
 	char hex[2 * DIGEST_SIZE + 1];
 
 	/* The tables of the default arches; blobs record their own arches'. */
-	backend_table_digest(arches, n, d);
+	syscalls_table_digest(arches, n, d);
 	digest_hex(d, hex);
 	snprintf(library_version, sizeof(library_version), "%s",
-		 backend_library_version());
+		 syscalls_library_version());
 	snprintf(identity, sizeof(identity),
 		 "sysfence-compile %s libseccomp=%s syscalls=%.16s blob=%u features=%s",
 		 SYSFENCE_VERSION, library_version, hex, BLOB_VERSION, FEATURES);
@@ -51,7 +52,7 @@ void compile_source_digest(const struct compile_opts *o, const char *src,
 	uint32_t n = (uint32_t)o->narches;
 
 	/* Identity, the target arches and their syscall tables, the text. */
-	backend_table_digest(o->arches, o->narches, tables);
+	syscalls_table_digest(o->arches, o->narches, tables);
 	digest_init(&c);
 	digest_update(&c, id, strlen(id) + 1);
 	digest_update(&c, &n, sizeof(n));
@@ -62,7 +63,7 @@ void compile_source_digest(const struct compile_opts *o, const char *src,
 }
 
 /*
- * After parse errors, the errors resolve_check finds in the lines that did
+ * After parse errors, the errors check_policy finds in the lines that did
  * parse (unknown names with --strict), so that every error of the file is
  * reported in one run.  Its warnings would be about a half-parsed policy
  * ("no rule allows execve"): dropped.
@@ -73,7 +74,7 @@ static void resolve_errors_only(const struct policy *pol, struct diag_list *d)
 	size_t kept = 0;
 
 	diag_init(&tmp, d->count < d->limit ? d->limit - d->count : 1);
-	resolve_check(pol, true, &tmp);
+	check_policy(pol, true, &tmp);
 	for (size_t i = 0; i < tmp.count; i++) {
 		if (tmp.items[i].level != DIAG_ERROR)
 			continue;
@@ -98,7 +99,7 @@ int compile_policy(const char *src, size_t len, const struct compile_opts *o,
 			resolve_errors_only(&pol, d);
 		goto out;
 	}
-	if (resolve_check(&pol, o->strict, d) < 0)
+	if (check_policy(&pol, o->strict, d) < 0)
 		goto out;
 	if (backend_compile(&pol, o->arches, o->narches, &out->deny, &out->allow, d) < 0)
 		goto out;

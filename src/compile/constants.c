@@ -54,7 +54,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "sysfence/constants.h"
+#include "sysfence/compile/constants.h"
+#include "sysfence/compile/text.h"
 #include "sysfence/util.h"
 
 /*
@@ -1292,12 +1293,12 @@ const char *constants_suggest(const char *name, size_t len)
 		/* Each edit changes the length by at most one. */
 		if (entry_len > len + 3 || len > entry_len + 3)
 			continue;
-		d = util_edit_distance(name, len, entry, entry_len, true);
+		d = text_edit_distance(name, len, entry, entry_len, true);
 		/* Strictly better only: on a tie the earlier name is kept. */
 		if (d < best_distance) {
 			best = entry;
 			best_distance = d;
 		}
 	}
-	return best && util_is_close(best_distance, len) ? best : NULL;
+	return best && text_is_close(best_distance, len) ? best : NULL;
 }

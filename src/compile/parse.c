@@ -5,7 +5,7 @@
  * reported (up to the diagnostic limit), one per line, so an admin fixes a
  * policy in one round.
  */
-#include "sysfence/policy.h"
+#include "sysfence/compile/policy.h"
 
 #include <grp.h>
 #include <pwd.h>
@@ -14,8 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sysfence/argtypes.h"
-#include "sysfence/constants.h"
+#include "sysfence/compile/argtypes.h"
+#include "sysfence/compile/constants.h"
+#include "sysfence/compile/text.h"
 #include "sysfence/util.h"
 
 struct token {
@@ -153,14 +154,14 @@ static void parse_directive(struct parser *p, const struct token *tok,
 		size_t bestd = (size_t)-1;
 
 		for (size_t i = 0; i < ARRAY_SIZE(directives); i++) {
-			size_t d = util_edit_distance(t->s, t->len, directives[i],
+			size_t d = text_edit_distance(t->s, t->len, directives[i],
 						      strlen(directives[i]), true);
 			if (d < bestd) {
 				bestd = d;
 				best = directives[i];
 			}
 		}
-		if (best && util_is_close(bestd, t->len))
+		if (best && text_is_close(bestd, t->len))
 			error_at(p, t->col, "unknown directive '" TOK_FMT "'; did you mean '%s'?",
 				 TOK_ARG(*t), best);
 		else
@@ -226,7 +227,7 @@ static int parse_value(struct parser *p, struct token t, const char *syscall,
 		return 0;
 	}
 	if (t.s[0] == '-' && t.len > 1) {
-		rc = util_parse_u64(t.s + 1, t.len - 1, &v);
+		rc = text_parse_u64(t.s + 1, t.len - 1, &v);
 		if (rc == -1) {
 			error_at(p, t.col, "invalid number '" TOK_FMT "'", TOK_ARG(t));
 			return -1;
@@ -247,7 +248,7 @@ static int parse_value(struct parser *p, struct token t, const char *syscall,
 			return 0;
 		}
 	} else if (t.s[0] >= '0' && t.s[0] <= '9') {
-		rc = util_parse_u64(t.s, t.len, &v);
+		rc = text_parse_u64(t.s, t.len, &v);
 	} else if (is_name_char(t.s[0], true)) {
 		for (size_t i = 0; i < t.len; i++) {
 			if (!is_name_char(t.s[i], false)) {

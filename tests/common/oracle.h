@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "sysfence/bpf.h"
-#include "sysfence/policy.h"
+#include "sysfence/compile/policy.h"
 
 enum verdict { V_ALLOW, V_EPERM, V_EACCES, V_OTHER };
 

@@ -26,9 +26,9 @@
 #include <string.h>
 
 #include "fuzz_common.h"
-#include "sysfence/backend.h"
+#include "sysfence/compile/syscalls.h"
 #include "sysfence/blob.h"
-#include "sysfence/compile.h"
+#include "sysfence/compile/compile.h"
 
 #include "../common/oracle.h"
 
@@ -44,9 +44,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	backend_init();
-	native = backend_native_arch();
-	opts.narches = backend_default_arches(opts.arches, BLOB_MAX_ARCHES);
+	syscalls_init();
+	native = syscalls_native_arch();
+	opts.narches = syscalls_default_arches(opts.arches, BLOB_MAX_ARCHES);
 	compat = opts.narches > 1 ? opts.arches[1] : 0;
 	opts.strict = false;
 	opts.resolver = &fuzz_resolver;
@@ -124,10 +124,10 @@ static void check_meaning(const struct policy *p, const struct blob *b,
 		if (!strcmp(r->name, "clone3"))
 			continue;
 		checked++;
-		nr = backend_syscall_nr(native, r->name);
+		nr = syscalls_nr(native, r->name);
 		if (nr >= 0)
 			check_rule_calls(p, b, native, r, nr, data, size);
-		nr = compat ? backend_syscall_nr(compat, r->name) : -1;
+		nr = compat ? syscalls_nr(compat, r->name) : -1;
 		if (nr >= 0)
 			check_rule_calls(p, b, compat, r, nr, data, size);
 	}

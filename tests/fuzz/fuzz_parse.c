@@ -14,8 +14,8 @@
 #include <string.h>
 
 #include "fuzz_common.h"
-#include "sysfence/diag.h"
-#include "sysfence/policy.h"
+#include "sysfence/compile/diag.h"
+#include "sysfence/compile/policy.h"
 
 /* Policies are small; 64 KiB is thousands of rules. */
 #define FUZZ_MAX_INPUT (64u << 10)

@@ -12,7 +12,7 @@ cd "$(dirname "$0")/../.."
 BUILD=${1:-build}
 C=tests/fuzz/corpus
 COMPILE=$BUILD/sysfence-compile
-mkdir -p "$C/fuzz_parse" "$C/fuzz_compile" "$C/fuzz_blob" "$C/fuzz_logscan"
+mkdir -p "$C/fuzz_parse" "$C/fuzz_compile" "$C/fuzz_blob" "$C/fuzz_auditlog"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -150,7 +150,7 @@ base_and 'ioctl - TIOCGWINSZ' '~ioctl - TIOCSTI' 'socket AF_UNIX' 'kill - 0' 'ge
 printf 'execve\nsocket AF_UNIX\n' | blob aarch64.bin --arch aarch64
 
 # ---- audit lines ------------------------------------------------------------
-log() { cat >"$C/fuzz_logscan/$1"; }
+log() { cat >"$C/fuzz_auditlog/$1"; }
 log dmesg.log <<'L'
 [   12.345678] audit: type=1326 audit(1795898999.123:456): auid=4294967295 uid=1000 gid=1000 ses=4294967295 subj=unconfined pid=4242 comm="app" exe="/usr/bin/app" sig=0 arch=c000003e syscall=39 compat=0 ip=0x7f1234567890 code=0x7ffc0000
 [   12.400000] audit: type=1326 audit(1795898999.124:457): auid=4294967295 uid=1000 gid=1000 ses=4294967295 pid=4242 comm="app" exe="/usr/bin/app" sig=31 arch=40000003 syscall=20 compat=1 ip=0xf7f0 code=0x50001
@@ -176,9 +176,9 @@ time->Sat Nov 28 20:00:00 2026
 type=SECCOMP msg=audit(1795898999.300:300): auid=0 uid=0 gid=0 ses=1 pid=41 comm="app" exe="/usr/bin/app" sig=0 arch=c000003e syscall=39 compat=0 ip=0x1 code=0x7ffc0000
 L
 printf '[ 12.5] audit: type=1326 audit(1795898999.145:104): pid=41 comm="app" arch=c000003e sysc\n[ 12.6] audit: type=1326 audit(1795898999.146:105): pid=41 comm="unterminated arch=c000003e syscall=1 code=0x0\n[ 12.7] audit: type=1326 audit(1795898999: arch=zz syscall=1\n' | log malformed.log
-# A record longer than LOGSCAN_LINE_MAX (16384): MALFORMED, not parsed.
+# A record longer than AUDITLOG_LINE_MAX (16384): MALFORMED, not parsed.
 { printf '[ 1.0] audit: type=1326 audit(1795898999.1:1): pid=1 comm="%s" arch=c000003e syscall=39 code=0x0\n' \
 	"$(head -c 17000 /dev/zero | tr '\0' a)"; echo 'type=SECCOMP msg=audit(1.1:2): arch=c000003e syscall=1'; } |
 	log long-line.log
 echo "seeds: $(ls "$C/fuzz_parse" | wc -l) parse, $(ls "$C/fuzz_compile" | wc -l) compile," \
-	"$(ls "$C/fuzz_blob" | wc -l) blob, $(ls "$C/fuzz_logscan" | wc -l) logscan"
+	"$(ls "$C/fuzz_blob" | wc -l) blob, $(ls "$C/fuzz_auditlog" | wc -l) auditlog"

@@ -24,9 +24,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "sysfence/argtypes.h"
-#include "sysfence/backend.h"
-#include "sysfence/compile.h"
+#include "sysfence/compile/argtypes.h"
+#include "sysfence/compile/syscalls.h"
+#include "sysfence/compile/compile.h"
 
 #include "../common/oracle.h"
 
@@ -219,7 +219,7 @@ int main(int argc, char **argv)
 	unsigned long checked = 0, bad = 0, too_big = 0;
 	static char src[8192];
 
-	backend_init();
+	syscalls_init();
 	srandom(seed);
 	for (int p = 0; p < npol; p++) {
 		struct gen g;
@@ -263,13 +263,13 @@ int main(int argc, char **argv)
 			gen_call(&g, &call, args);
 			want = oracle_verdict(&pol, call, args, false);
 			sim = simulate(&b, AUDIT_ARCH_X86_64,
-				       backend_syscall_nr(AUDIT_ARCH_X86_64, call), args);
-			kern = in_kernel(&b, backend_syscall_nr(AUDIT_ARCH_X86_64, call), args);
+				       syscalls_nr(AUDIT_ARCH_X86_64, call), args);
+			kern = in_kernel(&b, syscalls_nr(AUDIT_ARCH_X86_64, call), args);
 			uint64_t a32[6];
 
 			for (int i = 0; i < 6; i++)
 				a32[i] = (uint32_t)args[i];
-			sim32 = simulate(&b, AUDIT_ARCH_I386, backend_syscall_nr(AUDIT_ARCH_I386, call),
+			sim32 = simulate(&b, AUDIT_ARCH_I386, syscalls_nr(AUDIT_ARCH_I386, call),
 					 a32);
 			checked++;
 			if (want != sim || want != kern ||

@@ -16,7 +16,7 @@
 
 #include "sysfence/blob.h"
 #include "sysfence/digest.h"
-#include "sysfence/fileio.h"
+#include "sysfence/compile/fileio.h"
 
 /* docs/blob-format.md: header offsets used by `oversize`. */
 #define OFF_DENY_LEN 60

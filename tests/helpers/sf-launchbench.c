@@ -32,7 +32,7 @@
 #include <unistd.h>
 
 #include "sysfence/blob.h"
-#include "sysfence/fileio.h"
+#include "sysfence/compile/fileio.h"
 
 #define MAX_CMDS 8
 

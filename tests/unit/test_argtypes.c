@@ -14,7 +14,7 @@
 #include <cmocka.h>
 #include <seccomp.h>
 
-#include "sysfence/argtypes.h"
+#include "sysfence/compile/argtypes.h"
 
 /* Test hooks defined in argtypes.c; deliberately not in the public header. */
 size_t argtypes_test_count(void);

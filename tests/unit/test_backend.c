@@ -25,8 +25,8 @@
 
 #include <cmocka.h>
 
-#include "sysfence/backend.h"
-#include "sysfence/compile.h"
+#include "sysfence/compile/syscalls.h"
+#include "sysfence/compile/compile.h"
 #include "sysfence/util.h"
 
 #define X64 AUDIT_ARCH_X86_64
@@ -135,30 +135,30 @@ static void test_arches(void **state)
 	uint32_t a[BLOB_MAX_ARCHES];
 
 	(void)state;
-	assert_int_equal(backend_native_arch(), X64);
-	assert_int_equal(backend_default_arches(a, BLOB_MAX_ARCHES), 2);
+	assert_int_equal(syscalls_native_arch(), X64);
+	assert_int_equal(syscalls_default_arches(a, BLOB_MAX_ARCHES), 2);
 	assert_int_equal(a[0], X64);
 	assert_int_equal(a[1], X86);
-	assert_int_equal(backend_default_arches(a, 1), 1);
-	assert_int_equal(backend_default_arches(a, 0), 0);
-	assert_int_equal(backend_arch_from_name("x86_64"), X64);
-	assert_int_equal(backend_arch_from_name("amd64"), X64);
-	assert_int_equal(backend_arch_from_name("x86"), X86);
-	assert_int_equal(backend_arch_from_name("i386"), X86);
-	assert_int_equal(backend_arch_from_name("i686"), X86);
-	assert_int_equal(backend_arch_from_name("aarch64"), AUDIT_ARCH_AARCH64);
-	assert_int_equal(backend_arch_from_name("arm64"), AUDIT_ARCH_AARCH64);
-	assert_int_equal(backend_arch_from_name("arm"), AUDIT_ARCH_ARM);
-	assert_int_equal(backend_arch_from_name("x32"), 0); /* refused: killed */
-	assert_int_equal(backend_arch_from_name("X86_64"), 0);
-	assert_int_equal(backend_arch_from_name(""), 0);
-	assert_string_equal(backend_arch_name(X64), "x86_64");
-	assert_string_equal(backend_arch_name(X86), "x86");
-	assert_null(backend_arch_name(0x1234));
-	assert_false(backend_arch_is_32bit(X64));
-	assert_true(backend_arch_is_32bit(X86));
-	assert_true(backend_arch_is_32bit(AUDIT_ARCH_ARM));
-	assert_false(backend_arch_is_32bit(AUDIT_ARCH_AARCH64));
+	assert_int_equal(syscalls_default_arches(a, 1), 1);
+	assert_int_equal(syscalls_default_arches(a, 0), 0);
+	assert_int_equal(syscalls_arch_from_name("x86_64"), X64);
+	assert_int_equal(syscalls_arch_from_name("amd64"), X64);
+	assert_int_equal(syscalls_arch_from_name("x86"), X86);
+	assert_int_equal(syscalls_arch_from_name("i386"), X86);
+	assert_int_equal(syscalls_arch_from_name("i686"), X86);
+	assert_int_equal(syscalls_arch_from_name("aarch64"), AUDIT_ARCH_AARCH64);
+	assert_int_equal(syscalls_arch_from_name("arm64"), AUDIT_ARCH_AARCH64);
+	assert_int_equal(syscalls_arch_from_name("arm"), AUDIT_ARCH_ARM);
+	assert_int_equal(syscalls_arch_from_name("x32"), 0); /* refused: killed */
+	assert_int_equal(syscalls_arch_from_name("X86_64"), 0);
+	assert_int_equal(syscalls_arch_from_name(""), 0);
+	assert_string_equal(syscalls_arch_name(X64), "x86_64");
+	assert_string_equal(syscalls_arch_name(X86), "x86");
+	assert_null(syscalls_arch_name(0x1234));
+	assert_false(syscalls_arch_is_32bit(X64));
+	assert_true(syscalls_arch_is_32bit(X86));
+	assert_true(syscalls_arch_is_32bit(AUDIT_ARCH_ARM));
+	assert_false(syscalls_arch_is_32bit(AUDIT_ARCH_AARCH64));
 }
 
 static void test_syscall_names(void **state)
@@ -166,26 +166,26 @@ static void test_syscall_names(void **state)
 	char buf[64];
 
 	(void)state;
-	assert_int_equal(backend_syscall_nr(X64, "read"), X64_READ);
-	assert_int_equal(backend_syscall_nr(X86, "read"), X86_READ);
-	assert_int_equal(backend_syscall_nr(X64, "getpid"), X64_GETPID);
-	assert_int_equal(backend_syscall_nr(X86, "mmap2"), X86_MMAP2);
-	assert_int_equal(backend_syscall_nr(X64, "mmap2"), -1);
-	assert_int_equal(backend_syscall_nr(X64, "socketcall"), -1);
-	assert_int_equal(backend_syscall_nr(X64, "no_such_call"), -1);
-	assert_string_equal(backend_syscall_name(X64, X64_GETPPID, buf, sizeof(buf)), "getppid");
-	assert_string_equal(backend_syscall_name(X86, X86_SETUID32, buf, sizeof(buf)), "setuid32");
-	assert_null(backend_syscall_name(X64, 100000, buf, sizeof(buf)));
-	assert_true(backend_syscall_known_anywhere("read"));
-	assert_true(backend_syscall_known_anywhere("mmap2"));	 /* x86 only */
-	assert_true(backend_syscall_known_anywhere("arm_fadvise64_64"));
-	assert_false(backend_syscall_known_anywhere("readd"));
-	assert_false(backend_syscall_known_anywhere(""));
-	assert_string_equal(backend_syscall_suggest("raed", buf, sizeof(buf)), "read");
-	assert_string_equal(backend_syscall_suggest("getppdi", buf, sizeof(buf)), "getppid");
-	assert_string_equal(backend_syscall_suggest("OPENAT", buf, sizeof(buf)), "openat");
-	assert_null(backend_syscall_suggest("zzzzzzzzzzzz", buf, sizeof(buf)));
-	assert_string_equal(backend_library_version(), "2.5.4");
+	assert_int_equal(syscalls_nr(X64, "read"), X64_READ);
+	assert_int_equal(syscalls_nr(X86, "read"), X86_READ);
+	assert_int_equal(syscalls_nr(X64, "getpid"), X64_GETPID);
+	assert_int_equal(syscalls_nr(X86, "mmap2"), X86_MMAP2);
+	assert_int_equal(syscalls_nr(X64, "mmap2"), -1);
+	assert_int_equal(syscalls_nr(X64, "socketcall"), -1);
+	assert_int_equal(syscalls_nr(X64, "no_such_call"), -1);
+	assert_string_equal(syscalls_name(X64, X64_GETPPID, buf, sizeof(buf)), "getppid");
+	assert_string_equal(syscalls_name(X86, X86_SETUID32, buf, sizeof(buf)), "setuid32");
+	assert_null(syscalls_name(X64, 100000, buf, sizeof(buf)));
+	assert_true(syscalls_known_anywhere("read"));
+	assert_true(syscalls_known_anywhere("mmap2"));	 /* x86 only */
+	assert_true(syscalls_known_anywhere("arm_fadvise64_64"));
+	assert_false(syscalls_known_anywhere("readd"));
+	assert_false(syscalls_known_anywhere(""));
+	assert_string_equal(syscalls_suggest("raed", buf, sizeof(buf)), "read");
+	assert_string_equal(syscalls_suggest("getppdi", buf, sizeof(buf)), "getppid");
+	assert_string_equal(syscalls_suggest("OPENAT", buf, sizeof(buf)), "openat");
+	assert_null(syscalls_suggest("zzzzzzzzzzzz", buf, sizeof(buf)));
+	assert_string_equal(syscalls_library_version(), "2.5.4");
 }
 
 /* ---- modes and defaults ---- */
@@ -260,7 +260,7 @@ static void test_clone3(void **state)
 	expect_action(&c.b, X64, X64_CLONE3, 0, 0, ALLOW);
 	expect_action(&c.b, X64, X64_CLONE3, 1, 0, EPERM_); /* named: no ENOSYS rescue */
 	compiled_free(&c);
-	/* Denied explicitly: EACCES (and a warning, see resolve.c). */
+	/* Denied explicitly: EACCES (and a warning, see check.c). */
 	compile_ok(&c, "~clone3\n");
 	expect_action(&c.b, X64, X64_CLONE3, 0, 0, EACCES_);
 	assert_true(c.d.warnings >= 1);
@@ -725,7 +725,7 @@ static void *hammer_version(void *arg)
 {
 	(void)arg;
 	while (!__atomic_load_n(&hammer_stop, __ATOMIC_RELAXED))
-		(void)backend_library_version();
+		(void)syscalls_library_version();
 	return NULL;
 }
 
@@ -736,7 +736,7 @@ static void test_parallel_compiles_agree(void **state)
 
 	(void)state;
 	/*
-	 * backend_library_version() snprintf()s into one static buffer on
+	 * syscalls_library_version() snprintf()s into one static buffer on
 	 * every call, and glibc's vsnprintf starts by writing a NUL there: a
 	 * worker copied "" into its blob while another one called it (seen as
 	 * a blob with an empty libseccomp version in a -j 8 batch).  Other
@@ -764,7 +764,7 @@ static void *version_many(void *arg)
 	int *bad = arg;
 
 	for (int i = 0; i < 200000; i++)
-		if (strcmp(backend_library_version(), "2.5.4"))
+		if (strcmp(syscalls_library_version(), "2.5.4"))
 			(*bad)++;
 	return NULL;
 }
@@ -775,7 +775,7 @@ static void test_library_version_thread_safe(void **state)
 	int bad[4] = { 0 };
 
 	(void)state;
-	/* backend_library_version() is read by concurrent batch workers. */
+	/* syscalls_library_version() is read by concurrent batch workers. */
 	for (int i = 0; i < 4; i++)
 		assert_int_equal(pthread_create(&th[i], NULL, version_many, &bad[i]), 0);
 	for (int i = 0; i < 4; i++) {
@@ -884,6 +884,6 @@ int main(void)
 		cmocka_unit_test(test_every_error_with_strict),
 	};
 
-	backend_init();
+	syscalls_init();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -72,7 +72,7 @@
 #include <asm/prctl.h>
 #endif
 
-#include "sysfence/constants.h"
+#include "sysfence/compile/constants.h"
 
 struct expected_constant {
 	const char *name;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Unit tests for src/common/diag.c: the exact text of GCC-style
+ * Unit tests for src/compile/diag.c: the exact text of GCC-style
  * diagnostics ("FILE:LINE:COL: error: MSG", the source line, a caret under
  * the column), tabs kept so the caret lines up, control bytes shown as '?',
  * long lines cut around the caret, and the diagnostic limit.
@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "sysfence/diag.h"
+#include "sysfence/compile/diag.h"
 
 /* diag_print into a string (malloc'ed). */
 static char *printed(const struct diag_list *d, const char *file, const char *src,

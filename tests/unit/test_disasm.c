@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Unit tests for src/compile/disasm.c (--disasm): the exact text for a
+ * Unit tests for src/tools/disasm.c (--disasm): the exact text for a
  * fixed hand-written program, and the structure (every label used is
  * defined, syscall names in comments, header fields) for compiled ones.
  */
@@ -16,9 +16,9 @@
 
 #include <cmocka.h>
 
-#include "sysfence/backend.h"
-#include "sysfence/disasm.h"
-#include "sysfence/tooling.h"
+#include "sysfence/compile/syscalls.h"
+#include "sysfence/tools/disasm.h"
+#include "sysfence/tools/input.h"
 
 #define LD(k) BPF_STMT(BPF_LD | BPF_W | BPF_ABS, k)
 #define JEQ(k, t, f) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, k, t, f)
@@ -240,7 +240,7 @@ static void test_blob_and_raw(void **state)
 static int setup(void **state)
 {
 	(void)state;
-	backend_init();
+	syscalls_init();
 	return 0;
 }
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Unit tests for src/compile/explain.c (--explain): verdicts from the
+ * Unit tests for src/tools/explain.c (--explain): verdicts from the
  * compiled programs, the deciding lines from the rules, the cross-check
  * between the two, the exit status and the printed text, on fixed
  * policies.
@@ -17,10 +17,10 @@
 
 #include <cmocka.h>
 
-#include "sysfence/backend.h"
-#include "sysfence/constants.h"
-#include "sysfence/explain.h"
-#include "sysfence/tooling.h"
+#include "sysfence/compile/syscalls.h"
+#include "sysfence/compile/constants.h"
+#include "sysfence/tools/explain.h"
+#include "sysfence/tools/input.h"
 
 static const char policy_text[] = "# explain test policy\n"	       /* 1 */
 				  "read\n"			       /* 2 */
@@ -62,7 +62,7 @@ static void load(struct tool_input *in, const char *text)
 
 static uint32_t nr_of(uint32_t arch, const char *name)
 {
-	int nr = backend_syscall_nr(arch, name);
+	int nr = syscalls_nr(arch, name);
 
 	assert_true(nr >= 0);
 	return (uint32_t)nr;
@@ -404,7 +404,7 @@ static void test_blob_has_no_lines(void **state)
 static int setup(void **state)
 {
 	(void)state;
-	backend_init();
+	syscalls_init();
 	return 0;
 }
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Unit tests for src/common/fileio.c: reading a whole policy (regular file,
+ * Unit tests for src/compile/fileio.c: reading a whole policy (regular file,
  * FIFO, stdin, size limit, folders and devices) and the atomic write of
  * blobs (content and mode 0644 whatever the umask, an existing file left
  * untouched on failure, a symlink at the target replaced and never followed,
@@ -28,7 +28,7 @@
 
 #include <cmocka.h>
 
-#include "sysfence/fileio.h"
+#include "sysfence/compile/fileio.h"
 
 #define NOBODY 65534
 

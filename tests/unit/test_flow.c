@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * Unit tests for src/compile/flow.c (the kernel's action-cache emulation
+ * Unit tests for src/tools/flow.c (the kernel's action-cache emulation
  * and the probe collector), report_cacheable() (--report) and
- * semdiff_print() (--diff), on hand-written programs, so they do not
+ * diff_print() (--diff), on hand-written programs, so they do not
  * depend on what the backend emits today.
  */
 #include <errno.h>
@@ -17,11 +17,11 @@
 
 #include <cmocka.h>
 
-#include "sysfence/backend.h"
-#include "sysfence/flow.h"
-#include "sysfence/report.h"
-#include "sysfence/semdiff.h"
-#include "sysfence/tooling.h"
+#include "sysfence/compile/syscalls.h"
+#include "sysfence/tools/flow.h"
+#include "sysfence/tools/report.h"
+#include "sysfence/tools/diff.h"
+#include "sysfence/tools/input.h"
 
 #define LD(k) BPF_STMT(BPF_LD | BPF_W | BPF_ABS, k)
 #define JEQ(k, t, f) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, k, t, f)
@@ -257,7 +257,7 @@ static char *diff_text(const struct tool_input *a, const struct tool_input *b, i
 	FILE *f = open_memstream(&text, &n);
 
 	assert_non_null(f);
-	*rc = semdiff_print(f, a, b);
+	*rc = diff_print(f, a, b);
 	fclose(f);
 	return text;
 }
@@ -314,7 +314,7 @@ static void test_semdiff(void **state)
 static int setup(void **state)
 {
 	(void)state;
-	backend_init();
+	syscalls_init();
 	return 0;
 }
 

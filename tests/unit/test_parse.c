@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "sysfence/policy.h"
+#include "sysfence/compile/policy.h"
 #include "sysfence/util.h"
 
 /* ---- a fake NSS ---- */
@@ -442,7 +442,7 @@ static void test_bad_names(void **state)
 	name[POLICY_NAME_MAX] = 'a';
 	name[POLICY_NAME_MAX + 1] = '\0';
 	expect_error(name, 1, 2, "syscall name too long");
-	/* Names are not checked against any table here (resolve.c does). */
+	/* Names are not checked against any table here (check.c does). */
 	parse_ok(&p, "no_such_call_at_all 1\n_x\nA9\n");
 	assert_int_equal(p.pol.count, 3);
 	parsed_free(&p);

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef SYSFENCE_TOOLS_FROMLOG_H
+#define SYSFENCE_TOOLS_FROMLOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sysfence/tools/auditlog.h"
+#include "sysfence/tools/input.h"
+
+/*
+ * --from-log: seccomp audit records in, policy lines out.  Records are fed
+ * (from any number of logs, in any mix of formats), filtered, de-duplicated
+ * by their audit serial, counted per (architecture, syscall), then named
+ * for their architecture and compared with an existing policy.
+ */
+
+struct fromlog_filter {
+	const char *const *comms; /* any of (TASK_COMM_LEN-1 bytes compared) */
+	size_t ncomms;
+	const char *const *exes; /* any of, exact path */
+	size_t nexes;
+	const long long *pids; /* any of */
+	size_t npids;
+};
+
+struct fromlog_stats {
+	size_t records;	   /* seccomp records parsed */
+	size_t malformed;  /* seccomp records we could not read */
+	size_t other;	   /* audit records of other types */
+	size_t filtered;   /* records left out by --comm/--exe/--pid */
+	size_t duplicates; /* the same record (serial) seen twice */
+	size_t used;	   /* the rest */
+};
+
+struct fromlog_entry {
+	uint32_t arch;
+	char arch_text[AUDITLOG_NAME_MAX];
+	bool has_nr;
+	uint32_t nr;
+	char name[AUDITLOG_NAME_MAX]; /* as logged (ausearch -i) or resolved */
+	size_t count;
+	/*
+	 * Records whose action was ERRNO.  The kernel logs the action
+	 * without its data (kernel/seccomp.c passes filter_ret &
+	 * SECCOMP_RET_ACTION_FULL to audit_seccomp), so which errno it was
+	 * is not in the log: an explicit denial (EACCES), a default one
+	 * (EPERM) and ENOSYS all read code=0x50000.
+	 */
+	size_t errnos;
+};
+
+struct fromlog {
+	struct fromlog_filter filter;
+	struct fromlog_stats stats;
+	struct fromlog_entry *entries;
+	size_t count, cap;
+	uint64_t *seen; /* open-addressing set of record keys */
+	size_t seen_count, seen_cap;
+	int oom;
+};
+
+void fromlog_init(struct fromlog *l, const struct fromlog_filter *f);
+void fromlog_free(struct fromlog *l);
+
+/* Feeds a whole log (any format mix).  Never fails on bad input. */
+void fromlog_feed(struct fromlog *l, const char *buf, size_t len);
+
+/* Feeds one parsed record (after filtering).  Used by fromlog_feed. */
+void fromlog_add(struct fromlog *l, const struct auditlog_record *rec);
+
+/* Architectures of the records that the compiler supports. */
+size_t fromlog_arches(const struct fromlog *l, uint32_t *out, size_t max);
+
+/*
+ * Prints the policy lines to add, sorted and de-duplicated, each with a
+ * comment counting its records, then comment lines for what is not added
+ * and why.  With pol (a policy input compiled for fromlog_arches()), only
+ * what it does not already allow; with as_patch a unified diff against
+ * pol's source.  A one-line summary goes to err.  Returns the number of
+ * lines to add.
+ */
+size_t fromlog_print(FILE *out, FILE *err, const struct fromlog *l, const struct tool_input *pol,
+		   bool as_patch);
+
+#endif

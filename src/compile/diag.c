@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: MIT
+#include "sysfence/compile/diag.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+void diag_init(struct diag_list *d, size_t limit)
+{
+	memset(d, 0, sizeof(*d));
+	d->limit = limit ? limit : DIAG_DEFAULT_LIMIT;
+}
+
+void diag_free(struct diag_list *d)
+{
+	for (size_t i = 0; i < d->count; i++)
+		free(d->items[i].msg);
+	free(d->items);
+	d->items = NULL;
+	d->count = d->cap = 0;
+}
+
+void diag_add(struct diag_list *d, enum diag_level level, unsigned line,
+	      unsigned col, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg = NULL;
+
+	if (level == DIAG_ERROR)
+		d->errors++;
+	else if (level == DIAG_WARNING)
+		d->warnings++;
+	if (d->count >= d->limit) {
+		d->dropped++;
+		return;
+	}
+	if (d->count == d->cap) {
+		size_t ncap = d->cap ? d->cap * 2 : 8;
+		struct diag *n = realloc(d->items, ncap * sizeof(*n));
+
+		if (!n) {
+			d->oom = 1;
+			return;
+		}
+		d->items = n;
+		d->cap = ncap;
+	}
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	if (!msg) {
+		d->oom = 1;
+		return;
+	}
+	d->items[d->count++] = (struct diag){ level, line, col, msg };
+}
+
+void diag_keep_errors(struct diag_list *d)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < d->count; i++) {
+		if (d->items[i].level == DIAG_ERROR)
+			d->items[k++] = d->items[i];
+		else
+			free(d->items[i].msg);
+	}
+	d->count = k;
+}
+
+static const char *level_name(enum diag_level level)
+{
+	switch (level) {
+	case DIAG_ERROR:
+		return "error";
+	case DIAG_WARNING:
+		return "warning";
+	case DIAG_NOTE:
+		return "note";
+	}
+	return "error";
+}
+
+/* Finds line `line` (1-based); lines end at '\n'. */
+static const char *find_line(const char *src, size_t len, unsigned line,
+			     size_t *linelen)
+{
+	const char *p = src, *end = src + len;
+
+	for (unsigned n = 1; n < line; n++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		if (!nl)
+			return NULL;
+		p = nl + 1;
+	}
+	const char *nl = memchr(p, '\n', (size_t)(end - p));
+	*linelen = (size_t)((nl ? nl : end) - p);
+	if (nl && *linelen && p[*linelen - 1] == '\r') /* CRLF, as the parser */
+		(*linelen)--;
+	return p;
+}
+
+/* Shown lines are capped so a 1 MB line does not flood the terminal. */
+#define SHOWN_LINE_MAX 200
+
+static void print_source(FILE *out, const char *p, size_t linelen,
+			 unsigned col)
+{
+	size_t start = 0, shown;
+
+	/* Keep the caret in view on long lines. */
+	if (col > SHOWN_LINE_MAX / 2 && linelen > SHOWN_LINE_MAX)
+		start = col - SHOWN_LINE_MAX / 2;
+	if (start > linelen)
+		start = linelen;
+	shown = linelen - start;
+	if (shown > SHOWN_LINE_MAX)
+		shown = SHOWN_LINE_MAX;
+
+	fputs(start ? " ..." : " ", out);
+	for (size_t i = 0; i < shown; i++) {
+		unsigned char c = (unsigned char)p[start + i];
+
+		fputc(c == '\t' || (c >= 0x20 && c < 0x7f) ? c : '?', out);
+	}
+	fputs(start + shown < linelen ? "...\n" : "\n", out);
+	if (!col)
+		return;
+	fputs(start ? "    " : " ", out);
+	for (size_t i = start; i + 1 < col && i < start + shown; i++)
+		fputc(p[i] == '\t' ? '\t' : ' ', out);
+	fputs("^\n", out);
+}
+
+void diag_print(FILE *out, const struct diag_list *d, const char *file,
+		const char *src, size_t len)
+{
+	for (size_t i = 0; i < d->count; i++) {
+		const struct diag *g = &d->items[i];
+
+		if (g->line && g->col)
+			fprintf(out, "%s:%u:%u: %s: %s\n", file, g->line,
+				g->col, level_name(g->level), g->msg);
+		else if (g->line)
+			fprintf(out, "%s:%u: %s: %s\n", file, g->line,
+				level_name(g->level), g->msg);
+		else
+			fprintf(out, "%s: %s: %s\n", file,
+				level_name(g->level), g->msg);
+		if (src && g->line) {
+			size_t linelen;
+			const char *p = find_line(src, len, g->line, &linelen);
+
+			if (p)
+				print_source(out, p, linelen, g->col);
+		}
+	}
+	if (d->dropped)
+		fprintf(out, "%s: note: %zu more diagnostics not shown\n", file,
+			d->dropped);
+	if (d->oom)
+		fprintf(out, "%s: note: out of memory while recording diagnostics\n",
+			file);
+}

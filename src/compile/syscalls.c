@@ -1,0 +1,402 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The syscall tables, read from libseccomp: the only file that includes
+ * <seccomp.h>.  For each supported architecture, the numbers libseccomp
+ * knows are scanned once (its table windows), giving the names, the
+ * numbers and their complement (the unknown numbers, which the filters
+ * answer with ENOSYS), and a digest that changes when a table changes.
+ */
+#include "sysfence/compile/syscalls.h"
+
+#include <pthread.h>
+#include <seccomp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sysfence/compile/text.h"
+#include "sysfence/util.h"
+
+static const struct syscalls_arch arch_infos[] = {
+	/* name, token, is32, big_endian, uid16, compat, window, extra */
+	{ "x86_64", SCMP_ARCH_X86_64, false, false, false, SCMP_ARCH_X86, 0, 0 },
+	{ "x86", SCMP_ARCH_X86, true, false, true, 0, 0, 0 },
+	{ "aarch64", SCMP_ARCH_AARCH64, false, false, false, SCMP_ARCH_ARM, 0, 0 },
+	{ "arm", SCMP_ARCH_ARM, true, false, true, 0, 0, 0x0f0000 },
+	{ "riscv64", SCMP_ARCH_RISCV64, false, false, false, 0, 0, 0 },
+	{ "ppc64le", SCMP_ARCH_PPC64LE, false, false, false, 0, 0, 0 },
+	{ "ppc64", SCMP_ARCH_PPC64, false, true, false, SCMP_ARCH_PPC, 0, 0 },
+	{ "ppc", SCMP_ARCH_PPC, true, true, false, 0, 0, 0 },
+	{ "s390x", SCMP_ARCH_S390X, false, true, false, SCMP_ARCH_S390, 0, 0 },
+	{ "s390", SCMP_ARCH_S390, true, true, true, 0, 0, 0 },
+	{ "mips", SCMP_ARCH_MIPS, true, true, false, 0, 4000, 0 },
+	{ "mipsel", SCMP_ARCH_MIPSEL, true, false, false, 0, 4000, 0 },
+	{ "mips64", SCMP_ARCH_MIPS64, false, true, false, 0, 5000, 0 },
+	{ "mipsel64", SCMP_ARCH_MIPSEL64, false, false, false, 0, 5000, 0 },
+	{ "mips64n32", SCMP_ARCH_MIPS64N32, false, true, false, 0, 6000, 0 },
+	{ "mipsel64n32", SCMP_ARCH_MIPSEL64N32, false, false, false, 0, 6000, 0 },
+	{ "parisc", SCMP_ARCH_PARISC, true, true, false, 0, 0, 0 },
+	{ "parisc64", SCMP_ARCH_PARISC64, false, true, false, 0, 0, 0 },
+};
+
+const struct syscalls_arch *syscalls_arches(size_t *count)
+{
+	*count = ARRAY_SIZE(arch_infos);
+	return arch_infos;
+}
+
+const struct syscalls_arch *syscalls_arch(uint32_t token)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(arch_infos); i++)
+		if (arch_infos[i].token == token)
+			return &arch_infos[i];
+	return NULL;
+}
+
+uint32_t syscalls_arch_from_name(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(arch_infos); i++)
+		if (!strcmp(arch_infos[i].name, name))
+			return arch_infos[i].token;
+	/* Accept libseccomp's own spellings too ("x32" is refused: killed). */
+	if (!strcmp(name, "i386") || !strcmp(name, "i686"))
+		return SCMP_ARCH_X86;
+	if (!strcmp(name, "amd64"))
+		return SCMP_ARCH_X86_64;
+	if (!strcmp(name, "arm64"))
+		return SCMP_ARCH_AARCH64;
+	return 0;
+}
+
+const char *syscalls_arch_name(uint32_t arch)
+{
+	const struct syscalls_arch *a = syscalls_arch(arch);
+
+	return a ? a->name : NULL;
+}
+
+uint32_t syscalls_native_arch(void)
+{
+	return seccomp_arch_native();
+}
+
+bool syscalls_arch_is_32bit(uint32_t arch)
+{
+	const struct syscalls_arch *a = syscalls_arch(arch);
+
+	return a && a->is32;
+}
+
+size_t syscalls_default_arches(uint32_t *arches, size_t max)
+{
+	const struct syscalls_arch *a = syscalls_arch(seccomp_arch_native());
+	size_t n = 0;
+
+	if (!a || !max)
+		return 0;
+	arches[n++] = a->token;
+	if (a->compat && n < max)
+		arches[n++] = a->compat;
+	return n;
+}
+
+/* ---- the syscall table libseccomp knows, per architecture ---- */
+
+struct named_nr {
+	char *name;
+	uint32_t nr;
+};
+
+struct arch_table {
+	struct syscalls_range *unknown; /* sorted, covers everything up to 0xffffffff */
+	size_t nunknown;
+	struct named_nr *names; /* every syscall of the arch, sorted by name */
+	size_t nnames, capnames;
+	uint32_t *numbers; /* the same numbers, ascending */
+	uint8_t digest[DIGEST_SIZE]; /* of every (number, name) known */
+	int failed;
+};
+
+static struct arch_table tables[ARRAY_SIZE(arch_infos)];
+static pthread_mutex_t tables_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/*
+ * Is nr a syscall of the arch?  Records its name (the direct number of a
+ * call that libseccomp also knows as multiplexed, like socket on x86) and
+ * feeds (nr, name) into the table's digest.  -1 when out of memory.
+ */
+static int nr_known(struct arch_table *t, uint32_t arch, uint32_t nr, struct digest_ctx *dc)
+{
+	char *name = seccomp_syscall_resolve_num_arch(arch, (int)nr);
+
+	if (!name)
+		return 0;
+	digest_update(dc, &nr, sizeof(nr));
+	digest_update(dc, name, strlen(name) + 1);
+	if (t->nnames == t->capnames) {
+		size_t ncap = t->capnames ? t->capnames * 2 : 512;
+		struct named_nr *n = realloc(t->names, ncap * sizeof(*n));
+
+		if (!n) {
+			free(name);
+			return -1;
+		}
+		t->names = n;
+		t->capnames = ncap;
+	}
+	t->names[t->nnames++] = (struct named_nr){ name, nr };
+	return 1;
+}
+
+static int cmp_named_nr(const void *a, const void *b)
+{
+	return strcmp(((const struct named_nr *)a)->name, ((const struct named_nr *)b)->name);
+}
+
+static int push_range(struct arch_table *t, size_t *cap, uint32_t lo, uint32_t hi)
+{
+	if (t->nunknown == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 32;
+		struct syscalls_range *n = realloc(t->unknown, ncap * sizeof(*n));
+
+		if (!n)
+			return -1;
+		t->unknown = n;
+		*cap = ncap;
+	}
+	t->unknown[t->nunknown++] = (struct syscalls_range){ lo, hi };
+	return 0;
+}
+
+/* Unknown numbers = the complement of the known ones within the windows. */
+static int build_table(const struct syscalls_arch *a, struct arch_table *t)
+{
+	const uint32_t windows[2] = { a->window, a->extra };
+	size_t cap = 0;
+	uint64_t next = 0; /* first number not yet classified */
+	struct digest_ctx dc;
+
+	/*
+	 * Built from empty (arch_table() calls this only while unknown is
+	 * NULL): push_range() then allocates before its first store.
+	 */
+	t->nunknown = 0;
+	digest_init(&dc);
+	digest_update(&dc, &a->token, sizeof(a->token));
+	if (a->window && push_range(t, &cap, 0, a->window - 1))
+		return -1;
+	if (a->window)
+		next = a->window;
+	for (int w = 0; w < 2; w++) {
+		uint32_t base = windows[w];
+		int64_t start = -1;
+
+		if (w == 1 && !base)
+			break;
+		if (base > next && push_range(t, &cap, (uint32_t)next, base - 1))
+			return -1;
+		for (uint32_t nr = base; nr < base + SYSCALLS_WINDOW_SIZE; nr++) {
+			int known = nr_known(t, a->token, nr, &dc);
+
+			if (known < 0)
+				return -1;
+			if (!known && start < 0)
+				start = nr;
+			if (known && start >= 0) {
+				if (push_range(t, &cap, (uint32_t)start, nr - 1))
+					return -1;
+				start = -1;
+			}
+		}
+		next = start >= 0 ? (uint64_t)start : (uint64_t)base + SYSCALLS_WINDOW_SIZE;
+	}
+	digest_final(&dc, t->digest);
+	/* Found in ascending order: the numbers before sorting by name. */
+	t->numbers = malloc((t->nnames + 1) * sizeof(*t->numbers));
+	if (!t->numbers)
+		return -1;
+	for (size_t i = 0; i < t->nnames; i++)
+		t->numbers[i] = t->names[i].nr;
+	qsort(t->names, t->nnames, sizeof(*t->names), cmp_named_nr);
+	return push_range(t, &cap, (uint32_t)next, UINT32_MAX);
+}
+
+static const struct arch_table *arch_table(uint32_t arch)
+{
+	const struct syscalls_arch *a = syscalls_arch(arch);
+	struct arch_table *t;
+
+	if (!a)
+		return NULL;
+	t = &tables[a - arch_infos];
+	pthread_mutex_lock(&tables_lock);
+	if (!t->unknown && !t->failed) {
+		if (build_table(a, t)) {
+			for (size_t i = 0; i < t->nnames; i++)
+				free(t->names[i].name);
+			free(t->names);
+			free(t->unknown);
+			free(t->numbers);
+			t->numbers = NULL;
+			t->names = NULL;
+			t->unknown = NULL;
+			t->nunknown = t->nnames = 0;
+			t->failed = 1;
+		}
+	}
+	pthread_mutex_unlock(&tables_lock);
+	return t->failed ? NULL : t;
+}
+
+void syscalls_init(void)
+{
+	uint32_t arches[2];
+	size_t n = syscalls_default_arches(arches, 2);
+	scmp_filter_ctx ctx;
+
+	/* Let libseccomp run its one-time kernel probes before any thread. */
+	ctx = seccomp_init(SCMP_ACT_ALLOW);
+	if (ctx)
+		seccomp_release(ctx);
+	for (size_t i = 0; i < n; i++)
+		arch_table(arches[i]);
+}
+
+/* The direct number of name on the arch, from the table; -1 if none. */
+static int direct_nr(const struct arch_table *t, const char *name)
+{
+	struct named_nr key = { (char *)name, 0 };
+	const struct named_nr *hit;
+
+	if (!t)
+		return -1;
+	hit = bsearch(&key, t->names, t->nnames, sizeof(*t->names), cmp_named_nr);
+	return hit ? (int)hit->nr : -1;
+}
+
+int syscalls_nr(uint32_t arch, const char *name)
+{
+	int nr = seccomp_syscall_resolve_name_arch(arch, name);
+
+	/*
+	 * Negative: unknown, a pseudo-syscall such as socketcall on x86_64, or
+	 * a call libseccomp reports as multiplexed although the arch also has
+	 * it as a syscall of its own (socket on x86 is 359 as well as
+	 * socketcall(SYS_SOCKET)): the table knows the direct number.
+	 */
+	return nr >= 0 ? nr : direct_nr(arch_table(arch), name);
+}
+
+const char *syscalls_name(uint32_t arch, int nr, char *buf, size_t len)
+{
+	char *name = seccomp_syscall_resolve_num_arch(arch, nr);
+
+	if (!name)
+		return NULL;
+	snprintf(buf, len, "%s", name);
+	free(name);
+	return buf;
+}
+
+bool syscalls_known_anywhere(const char *name)
+{
+	/* libseccomp gives every name of its master table a native number,
+	 * a negative pseudo number when the native arch lacks the call. */
+	return seccomp_syscall_resolve_name(name) != __NR_SCMP_ERROR;
+}
+
+const char *syscalls_suggest(const char *name, char *buf, size_t len)
+{
+	static const uint32_t suggest_from[] = { SCMP_ARCH_X86_64, SCMP_ARCH_X86,
+						 SCMP_ARCH_AARCH64, SCMP_ARCH_ARM };
+	size_t best = (size_t)-1, best_arch = 0, nlen = strlen(name);
+	uint32_t best_nr = 0;
+	const char *best_name = NULL;
+
+	/*
+	 * The names the arch tables already hold; the first arch, then the
+	 * lowest number, wins a tie (their main window only: no ARM private
+	 * calls), so a suggestion never depends on the table's order.
+	 */
+	for (size_t i = 0; i < ARRAY_SIZE(suggest_from); i++) {
+		const struct arch_table *t = arch_table(suggest_from[i]);
+		const struct syscalls_arch *a = syscalls_arch(suggest_from[i]);
+
+		for (size_t k = 0; t && k < t->nnames; k++) {
+			const struct named_nr *c = &t->names[k];
+			size_t d;
+
+			if (c->nr >= a->window + SYSCALLS_WINDOW_SIZE)
+				continue;
+			d = text_edit_distance(name, nlen, c->name, strlen(c->name), true);
+			if (d < best || (d == best && i == best_arch && c->nr < best_nr)) {
+				best = d;
+				best_arch = i;
+				best_nr = c->nr;
+				best_name = c->name;
+			}
+		}
+	}
+	if (!best_name || !text_is_close(best, nlen))
+		return NULL;
+	snprintf(buf, len, "%s", best_name);
+	return buf;
+}
+
+static char library_version[32];
+static pthread_once_t library_version_once = PTHREAD_ONCE_INIT;
+
+static void read_library_version(void)
+{
+	const struct scmp_version *sv = seccomp_version();
+
+	snprintf(library_version, sizeof(library_version), "%u.%u.%u", sv->major,
+		 sv->minor, sv->micro);
+}
+
+const char *syscalls_library_version(void)
+{
+	/* Written once: concurrent batch workers read it. */
+	pthread_once(&library_version_once, read_library_version);
+	return library_version;
+}
+
+int syscalls_table_digest(const uint32_t *arches, size_t n, uint8_t out[DIGEST_SIZE])
+{
+	struct digest_ctx c;
+
+	digest_init(&c);
+	for (size_t i = 0; i < n; i++) {
+		const struct arch_table *t = arch_table(arches[i]);
+
+		if (!t)
+			return -1;
+		digest_update(&c, t->digest, DIGEST_SIZE);
+	}
+	digest_final(&c, out);
+	return 0;
+}
+
+int syscalls_multiplexed_pseudo(uint32_t arch, const char *name)
+{
+	int nr = seccomp_syscall_resolve_name_arch(arch, name);
+
+	/* libseccomp numbers them -100 - SYS_xxx and -200 - IPC call. */
+	return nr <= -101 && nr >= -299 ? nr : 0;
+}
+
+const struct syscalls_range *syscalls_unknown(uint32_t arch, size_t *count)
+{
+	const struct arch_table *t = arch_table(arch);
+
+	*count = t ? t->nunknown : 0;
+	return t ? t->unknown : NULL;
+}
+
+const uint32_t *syscalls_numbers(uint32_t arch, size_t *count)
+{
+	const struct arch_table *t = arch_table(arch);
+
+	*count = t ? t->nnames : 0;
+	return t ? t->numbers : NULL;
+}

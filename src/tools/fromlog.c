@@ -1,0 +1,632 @@
+// SPDX-License-Identifier: MIT
+/*
+ * --from-log: from seccomp audit records to the policy lines that would
+ * have allowed them.  The records name (arch, number); the lines are per
+ * syscall name, which is what makes one policy serve every architecture.
+ * With an existing policy, its compiled programs decide what it already
+ * allows, via the same constant emulation the kernel's action cache uses:
+ * a call the policy allows whatever the arguments is not suggested again.
+ */
+#include "sysfence/tools/fromlog.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sysfence/compile/syscalls.h"
+#include "sysfence/tools/flow.h"
+
+/* TASK_COMM_LEN - 1: the kernel keeps 15 bytes of a program's name. */
+#define COMM_KEPT 15
+
+void fromlog_init(struct fromlog *l, const struct fromlog_filter *f)
+{
+	memset(l, 0, sizeof(*l));
+	if (f)
+		l->filter = *f;
+}
+
+void fromlog_free(struct fromlog *l)
+{
+	free(l->entries);
+	free(l->seen);
+	memset(l, 0, sizeof(*l));
+}
+
+static bool filter_matches(const struct fromlog_filter *f, const struct auditlog_record *r)
+{
+	bool ok;
+
+	if (f->ncomms) {
+		ok = false;
+		for (size_t i = 0; r->has_comm && i < f->ncomms; i++)
+			ok |= !strncmp(r->comm, f->comms[i], COMM_KEPT) &&
+			      (strlen(f->comms[i]) >= COMM_KEPT || !strcmp(r->comm, f->comms[i]));
+		if (!ok)
+			return false;
+	}
+	if (f->nexes) {
+		ok = false;
+		for (size_t i = 0; r->has_exe && i < f->nexes; i++)
+			ok |= !strcmp(r->exe, f->exes[i]);
+		if (!ok)
+			return false;
+	}
+	if (f->npids) {
+		ok = false;
+		for (size_t i = 0; r->pid >= 0 && i < f->npids; i++)
+			ok |= r->pid == f->pids[i];
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= c[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/* Returns true when the record was seen before (same serial and call). */
+static bool seen_before(struct fromlog *l, const struct auditlog_record *r)
+{
+	uint64_t k = 0xcbf29ce484222325ULL;
+
+	if (!r->has_serial)
+		return false;
+	k = fnv(k, &r->serial, sizeof(r->serial));
+	k = fnv(k, &r->millis, sizeof(r->millis));
+	k = fnv(k, &r->pid, sizeof(r->pid));
+	k = fnv(k, &r->arch, sizeof(r->arch));
+	if (r->has_nr)
+		k = fnv(k, &r->nr, sizeof(r->nr));
+	else
+		k = fnv(k, r->syscall_name, strlen(r->syscall_name));
+	k |= 1; /* 0 marks an empty slot */
+	if (2 * (l->seen_count + 1) > l->seen_cap) {
+		size_t ncap = l->seen_cap ? 2 * l->seen_cap : 1024;
+		uint64_t *n = calloc(ncap, sizeof(*n));
+
+		if (!n) {
+			l->oom = 1;
+			return false;
+		}
+		for (size_t i = 0; i < l->seen_cap; i++) {
+			size_t j;
+
+			if (!l->seen[i])
+				continue;
+			for (j = l->seen[i] % ncap; n[j]; j = (j + 1) % ncap)
+				;
+			n[j] = l->seen[i];
+		}
+		free(l->seen);
+		l->seen = n;
+		l->seen_cap = ncap;
+	}
+	for (size_t j = k % l->seen_cap;; j = (j + 1) % l->seen_cap) {
+		if (l->seen[j] == k)
+			return true;
+		if (!l->seen[j]) {
+			l->seen[j] = k;
+			l->seen_count++;
+			return false;
+		}
+	}
+}
+
+void fromlog_add(struct fromlog *l, const struct auditlog_record *r)
+{
+	struct fromlog_entry *e = NULL;
+
+	for (size_t i = 0; i < l->count; i++) {
+		struct fromlog_entry *c = &l->entries[i];
+
+		if (c->arch == r->arch && !strcmp(c->arch_text, r->arch_text) &&
+		    c->has_nr == r->has_nr &&
+		    (r->has_nr ? c->nr == r->nr : !strcmp(c->name, r->syscall_name))) {
+			e = c;
+			break;
+		}
+	}
+	if (!e) {
+		if (l->count == l->cap) {
+			size_t ncap = l->cap ? 2 * l->cap : 64;
+			struct fromlog_entry *n = realloc(l->entries, ncap * sizeof(*n));
+
+			if (!n) {
+				l->oom = 1;
+				return;
+			}
+			l->entries = n;
+			l->cap = ncap;
+		}
+		e = &l->entries[l->count++];
+		memset(e, 0, sizeof(*e));
+		e->arch = r->arch;
+		memcpy(e->arch_text, r->arch_text, sizeof(e->arch_text));
+		e->has_nr = r->has_nr;
+		e->nr = r->nr;
+		memcpy(e->name, r->syscall_name, sizeof(e->name));
+	}
+	e->count++;
+	if (r->has_code && (r->code & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ERRNO)
+		e->errnos++;
+}
+
+void fromlog_feed(struct fromlog *l, const char *buf, size_t len)
+{
+	size_t pos = 0;
+
+	while (pos < len) {
+		struct auditlog_record rec;
+
+		switch (auditlog_next(buf, len, &pos, &rec)) {
+		case AUDITLOG_NONE:
+			break;
+		case AUDITLOG_OTHER:
+			l->stats.other++;
+			break;
+		case AUDITLOG_MALFORMED:
+			l->stats.records++;
+			l->stats.malformed++;
+			break;
+		case AUDITLOG_RECORD:
+			l->stats.records++;
+			if (!filter_matches(&l->filter, &rec)) {
+				l->stats.filtered++;
+			} else if (seen_before(l, &rec)) {
+				l->stats.duplicates++;
+			} else {
+				l->stats.used++;
+				fromlog_add(l, &rec);
+			}
+			break;
+		}
+	}
+}
+
+size_t fromlog_arches(const struct fromlog *l, uint32_t *out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < l->count; i++) {
+		uint32_t a = l->entries[i].arch;
+		bool dup = false;
+
+		if (!a || !syscalls_arch_name(a))
+			continue;
+		for (size_t j = 0; j < n; j++)
+			dup |= out[j] == a;
+		if (!dup && n < max)
+			out[n++] = a;
+	}
+	return n;
+}
+
+/* ---- classification and output ---- */
+
+enum cls {
+	C_ADD,		/* a line to add */
+	C_ADD_PARTIAL,	/* to add, but the policy has argument rules for it */
+	C_ALREADY,	/* the policy allows it whatever the arguments */
+	C_DENIED,	/* explicitly denied ('~' rule or EACCES): never added */
+	C_ENOSYS,	/* ENOSYS by design (clone3): not added */
+	C_UNKNOWN_NR,	/* a number the compiler does not know on that arch */
+	C_UNKNOWN_NAME, /* ausearch -i gave a name the compiler does not know */
+	C_UNKNOWN_ARCH, /* an architecture the compiler does not support */
+};
+
+struct item {
+	enum cls cls;
+	char name[AUDITLOG_NAME_MAX];
+	char arch_text[AUDITLOG_NAME_MAX]; /* unknown arch / number: which */
+	uint32_t nr;
+	uint32_t arches[BLOB_MAX_ARCHES];
+	size_t narches;
+	size_t count;
+	unsigned line; /* a policy line to mention, or 0 */
+};
+
+static unsigned rule_line(const struct tool_input *p, const char *name, bool deny, bool with_args)
+{
+	if (!p)
+		return 0;
+	for (size_t i = 0; i < p->pol.count; i++) {
+		const struct policy_rule *r = &p->pol.rules[i];
+
+		if (r->deny == deny && !strcmp(r->name, name) && (!with_args || r->nargs))
+			return r->line;
+	}
+	return 0;
+}
+
+static enum cls classify(const struct tool_input *p, uint32_t arch, uint32_t nr, const char *name,
+			 const struct fromlog_entry *e, unsigned *line)
+{
+	const struct blob *b;
+	struct flow_const c;
+
+	/*
+	 * With the policy, its own programs say what each call gets; the
+	 * record's action only settles a call whose explicit denial depends
+	 * on arguments: ERRNO records of a call the allow program always
+	 * allows can only come from the '~' rule.
+	 */
+
+	*line = 0;
+	if (!p) {
+		/*
+		 * Without the policy an ERRNO record cannot be told apart
+		 * (EPERM, EACCES or ENOSYS: see fromlog.h); only clone3 has a
+		 * known reason, the compiler's ENOSYS for an unmentioned one.
+		 */
+		if (!strcmp(name, "clone3") && e->errnos == e->count)
+			return C_ENOSYS;
+		return C_ADD;
+	}
+	b = &p->blob;
+	if (b->mode == SF_MODE_UNRESTRICTED)
+		return C_ALREADY;
+	if (!blob_has_arch(b, arch))
+		return C_ADD;
+	if (b->deny.len) {
+		flow_const_run(b->deny.insns, b->deny.len, arch, nr, &c);
+		if ((c.kind == FLOW_CONST && c.action != SECCOMP_RET_ALLOW) ||
+		    (c.kind != FLOW_CONST && e->errnos == e->count &&
+		     flow_const_allow(b->allow.insns, b->allow.len, arch, nr))) {
+			*line = rule_line(p, name, true, false);
+			return C_DENIED;
+		}
+	}
+	flow_const_run(b->allow.insns, b->allow.len, arch, nr, &c);
+	if (c.kind != FLOW_CONST) {
+		*line = rule_line(p, name, false, true);
+		return C_ADD_PARTIAL;
+	}
+	if (c.action == SECCOMP_RET_ALLOW)
+		return C_ALREADY;
+	if (c.action == (SECCOMP_RET_ERRNO | EACCES)) {
+		*line = rule_line(p, name, true, false);
+		return C_DENIED;
+	}
+	if (c.action == (SECCOMP_RET_ERRNO | ENOSYS))
+		return C_ENOSYS;
+	return C_ADD;
+}
+
+struct items {
+	struct item *v;
+	size_t n, cap;
+};
+
+static struct item *item_for(struct items *it, enum cls cls, const char *name,
+			     const char *arch_text, uint32_t nr)
+{
+	for (size_t i = 0; i < it->n; i++) {
+		struct item *x = &it->v[i];
+
+		if (x->cls == cls && !strcmp(x->name, name) && !strcmp(x->arch_text, arch_text) &&
+		    x->nr == nr)
+			return x;
+	}
+	if (it->n == it->cap) {
+		size_t ncap = it->cap ? 2 * it->cap : 64;
+		struct item *n = realloc(it->v, ncap * sizeof(*n));
+
+		if (!n)
+			return NULL;
+		it->v = n;
+		it->cap = ncap;
+	}
+	memset(&it->v[it->n], 0, sizeof(it->v[0]));
+	it->v[it->n].cls = cls;
+	snprintf(it->v[it->n].name, sizeof(it->v[0].name), "%s", name);
+	snprintf(it->v[it->n].arch_text, sizeof(it->v[0].arch_text), "%s", arch_text);
+	it->v[it->n].nr = nr;
+	return &it->v[it->n++];
+}
+
+static int item_cmp(const void *a, const void *b)
+{
+	const struct item *x = a, *y = b;
+	int c;
+
+	/* Named calls first, by name; then the nameless, by arch and number. */
+	if (!*x->name != !*y->name)
+		return *x->name ? -1 : 1;
+	c = strcmp(x->name, y->name);
+
+	if (c)
+		return c;
+	c = strcmp(x->arch_text, y->arch_text);
+	if (c)
+		return c;
+	return x->nr < y->nr ? -1 : x->nr > y->nr;
+}
+
+static void build_items(const struct fromlog *l, const struct tool_input *p, struct items *it)
+{
+	for (size_t i = 0; i < l->count; i++) {
+		const struct fromlog_entry *e = &l->entries[i];
+		char name[AUDITLOG_NAME_MAX] = "";
+		const char *arch_text = "";
+		enum cls cls;
+		unsigned line = 0;
+		uint32_t nr = e->nr;
+		struct item *x;
+
+		if (!e->arch || !syscalls_arch_name(e->arch)) {
+			cls = C_UNKNOWN_ARCH;
+			arch_text = e->arch_text;
+			nr = 0;
+		} else if (e->has_nr) {
+			if (syscalls_name(e->arch, (int)e->nr, name, sizeof(name))) {
+				cls = classify(p, e->arch, e->nr, name, e, &line);
+			} else {
+				cls = C_UNKNOWN_NR;
+				arch_text = syscalls_arch_name(e->arch);
+			}
+		} else {
+			int n = syscalls_nr(e->arch, e->name);
+
+			snprintf(name, sizeof(name), "%s", e->name);
+			if (n < 0) {
+				cls = C_UNKNOWN_NAME;
+				arch_text = syscalls_arch_name(e->arch);
+				nr = 0;
+			} else {
+				nr = (uint32_t)n;
+				cls = classify(p, e->arch, nr, name, e, &line);
+			}
+		}
+		if (cls != C_UNKNOWN_NR)
+			nr = 0; /* lines are per name, not per number */
+		x = item_for(it, cls, name, arch_text, nr);
+		if (!x)
+			continue;
+		x->count += e->count;
+		if (line && !x->line)
+			x->line = line;
+		if (e->arch) {
+			bool dup = false;
+
+			for (size_t j = 0; j < x->narches; j++)
+				dup |= x->arches[j] == e->arch;
+			if (!dup && x->narches < BLOB_MAX_ARCHES)
+				x->arches[x->narches++] = e->arch;
+		}
+	}
+	if (it->n)
+		qsort(it->v, it->n, sizeof(it->v[0]), item_cmp);
+}
+
+/* " (x86)" when the records are not all from the native architecture. */
+static void arch_note(const struct item *x, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	uint32_t native = syscalls_native_arch();
+	const char *names[BLOB_MAX_ARCHES];
+	size_t k = 0;
+
+	buf[0] = '\0';
+	if (x->narches == 1 && x->arches[0] == native)
+		return;
+	/* The native architecture first, then the others by name. */
+	for (size_t i = 0; i < x->narches; i++)
+		if (x->arches[i] == native)
+			names[k++] = syscalls_arch_name(native);
+	for (size_t i = 0; i < x->narches; i++) {
+		const char *nm = syscalls_arch_name(x->arches[i]);
+		size_t j = k;
+
+		if (x->arches[i] == native)
+			continue;
+		while (j > 0 &&
+		       (names[j - 1] == syscalls_arch_name(native) ? 0
+								  : strcmp(names[j - 1], nm) > 0)) {
+			names[j] = names[j - 1];
+			j--;
+		}
+		names[j] = nm;
+		k++;
+	}
+	for (size_t i = 0; i < k && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", i ? ", " : " (", names[i]);
+	if (n < len)
+		snprintf(buf + n, len - n, ")");
+}
+
+static const char *plural(size_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
+/* Formats the lines (added and commented) into a memory stream. */
+static size_t format_lines(FILE *o, const struct items *it, const struct tool_input *p)
+{
+	const char *pname = p ? p->name : "the policy";
+	size_t added = 0;
+	char an[96];
+
+	for (size_t i = 0; i < it->n; i++) {
+		const struct item *x = &it->v[i];
+		char left[AUDITLOG_NAME_MAX + 4];
+
+		if (x->cls != C_ADD && x->cls != C_ADD_PARTIAL)
+			continue;
+		arch_note(x, an, sizeof(an));
+		snprintf(left, sizeof(left), "%s", x->name);
+		fprintf(o, "%-23s # %zu record%s%s", left, x->count, plural(x->count), an);
+		if (x->cls == C_ADD_PARTIAL)
+			fprintf(o,
+				"; %s:%u allows it for some arguments only, and audit "
+				"records carry none: narrow this line by hand",
+				pname, x->line);
+		fputc('\n', o);
+		added++;
+	}
+	for (size_t i = 0; i < it->n; i++) {
+		const struct item *x = &it->v[i];
+
+		switch (x->cls) {
+		case C_DENIED:
+			if (x->line)
+				fprintf(
+				    o,
+				    "# %s: %zu record%s, denied explicitly by %s:%u: not added\n",
+				    x->name, x->count, plural(x->count), pname, x->line);
+			else
+				fprintf(
+				    o,
+				    "# %s: %zu record%s, denied explicitly (EACCES): not added\n",
+				    x->name, x->count, plural(x->count));
+			break;
+		case C_ENOSYS:
+			fprintf(
+			    o, "# %s: %zu record%s of ENOSYS by design%s: not added\n", x->name,
+			    x->count, plural(x->count),
+			    strcmp(x->name, "clone3")
+				? ""
+				: " (libc falls back to clone, whose flags a policy can check)");
+			break;
+		case C_UNKNOWN_NR:
+			fprintf(o,
+				"# syscall %u on %s: %zu record%s; not a system call this "
+				"compiler knows (it returns ENOSYS): not added\n",
+				x->nr, x->arch_text, x->count, plural(x->count));
+			break;
+		case C_UNKNOWN_NAME:
+			fprintf(o,
+				"# %s on %s: %zu record%s; not a system call this compiler "
+				"knows there: not added\n",
+				x->name, x->arch_text, x->count, plural(x->count));
+			break;
+		case C_UNKNOWN_ARCH:
+			fprintf(o,
+				"# arch=%s: %zu record%s of an architecture this compiler "
+				"does not support: not added\n",
+				x->arch_text, x->count, plural(x->count));
+			break;
+		default:
+			break;
+		}
+	}
+	return added;
+}
+
+/* A unified diff that appends body to the end of p's source. */
+static void print_patch(FILE *out, const struct tool_input *p, const char *body, size_t bodylen)
+{
+	const char *src = p->src, *end = p->src + p->srclen;
+	size_t nlines = 0, ctx, first, added = 0;
+	bool last_nl = p->srclen && end[-1] == '\n';
+	const char **starts;
+
+	for (const char *q = body; q < body + bodylen; q++)
+		added += *q == '\n';
+	for (const char *q = src; q < end; q++)
+		nlines += *q == '\n';
+	if (p->srclen && !last_nl)
+		nlines++;
+	starts = calloc(nlines + 1, sizeof(*starts));
+	if (!starts)
+		return;
+	{
+		size_t n = 0;
+		const char *q = src;
+
+		while (q < end && n < nlines) {
+			const char *nl = memchr(q, '\n', (size_t)(end - q));
+
+			starts[n++] = q;
+			q = nl ? nl + 1 : end;
+		}
+		starts[nlines] = end;
+	}
+	ctx = nlines < 3 ? nlines : 3;
+	first = nlines - ctx; /* 0-based index of the first context line */
+	fprintf(out, "--- %s\n+++ %s\n", p->name, p->name);
+	if (!nlines)
+		fprintf(out, "@@ -0,0 +1,%zu @@\n", added);
+	else
+		fprintf(out, "@@ -%zu,%zu +%zu,%zu @@\n", first + 1, ctx, first + 1, ctx + added);
+	for (size_t i = first; i < nlines; i++) {
+		const char *s = starts[i], *e = starts[i + 1];
+		size_t n = (size_t)(e - s);
+
+		/*
+		 * starts[] holds every line: srclen > 0 means src < end, so the
+		 * filling loop above ran nlines times (clang-analyzer assumes
+		 * otherwise).
+		 */
+		/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference) */
+		if (n && s[n - 1] == '\n')
+			n--;
+		if (i + 1 == nlines && !last_nl) {
+			fprintf(out, "-%.*s\n\\ No newline at end of file\n+%.*s\n", (int)n, s,
+				(int)n, s);
+		} else {
+			fprintf(out, " %.*s\n", (int)n, s);
+		}
+	}
+	for (const char *q = body; q < body + bodylen;) {
+		const char *nl = memchr(q, '\n', (size_t)(body + bodylen - q));
+		size_t n = nl ? (size_t)(nl - q) : (size_t)(body + bodylen - q);
+
+		fprintf(out, "+%.*s\n", (int)n, q);
+		q += n + 1;
+	}
+	free(starts);
+}
+
+size_t fromlog_print(FILE *out, FILE *err, const struct fromlog *l, const struct tool_input *pol,
+		   bool as_patch)
+{
+	struct items it = {0};
+	size_t added = 0, already = 0;
+	char *body = NULL;
+	size_t bodylen = 0;
+	FILE *mem;
+
+	build_items(l, pol, &it);
+	for (size_t i = 0; i < it.n; i++)
+		if (it.v[i].cls == C_ALREADY)
+			already++;
+	mem = open_memstream(&body, &bodylen);
+	if (mem) {
+		if (as_patch)
+			fprintf(mem, "# added by sysfence-compile --from-log (%zu record%s)\n",
+				l->stats.used, plural(l->stats.used));
+		added = format_lines(mem, &it, pol);
+		fclose(mem);
+	}
+	if (body && (added || !as_patch)) {
+		if (as_patch && pol && pol->src)
+			print_patch(out, pol, body, bodylen);
+		else
+			fwrite(body, 1, bodylen, out);
+	}
+	if (!err)
+		goto out;
+	fprintf(err,
+		"sysfence-compile: %zu seccomp record%s read: %zu used, %zu filtered out, "
+		"%zu duplicate%s, %zu malformed; %zu line%s to add",
+		l->stats.records, plural(l->stats.records), l->stats.used, l->stats.filtered,
+		l->stats.duplicates, plural(l->stats.duplicates), l->stats.malformed, added,
+		plural(added));
+	if (pol)
+		fprintf(err, ", %zu already allowed by %s", already, pol->name);
+	fputc('\n', err);
+out:
+	free(body);
+	free(it.v);
+	return added;
+}
