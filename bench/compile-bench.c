@@ -44,8 +44,8 @@ static int cmp_double(const void *a, const void *b)
 }
 
 /* libseccomp alone: the rules with its own comparisons, then export. */
-static int libseccomp_alone(const struct policy *p, const uint32_t *arches, size_t n,
-			    int optimize, struct bpf_prog *out)
+static int libseccomp_alone(const struct policy *p, const uint32_t *arches, size_t n, int optimize,
+			    struct bpf_prog *out)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(EPERM));
 	int fd, rc = 0;
@@ -65,9 +65,12 @@ static int libseccomp_alone(const struct policy *p, const uint32_t *arches, size
 			continue;
 		for (unsigned k = 0; k < r->nargs; k++) {
 			static const enum scmp_compare ops[] = {
-				[POLICY_OP_EQ] = SCMP_CMP_EQ, [POLICY_OP_NE] = SCMP_CMP_NE,
-				[POLICY_OP_GT] = SCMP_CMP_GT, [POLICY_OP_GE] = SCMP_CMP_GE,
-				[POLICY_OP_LT] = SCMP_CMP_LT, [POLICY_OP_LE] = SCMP_CMP_LE,
+				[POLICY_OP_EQ] = SCMP_CMP_EQ,
+				[POLICY_OP_NE] = SCMP_CMP_NE,
+				[POLICY_OP_GT] = SCMP_CMP_GT,
+				[POLICY_OP_GE] = SCMP_CMP_GE,
+				[POLICY_OP_LT] = SCMP_CMP_LT,
+				[POLICY_OP_LE] = SCMP_CMP_LE,
 				[POLICY_OP_MASKED] = SCMP_CMP_MASKED_EQ,
 			};
 			const struct policy_arg *pa = &r->args[k];
@@ -75,7 +78,8 @@ static int libseccomp_alone(const struct policy *p, const uint32_t *arches, size
 			if (pa->op == POLICY_OP_ANY) /* libseccomp: always-true mask */
 				c[k] = (struct scmp_arg_cmp){ k, SCMP_CMP_MASKED_EQ, 0, 0 };
 			else if (pa->op == POLICY_OP_MASKED)
-				c[k] = (struct scmp_arg_cmp){ k, SCMP_CMP_MASKED_EQ, pa->mask, pa->value };
+				c[k] = (struct scmp_arg_cmp){ k, SCMP_CMP_MASKED_EQ, pa->mask,
+							      pa->value };
 			else
 				c[k] = (struct scmp_arg_cmp){ k, ops[pa->op], pa->value, 0 };
 		}
@@ -104,13 +108,14 @@ static int libseccomp_alone(const struct policy *p, const uint32_t *arches, size
  */
 static bool use_cache;
 
-static unsigned steps_for(const struct bpf_prog *allow, const struct bpf_prog *deny,
-			  uint32_t arch, int nr, const uint64_t *args)
+static unsigned steps_for(const struct bpf_prog *allow, const struct bpf_prog *deny, uint32_t arch,
+			  int nr, const uint64_t *args)
 {
 	struct seccomp_data d = { .nr = nr, .arch = arch };
 	unsigned s1 = 0, s2 = 0;
 
-	if (use_cache && nr >= 0 && flow_const_allow(allow->insns, allow->len, arch, (uint32_t)nr) &&
+	if (use_cache && nr >= 0 &&
+	    flow_const_allow(allow->insns, allow->len, arch, (uint32_t)nr) &&
 	    (!deny || !deny->len || flow_const_allow(deny->insns, deny->len, arch, (uint32_t)nr)))
 		return 0;
 
@@ -128,12 +133,15 @@ static const struct {
 	unsigned weight;
 	uint64_t a0, a1;
 } mix[] = {
-	{ "read", 220, 3, 0 },	     { "write", 160, 4, 0 },	   { "futex", 120, 0, 0 },
-	{ "epoll_wait", 90, 5, 0 },  { "recvmsg", 70, 6, 0 },	   { "sendmsg", 60, 6, 0 },
-	{ "close", 40, 7, 0 },	     { "openat", 40, (uint64_t)-100, 0 }, { "newfstatat", 40, 3, 0 },
-	{ "mmap", 30, 0, 4096 },     { "munmap", 20, 0, 4096 },    { "clock_gettime", 30, 1, 0 },
-	{ "ioctl", 25, 1, 0x5401 },  { "poll", 20, 0, 0 },	   { "lseek", 15, 3, 0 },
-	{ "getpid", 10, 0, 0 },	     { "rt_sigprocmask", 5, 0, 0 }, { "socket", 5, 1 /* AF_UNIX */, 1 },
+	{ "read", 220, 3, 0 },	       { "write", 160, 4, 0 },
+	{ "futex", 120, 0, 0 },	       { "epoll_wait", 90, 5, 0 },
+	{ "recvmsg", 70, 6, 0 },       { "sendmsg", 60, 6, 0 },
+	{ "close", 40, 7, 0 },	       { "openat", 40, (uint64_t)-100, 0 },
+	{ "newfstatat", 40, 3, 0 },    { "mmap", 30, 0, 4096 },
+	{ "munmap", 20, 0, 4096 },     { "clock_gettime", 30, 1, 0 },
+	{ "ioctl", 25, 1, 0x5401 },    { "poll", 20, 0, 0 },
+	{ "lseek", 15, 3, 0 },	       { "getpid", 10, 0, 0 },
+	{ "rt_sigprocmask", 5, 0, 0 }, { "socket", 5, 1 /* AF_UNIX */, 1 },
 };
 
 static void report(const char *label, const struct bpf_prog *allow, const struct bpf_prog *deny,
@@ -151,8 +159,7 @@ static void report(const char *label, const struct bpf_prog *allow, const struct
 	}
 	for (size_t i = 0; i < sizeof(mix) / sizeof(mix[0]); i++) {
 		uint64_t args[6] = { mix[i].a0, mix[i].a1 };
-		unsigned s = steps_for(allow, deny, arch,
-				       syscalls_nr(arch, mix[i].name), args);
+		unsigned s = steps_for(allow, deny, arch, syscalls_nr(arch, mix[i].name), args);
 
 		mixsum += (unsigned long)s * mix[i].weight;
 		mixw += mix[i].weight;

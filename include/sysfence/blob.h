@@ -26,13 +26,13 @@
 struct blob {
 	enum sf_mode mode;
 	uint32_t narches;
-	uint32_t arches[BLOB_MAX_ARCHES]; /* AUDIT_ARCH_* values */
-	struct bpf_prog deny;  /* explicit denials, default ALLOW; may be empty */
-	struct bpf_prog allow; /* the policy, default EPERM or LOG */
-	uint8_t digest[DIGEST_SIZE];        /* integrity, see blob_serialize */
+	uint32_t arches[BLOB_MAX_ARCHES];   /* AUDIT_ARCH_* values */
+	struct bpf_prog deny;		    /* explicit denials, default ALLOW; may be empty */
+	struct bpf_prog allow;		    /* the policy, default EPERM or LOG */
+	uint8_t digest[DIGEST_SIZE];	    /* integrity, see blob_serialize */
 	uint8_t source_digest[DIGEST_SIZE]; /* policy source + compiler identity */
 	char libseccomp_version[BLOB_STRING_LEN]; /* NUL-terminated */
-	char compiler_version[BLOB_STRING_LEN];   /* NUL-terminated */
+	char compiler_version[BLOB_STRING_LEN];	  /* NUL-terminated */
 };
 
 enum blob_error {
@@ -42,7 +42,7 @@ enum blob_error {
 	BLOB_ERR_MAGIC,
 	BLOB_ERR_VERSION,
 	BLOB_ERR_HEADER,  /* a field out of range, reserved bytes set */
-	BLOB_ERR_SIZE,    /* file size does not match the program lengths */
+	BLOB_ERR_SIZE,	  /* file size does not match the program lengths */
 	BLOB_ERR_DIGEST,  /* integrity digest mismatch */
 	BLOB_ERR_PROGRAM, /* a program fails bpf_check */
 	BLOB_ERR_NOMEM,
@@ -56,8 +56,7 @@ const char *blob_strerror(int err);
  * copies owned by *out (free with blob_free).  A detail for a
  * BLOB_ERR_PROGRAM goes to why (may be NULL).
  */
-int blob_parse(const void *buf, size_t len, struct blob *out, char *why,
-	       size_t whylen);
+int blob_parse(const void *buf, size_t len, struct blob *out, char *why, size_t whylen);
 
 /*
  * Serialises b, filling in b->digest (SHA-256 over the whole file with the
@@ -75,8 +74,8 @@ void blob_free(struct blob *b);
  * blob has no filter: ALLOW.  allow_ret, deny_ret and steps (the
  * instructions both programs executed) may be NULL.
  */
-uint32_t blob_verdict(const struct blob *b, const struct seccomp_data *d,
-		      uint32_t *allow_ret, uint32_t *deny_ret, unsigned *steps);
+uint32_t blob_verdict(const struct blob *b, const struct seccomp_data *d, uint32_t *allow_ret,
+		      uint32_t *deny_ret, unsigned *steps);
 
 /* Is the architecture one the blob was compiled for? */
 int blob_has_arch(const struct blob *b, uint32_t arch);

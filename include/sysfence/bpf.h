@@ -57,15 +57,14 @@ struct bpf_prog {
  * TRACE or USER_NOTIF, no RET A), the first instruction a load of the
  * architecture.  Returns 0, or -1 with a reason in why.
  */
-int bpf_check(const struct sock_filter *p, size_t len, char *why,
-	      size_t whylen);
+int bpf_check(const struct sock_filter *p, size_t len, char *why, size_t whylen);
 
 /*
  * Runs a checked program on one call as the kernel would.  *steps (may be
  * NULL) receives the number of instructions executed.
  */
-uint32_t bpf_run(const struct sock_filter *p, size_t len,
-		 const struct seccomp_data *d, unsigned *steps);
+uint32_t bpf_run(const struct sock_filter *p, size_t len, const struct seccomp_data *d,
+		 unsigned *steps);
 
 /*
  * The kernel's rule for stacked filters: the action with the lowest
@@ -80,8 +79,7 @@ uint32_t bpf_combine(uint32_t newer, uint32_t older);
  * were rewritten.  Used by the launcher to turn LOG into ALLOW and
  * KILL_PROCESS into KILL_THREAD on kernels that lack them.
  */
-size_t bpf_rewrite_ret(struct sock_filter *p, size_t len, uint32_t from,
-		       uint32_t to);
+size_t bpf_rewrite_ret(struct sock_filter *p, size_t len, uint32_t from, uint32_t to);
 
 /* Does any RET of the program return this exact value? */
 bool bpf_returns(const struct sock_filter *p, size_t len, uint32_t action);

@@ -13,8 +13,7 @@
  * Writes a reason into why (when not NULL) and returns -1: the error
  * convention of the launcher's modules ("return util_fail(why, ...)").
  */
-int util_fail(char *why, size_t whylen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+int util_fail(char *why, size_t whylen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int util_vfail(char *why, size_t whylen, const char *fmt, va_list ap)
 	__attribute__((format(printf, 3, 0)));
 

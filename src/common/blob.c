@@ -28,8 +28,7 @@ _Static_assert(OFF_RESERVED < BLOB_HEADER_SIZE, "layout");
 
 static uint32_t get_u32(const uint8_t *p)
 {
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
 static uint16_t get_u16(const uint8_t *p)
@@ -87,8 +86,7 @@ static void compute_digest(const uint8_t *buf, size_t len, uint8_t out[DIGEST_SI
 	digest_init(&c);
 	digest_update(&c, buf, OFF_DIGEST);
 	digest_update(&c, zero, DIGEST_SIZE);
-	digest_update(&c, buf + OFF_DIGEST + DIGEST_SIZE,
-		      len - OFF_DIGEST - DIGEST_SIZE);
+	digest_update(&c, buf + OFF_DIGEST + DIGEST_SIZE, len - OFF_DIGEST - DIGEST_SIZE);
 	digest_final(&c, out);
 }
 
@@ -126,8 +124,7 @@ static int read_program(const uint8_t *p, uint32_t len, struct bpf_prog *out)
 	return BLOB_OK;
 }
 
-int blob_parse(const void *vbuf, size_t len, struct blob *out, char *why,
-	       size_t whylen)
+int blob_parse(const void *vbuf, size_t len, struct blob *out, char *why, size_t whylen)
 {
 	const uint8_t *buf = vbuf;
 	uint8_t digest[DIGEST_SIZE];
@@ -145,8 +142,7 @@ int blob_parse(const void *vbuf, size_t len, struct blob *out, char *why,
 		return BLOB_ERR_MAGIC;
 	if (get_u32(buf + OFF_VERSION) != BLOB_VERSION)
 		return BLOB_ERR_VERSION;
-	if (get_u32(buf + OFF_HEADER_SIZE) != BLOB_HEADER_SIZE ||
-	    get_u32(buf + OFF_FLAGS) != 0)
+	if (get_u32(buf + OFF_HEADER_SIZE) != BLOB_HEADER_SIZE || get_u32(buf + OFF_FLAGS) != 0)
 		return BLOB_ERR_HEADER;
 	for (size_t i = OFF_RESERVED; i < BLOB_HEADER_SIZE; i++)
 		if (buf[i])
@@ -194,8 +190,7 @@ int blob_parse(const void *vbuf, size_t len, struct blob *out, char *why,
 	}
 	if (mode != SF_MODE_UNRESTRICTED && !out->narches)
 		return BLOB_ERR_HEADER;
-	if (!string_field_ok(buf + OFF_LIBSECCOMP) ||
-	    !string_field_ok(buf + OFF_COMPILER))
+	if (!string_field_ok(buf + OFF_LIBSECCOMP) || !string_field_ok(buf + OFF_COMPILER))
 		return BLOB_ERR_HEADER;
 	memcpy(out->libseccomp_version, buf + OFF_LIBSECCOMP, BLOB_STRING_LEN);
 	memcpy(out->compiler_version, buf + OFF_COMPILER, BLOB_STRING_LEN);
@@ -276,8 +271,8 @@ void blob_free(struct blob *b)
 	b->deny.len = b->allow.len = 0;
 }
 
-uint32_t blob_verdict(const struct blob *b, const struct seccomp_data *d,
-		      uint32_t *allow_ret, uint32_t *deny_ret, unsigned *steps)
+uint32_t blob_verdict(const struct blob *b, const struct seccomp_data *d, uint32_t *allow_ret,
+		      uint32_t *deny_ret, unsigned *steps)
 {
 	uint32_t allow = SECCOMP_RET_ALLOW, deny = SECCOMP_RET_ALLOW;
 	unsigned s1 = 0, s2 = 0;

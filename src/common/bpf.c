@@ -90,8 +90,8 @@ static uint32_t load_word(const struct seccomp_data *d, uint32_t off)
 	return w;
 }
 
-uint32_t bpf_run(const struct sock_filter *p, size_t len,
-		 const struct seccomp_data *d, unsigned *steps)
+uint32_t bpf_run(const struct sock_filter *p, size_t len, const struct seccomp_data *d,
+		 unsigned *steps)
 {
 	uint32_t a = 0;
 	unsigned n = 0;
@@ -155,8 +155,7 @@ uint32_t bpf_combine(uint32_t newer, uint32_t older)
 	return action_rank(older) < action_rank(newer) ? older : newer;
 }
 
-size_t bpf_rewrite_ret(struct sock_filter *p, size_t len, uint32_t from,
-		       uint32_t to)
+size_t bpf_rewrite_ret(struct sock_filter *p, size_t len, uint32_t from, uint32_t to)
 {
 	size_t n = 0;
 

@@ -64,7 +64,11 @@ static uint32_t arg_off(const struct syscalls_arch *a, unsigned i, bool high)
 	return BPF_OFF_ARGS + 8 * i + (high != a->big_endian ? 4 : 0);
 }
 
-enum cond_kind { COND_NEVER, COND_ALWAYS, COND_TEST };
+enum cond_kind {
+	COND_NEVER,
+	COND_ALWAYS,
+	COND_TEST
+};
 
 /*
  * On x86, arm and s390 the plain names chown, setuid, ... are the old
@@ -77,8 +81,8 @@ static unsigned uid16_args(const struct syscalls_arch *a, const char *name)
 		const char *name;
 		unsigned args;
 	} calls[] = {
-		{ "chown", 6 },	   { "fchown", 6 },   { "lchown", 6 },	 { "setfsgid", 1 },
-		{ "setfsuid", 1 }, { "setgid", 1 },   { "setregid", 3 }, { "setresgid", 7 },
+		{ "chown", 6 },	    { "fchown", 6 },   { "lchown", 6 },	  { "setfsgid", 1 },
+		{ "setfsuid", 1 },  { "setgid", 1 },   { "setregid", 3 }, { "setresgid", 7 },
 		{ "setresuid", 7 }, { "setreuid", 3 }, { "setuid", 1 },
 	};
 
@@ -103,9 +107,8 @@ struct cond {
  * value above 32 bits is decided here: "== 2^32" never holds, "!= 2^32"
  * always does.
  */
-static enum cond_kind cond_prepare(const struct policy_arg *pa, unsigned argno,
-				   const char *name, const struct syscalls_arch *a,
-				   struct cond *c)
+static enum cond_kind cond_prepare(const struct policy_arg *pa, unsigned argno, const char *name,
+				   const struct syscalls_arch *a, struct cond *c)
 {
 	unsigned width = pa->width ? pa->width : 64;
 	unsigned ew = a->is32 && width > 32 ? 32 : width;
@@ -207,8 +210,8 @@ static void put_cond(struct rule_code *rc, const struct syscalls_arch *a, const 
 	if (c->width <= 32) {
 		/* The kernel reads only these bits: the upper half never counts. */
 		uint32_t m = c->op == POLICY_OP_MASKED ? (uint32_t)c->mask
-			   : c->width < 32 ? (uint32_t)((UINT64_C(1) << c->width) - 1)
-					   : UINT32_MAX;
+			     : c->width < 32	       ? (uint32_t)((UINT64_C(1) << c->width) - 1)
+						       : UINT32_MAX;
 
 		put_load(rc, lo);
 		if (m != UINT32_MAX)
@@ -284,7 +287,11 @@ static void resolve(struct rule_code *rc, size_t from, uint8_t kind, size_t targ
 	}
 }
 
-enum rule_kind { RULE_NEVER, RULE_UNCONDITIONAL, RULE_CONDITIONAL };
+enum rule_kind {
+	RULE_NEVER,
+	RULE_UNCONDITIONAL,
+	RULE_CONDITIONAL
+};
 
 static enum rule_kind rule_classify(const struct policy_rule *r, const struct syscalls_arch *a)
 {
@@ -356,8 +363,8 @@ struct build {
 	const struct syscalls_arch *arch;
 	bool deny; /* building the deny program */
 	uint32_t default_action;
-	struct section blocks;  /* argument blocks, appended after the body */
-	size_t *block_start;    /* by sentinel id */
+	struct section blocks; /* argument blocks, appended after the body */
+	size_t *block_start;   /* by sentinel id */
 	size_t nblocks, capblocks;
 };
 
@@ -436,8 +443,8 @@ static bool part_has(const struct build *b, const struct part *p, enum rule_kind
  * kernel's action cache can skip the filter); otherwise a block of checks
  * behind a sentinel.  Nothing when no rule can match on this arch.
  */
-static int add_group(struct build *b, scmp_filter_ctx ctx, int nr,
-		     const struct part *parts, size_t nparts, uint32_t fallthrough)
+static int add_group(struct build *b, scmp_filter_ctx ctx, int nr, const struct part *parts,
+		     size_t nparts, uint32_t fallthrough)
 {
 	bool conditional = false;
 	size_t id, cut = nparts;
@@ -527,8 +534,9 @@ static bool multiplexed_rule(const struct build *b, const struct policy_rule *r,
 	out->line = r->line;
 	out->col = r->col;
 	out->nargs = 1;
-	out->args[0] = (struct policy_arg){ .op = POLICY_OP_EQ, .value = (uint64_t)call,
-					    .width = 32, .col = r->col };
+	out->args[0] = (struct policy_arg){
+		.op = POLICY_OP_EQ, .value = (uint64_t)call, .width = 32, .col = r->col
+	};
 	return true;
 }
 
@@ -692,12 +700,17 @@ static int emit_handler(struct section *s, const struct syscalls_range *unknown,
 				rc = rc ?: sec_push(s, stmt(BPF_JMP | BPF_JA, 0));
 			} else {
 				/* nr < lo: a known number between ranges. */
-				rc = sec_push(s, jump(BPF_JMP | BPF_JGE | BPF_K, r->lo, 0,
-						      to_default));
+				rc = sec_push(
+					s, jump(BPF_JMP | BPF_JGE | BPF_K, r->lo, 0, to_default));
 				/* nr > hi: next range (next block after the RETs). */
-				rc = rc ?: sec_push(s, jump(BPF_JMP | BPF_JGT | BPF_K, r->hi,
-							   last_in_block ? (uint8_t)(to_enosys_next + 1) : 0,
-							   to_enosys_next));
+				rc = rc
+					     ?: sec_push(
+							s,
+							jump(BPF_JMP | BPF_JGT | BPF_K, r->hi,
+							     last_in_block
+								     ? (uint8_t)(to_enosys_next + 1)
+								     : 0,
+							     to_enosys_next));
 			}
 			if (rc)
 				return -1;
@@ -718,14 +731,14 @@ static int finish_section(struct build *b, struct section *s)
 {
 	const struct syscalls_arch *a = b->arch;
 	size_t nunknown = 0;
-	const struct syscalls_range *unknown = b->deny ? NULL : syscalls_unknown(a->token, &nunknown);
+	const struct syscalls_range *unknown =
+		b->deny ? NULL : syscalls_unknown(a->token, &nunknown);
 	size_t skip = 0, body, handler;
 
 	if (!b->deny && !unknown)
 		return -ENOMEM;
 	if (s->len >= 3 && s->insns[0].code == (BPF_LD | BPF_W | BPF_ABS) &&
-	    s->insns[0].k == BPF_OFF_ARCH &&
-	    s->insns[1].code == (BPF_JMP | BPF_JEQ | BPF_K) &&
+	    s->insns[0].k == BPF_OFF_ARCH && s->insns[1].code == (BPF_JMP | BPF_JEQ | BPF_K) &&
 	    s->insns[1].k == a->token && s->insns[1].jt == 0)
 		skip = 2;
 	memmove(s->insns, s->insns + skip, (s->len - skip) * sizeof(*s->insns));
@@ -801,8 +814,7 @@ static int build_section(struct build *b, struct section *out)
 }
 
 /* Dispatcher + sections -> one program. */
-static int compose(struct section *secs, const uint32_t *arches, size_t n,
-		   struct bpf_prog *out)
+static int compose(struct section *secs, const uint32_t *arches, size_t n, struct bpf_prog *out)
 {
 	size_t disp = 1 + 1 + 2 * (n - 1) + 1, total = disp;
 	struct sock_filter *p;
@@ -837,17 +849,16 @@ static int compose(struct section *secs, const uint32_t *arches, size_t n,
 	return 0;
 }
 
-static int build_program(const struct policy *pol, const uint32_t *arches,
-			 size_t narches, bool deny, struct bpf_prog *out,
-			 struct diag_list *diags)
+static int build_program(const struct policy *pol, const uint32_t *arches, size_t narches,
+			 bool deny, struct bpf_prog *out, struct diag_list *diags)
 {
 	struct section secs[BLOB_MAX_ARCHES];
-	uint32_t default_action = deny ? SECCOMP_RET_ALLOW
-			       : pol->mode == SF_MODE_COMPLAIN
-				       ? SECCOMP_RET_LOG
-				       : SECCOMP_RET_ERRNO | EPERM;
-	struct build b = { .pol = pol, .diags = diags, .deny = deny,
-			   .default_action = default_action };
+	uint32_t default_action = deny				  ? SECCOMP_RET_ALLOW
+				  : pol->mode == SF_MODE_COMPLAIN ? SECCOMP_RET_LOG
+								  : SECCOMP_RET_ERRNO | EPERM;
+	struct build b = {
+		.pol = pol, .diags = diags, .deny = deny, .default_action = default_action
+	};
 	int rc = -1;
 	size_t done = 0;
 	char why[128];
@@ -861,13 +872,15 @@ static int build_program(const struct policy *pol, const uint32_t *arches,
 	if (compose(secs, arches, narches, out))
 		goto out;
 	if (out->len > BPF_MAXINSNS) {
-		diag_add(diags, DIAG_ERROR, 0, 0,
-			 "the %s program has %u BPF instructions; the kernel accepts at most %d (BPF_MAXINSNS)",
-			 deny ? "deny" : "allow", out->len, BPF_MAXINSNS);
+		diag_add(
+			diags, DIAG_ERROR, 0, 0,
+			"the %s program has %u BPF instructions; the kernel accepts at most %d (BPF_MAXINSNS)",
+			deny ? "deny" : "allow", out->len, BPF_MAXINSNS);
 		goto out;
 	}
 	if (bpf_check(out->insns, out->len, why, sizeof(why))) {
-		diag_add(diags, DIAG_ERROR, 0, 0, "internal error: generated %s program fails the check: %s",
+		diag_add(diags, DIAG_ERROR, 0, 0,
+			 "internal error: generated %s program fails the check: %s",
 			 deny ? "deny" : "allow", why);
 		goto out;
 	}
@@ -884,9 +897,8 @@ out:
 	return rc;
 }
 
-int backend_compile(const struct policy *pol, const uint32_t *arches,
-		    size_t narches, struct bpf_prog *deny, struct bpf_prog *allow,
-		    struct diag_list *diags)
+int backend_compile(const struct policy *pol, const uint32_t *arches, size_t narches,
+		    struct bpf_prog *deny, struct bpf_prog *allow, struct diag_list *diags)
 {
 	bool any_deny = false;
 

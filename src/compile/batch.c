@@ -63,7 +63,7 @@ static void *batch_worker(void *arg)
 		}
 		if (b->same_output_as && b->same_output_as[i]) {
 			job_report(b->inputs[i], "%s is already the output of %s", out,
-			       b->same_output_as[i]);
+				   b->same_output_as[i]);
 			atomic_fetch_add(&b->failed, 1);
 			continue;
 		}
@@ -94,8 +94,7 @@ static int cmp_named_output(const void *pa, const void *pb)
  * over each other's blob, the survivor depending on the workers' timing: the
  * later ones on the command line fail instead.  NULL when out of memory.
  */
-static const char **find_shared_outputs(const struct job_opts *o, char **inputs,
-					size_t count)
+static const char **find_shared_outputs(const struct job_opts *o, char **inputs, size_t count)
 {
 	struct named_output *v = calloc(count, sizeof(*v));
 	const char **same = calloc(count, sizeof(*same));
@@ -190,7 +189,6 @@ long batch_default_jobs(void)
 
 	return n > 0 ? n : 1;
 }
-
 
 void batch_handle_signals(void)
 {

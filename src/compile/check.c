@@ -30,8 +30,7 @@ int check_policy(const struct policy *pol, bool strict, struct diag_list *d)
 			continue;
 		last_unknown = r->name;
 		/* A suggestion scans every syscall table: only when kept. */
-		s = d->count < d->limit ? syscalls_suggest(r->name, buf, sizeof(buf))
-					: NULL;
+		s = d->count < d->limit ? syscalls_suggest(r->name, buf, sizeof(buf)) : NULL;
 		diag_add(d, strict ? DIAG_ERROR : DIAG_WARNING, r->line, r->col,
 			 "'%s' is not a system call on any architecture%s%s%s%s", r->name,
 			 s ? "; did you mean '" : "", s ? s : "", s ? "'?" : "",
@@ -50,7 +49,8 @@ int check_policy(const struct policy *pol, bool strict, struct diag_list *d)
 				 r->name);
 	}
 	if (pol->mode == SF_MODE_ENFORCE && !allows(pol, "execve"))
-		diag_add(d, DIAG_WARNING, 0, 0,
-			 "no rule allows execve: sysfence-launch cannot start a program under this policy");
+		diag_add(
+			d, DIAG_WARNING, 0, 0,
+			"no rule allows execve: sysfence-launch cannot start a program under this policy");
 	return d->errors > errors ? -1 : 0;
 }

@@ -30,8 +30,7 @@ static void make_identity(void)
 	/* The tables of the default arches; blobs record their own arches'. */
 	syscalls_table_digest(arches, n, d);
 	digest_hex(d, hex);
-	snprintf(library_version, sizeof(library_version), "%s",
-		 syscalls_library_version());
+	snprintf(library_version, sizeof(library_version), "%s", syscalls_library_version());
 	snprintf(identity, sizeof(identity),
 		 "sysfence-compile %s libseccomp=%s syscalls=%.16s blob=%u features=%s",
 		 SYSFENCE_VERSION, library_version, hex, BLOB_VERSION, FEATURES);
@@ -43,8 +42,8 @@ const char *compile_identity(void)
 	return identity;
 }
 
-void compile_source_digest(const struct compile_opts *o, const char *src,
-			   size_t len, uint8_t out[DIGEST_SIZE])
+void compile_source_digest(const struct compile_opts *o, const char *src, size_t len,
+			   uint8_t out[DIGEST_SIZE])
 {
 	const char *id = compile_identity();
 	uint8_t tables[DIGEST_SIZE] = { 0 };
@@ -87,8 +86,8 @@ static void resolve_errors_only(const struct policy *pol, struct diag_list *d)
 	diag_free(&tmp);
 }
 
-int compile_policy(const char *src, size_t len, const struct compile_opts *o,
-		   struct blob *out, struct diag_list *d)
+int compile_policy(const char *src, size_t len, const struct compile_opts *o, struct blob *out,
+		   struct diag_list *d)
 {
 	struct policy pol;
 	int rc = -1;
@@ -108,10 +107,8 @@ int compile_policy(const char *src, size_t len, const struct compile_opts *o,
 	memcpy(out->arches, o->arches, o->narches * sizeof(o->arches[0]));
 	compile_source_digest(o, src, len, out->source_digest);
 	(void)compile_identity(); /* fills library_version */
-	snprintf(out->libseccomp_version, sizeof(out->libseccomp_version), "%s",
-		 library_version);
-	snprintf(out->compiler_version, sizeof(out->compiler_version), "%s",
-		 SYSFENCE_VERSION);
+	snprintf(out->libseccomp_version, sizeof(out->libseccomp_version), "%s", library_version);
+	snprintf(out->compiler_version, sizeof(out->compiler_version), "%s", SYSFENCE_VERSION);
 	rc = 0;
 out:
 	policy_free(&pol);

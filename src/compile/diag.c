@@ -20,8 +20,8 @@ void diag_free(struct diag_list *d)
 	d->count = d->cap = 0;
 }
 
-void diag_add(struct diag_list *d, enum diag_level level, unsigned line,
-	      unsigned col, const char *fmt, ...)
+void diag_add(struct diag_list *d, enum diag_level level, unsigned line, unsigned col,
+	      const char *fmt, ...)
 {
 	va_list ap;
 	char *msg = NULL;
@@ -83,8 +83,7 @@ static const char *level_name(enum diag_level level)
 }
 
 /* Finds line `line` (1-based); lines end at '\n'. */
-static const char *find_line(const char *src, size_t len, unsigned line,
-			     size_t *linelen)
+static const char *find_line(const char *src, size_t len, unsigned line, size_t *linelen)
 {
 	const char *p = src, *end = src + len;
 
@@ -105,8 +104,7 @@ static const char *find_line(const char *src, size_t len, unsigned line,
 /* Shown lines are capped so a 1 MB line does not flood the terminal. */
 #define SHOWN_LINE_MAX 200
 
-static void print_source(FILE *out, const char *p, size_t linelen,
-			 unsigned col)
+static void print_source(FILE *out, const char *p, size_t linelen, unsigned col)
 {
 	size_t start = 0, shown;
 
@@ -134,21 +132,19 @@ static void print_source(FILE *out, const char *p, size_t linelen,
 	fputs("^\n", out);
 }
 
-void diag_print(FILE *out, const struct diag_list *d, const char *file,
-		const char *src, size_t len)
+void diag_print(FILE *out, const struct diag_list *d, const char *file, const char *src, size_t len)
 {
 	for (size_t i = 0; i < d->count; i++) {
 		const struct diag *g = &d->items[i];
 
 		if (g->line && g->col)
-			fprintf(out, "%s:%u:%u: %s: %s\n", file, g->line,
-				g->col, level_name(g->level), g->msg);
+			fprintf(out, "%s:%u:%u: %s: %s\n", file, g->line, g->col,
+				level_name(g->level), g->msg);
 		else if (g->line)
-			fprintf(out, "%s:%u: %s: %s\n", file, g->line,
-				level_name(g->level), g->msg);
+			fprintf(out, "%s:%u: %s: %s\n", file, g->line, level_name(g->level),
+				g->msg);
 		else
-			fprintf(out, "%s: %s: %s\n", file,
-				level_name(g->level), g->msg);
+			fprintf(out, "%s: %s: %s\n", file, level_name(g->level), g->msg);
 		if (src && g->line) {
 			size_t linelen;
 			const char *p = find_line(src, len, g->line, &linelen);
@@ -158,9 +154,7 @@ void diag_print(FILE *out, const struct diag_list *d, const char *file,
 		}
 	}
 	if (d->dropped)
-		fprintf(out, "%s: note: %zu more diagnostics not shown\n", file,
-			d->dropped);
+		fprintf(out, "%s: note: %zu more diagnostics not shown\n", file, d->dropped);
 	if (d->oom)
-		fprintf(out, "%s: note: out of memory while recording diagnostics\n",
-			file);
+		fprintf(out, "%s: note: out of memory while recording diagnostics\n", file);
 }

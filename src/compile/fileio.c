@@ -152,8 +152,8 @@ static int pending_add(const char *path)
 	for (int i = 0; i < PENDING_SLOTS; i++) {
 		int expected = 0;
 
-		if (__atomic_compare_exchange_n(&pending_used[i], &expected, 1, 0,
-						__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		if (__atomic_compare_exchange_n(&pending_used[i], &expected, 1, 0, __ATOMIC_ACQ_REL,
+						__ATOMIC_ACQUIRE)) {
 			snprintf(pending_path[i], PATH_MAX, "%s", path);
 			__atomic_store_n(&pending_used[i], 2, __ATOMIC_RELEASE);
 			return i;
@@ -214,8 +214,7 @@ static int fsync_parent(const char *path)
 	return rc;
 }
 
-static int write_temporary_and_rename(const char *path, const void *buf,
-				      size_t len, mode_t mode)
+static int write_temporary_and_rename(const char *path, const void *buf, size_t len, mode_t mode)
 {
 	char tmp[PATH_MAX];
 	const char *slash = strrchr(path, '/');
@@ -223,8 +222,8 @@ static int write_temporary_and_rename(const char *path, const void *buf,
 
 	/* ".NAME.XXXXXX" beside the target, so rename() stays in one folder. */
 	if (slash)
-		rc = snprintf(tmp, sizeof(tmp), "%.*s/.%s.XXXXXX",
-			      (int)(slash - path), path, slash + 1);
+		rc = snprintf(tmp, sizeof(tmp), "%.*s/.%s.XXXXXX", (int)(slash - path), path,
+			      slash + 1);
 	else
 		rc = snprintf(tmp, sizeof(tmp), ".%s.XXXXXX", path);
 	if (rc < 0 || (size_t)rc >= sizeof(tmp))
@@ -248,8 +247,7 @@ static int write_temporary_and_rename(const char *path, const void *buf,
 	return rc;
 }
 
-int file_write_atomic(const char *path, const void *buf, size_t len,
-		      mode_t mode)
+int file_write_atomic(const char *path, const void *buf, size_t len, mode_t mode)
 {
 	sigset_t block, old;
 	int rc = -EINTR;

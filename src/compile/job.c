@@ -35,8 +35,8 @@ bool job_interrupted(void)
 	return atomic_load(&interrupted);
 }
 
-static void print_diags(const char *name, const char *src, size_t len,
-			struct diag_list *d, bool quiet)
+static void print_diags(const char *name, const char *src, size_t len, struct diag_list *d,
+			bool quiet)
 {
 	char *text = NULL;
 	size_t tlen = 0;
@@ -86,7 +86,8 @@ static int write_raw(const char *out, const struct blob *b)
 		job_report(out, "path too long");
 		return -1;
 	}
-	rc = file_write_atomic(out, b->allow.insns, b->allow.len * sizeof(struct sock_filter), 0644);
+	rc = file_write_atomic(out, b->allow.insns, b->allow.len * sizeof(struct sock_filter),
+			       0644);
 	if (!rc && b->deny.len)
 		rc = file_write_atomic(deny_path, b->deny.insns,
 				       b->deny.len * sizeof(struct sock_filter), 0644);

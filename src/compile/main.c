@@ -24,32 +24,31 @@
 
 static void usage(FILE *out)
 {
-	fprintf(out,
-		"Usage: sysfence-compile [OPTIONS] INPUT OUTPUT\n"
-		"       sysfence-compile [OPTIONS] --out-dir DIR [-j N] INPUT...\n"
-		"       sysfence-compile --check [OPTIONS] INPUT...\n"
-		"       sysfence-compile --explain INPUT SYSCALL [ARG...]\n"
-		"       sysfence-compile --disasm BLOB | --report INPUT | --diff OLD NEW\n"
-		"       sysfence-compile --from-log [FILE|-] [--policy P [--as-patch]]\n"
-		"\n"
-		"Compiles a seccomp policy (see sysfence-policy(5)) into a verified blob\n"
-		"for sysfence-launch(1).  INPUT and OUTPUT may be '-' for stdin/stdout.\n"
-		"\n"
-		"Options:\n"
-		"  --arch ARCH      target architecture, repeatable (default: native and\n"
-		"                   its compat one, e.g. x86_64 and x86)\n"
-		"  --strict         unknown syscall names are errors, not warnings\n"
-		"  --check          only report diagnostics, write nothing\n"
-		"  --raw            write the bare allow program (struct sock_filter[])\n"
-		"                   to OUTPUT and the deny program to OUTPUT.deny\n"
-		"  --out-dir DIR    batch mode: write DIR/NAME.bin for each INPUT\n"
-		"  -j, --jobs N     batch workers (default: number of cores)\n"
-		"  --force          batch mode: recompile even blobs that are up to date\n"
-		"  -q, --quiet      no warnings, only errors\n"
-		"  --version        print the compiler identity and exit\n"
-		"  -h, --help       print this help and exit\n"
-		"\n"
-		"Exit status: 0 compiled, 1 a policy failed, 2 usage error.\n");
+	fprintf(out, "Usage: sysfence-compile [OPTIONS] INPUT OUTPUT\n"
+		     "       sysfence-compile [OPTIONS] --out-dir DIR [-j N] INPUT...\n"
+		     "       sysfence-compile --check [OPTIONS] INPUT...\n"
+		     "       sysfence-compile --explain INPUT SYSCALL [ARG...]\n"
+		     "       sysfence-compile --disasm BLOB | --report INPUT | --diff OLD NEW\n"
+		     "       sysfence-compile --from-log [FILE|-] [--policy P [--as-patch]]\n"
+		     "\n"
+		     "Compiles a seccomp policy (see sysfence-policy(5)) into a verified blob\n"
+		     "for sysfence-launch(1).  INPUT and OUTPUT may be '-' for stdin/stdout.\n"
+		     "\n"
+		     "Options:\n"
+		     "  --arch ARCH      target architecture, repeatable (default: native and\n"
+		     "                   its compat one, e.g. x86_64 and x86)\n"
+		     "  --strict         unknown syscall names are errors, not warnings\n"
+		     "  --check          only report diagnostics, write nothing\n"
+		     "  --raw            write the bare allow program (struct sock_filter[])\n"
+		     "                   to OUTPUT and the deny program to OUTPUT.deny\n"
+		     "  --out-dir DIR    batch mode: write DIR/NAME.bin for each INPUT\n"
+		     "  -j, --jobs N     batch workers (default: number of cores)\n"
+		     "  --force          batch mode: recompile even blobs that are up to date\n"
+		     "  -q, --quiet      no warnings, only errors\n"
+		     "  --version        print the compiler identity and exit\n"
+		     "  -h, --help       print this help and exit\n"
+		     "\n"
+		     "Exit status: 0 compiled, 1 a policy failed, 2 usage error.\n");
 }
 
 static void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
@@ -66,7 +65,12 @@ static void usage_error(const char *fmt, ...)
 }
 
 enum {
-	OPT_ARCH = 256, OPT_STRICT, OPT_CHECK, OPT_RAW, OPT_OUT_DIR, OPT_FORCE,
+	OPT_ARCH = 256,
+	OPT_STRICT,
+	OPT_CHECK,
+	OPT_RAW,
+	OPT_OUT_DIR,
+	OPT_FORCE,
 	OPT_VERSION,
 };
 

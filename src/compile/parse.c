@@ -96,8 +96,7 @@ static int check_bytes(struct parser *p, const char *line, size_t len)
 			return -1;
 		}
 		if (c == '\r') {
-			error_at(p, (unsigned)i + 1,
-				 "carriage return not followed by a line feed");
+			error_at(p, (unsigned)i + 1, "carriage return not followed by a line feed");
 			return -1;
 		}
 		if ((c < 0x20 && c != '\t') || c == 0x7f) {
@@ -114,8 +113,7 @@ static int check_bytes(struct parser *p, const char *line, size_t len)
 	return 0;
 }
 
-static size_t tokenize(const char *line, size_t len, struct token *tok,
-		       size_t max, size_t *total)
+static size_t tokenize(const char *line, size_t len, struct token *tok, size_t max, size_t *total)
 {
 	size_t n = 0, i = 0;
 
@@ -131,8 +129,7 @@ static size_t tokenize(const char *line, size_t len, struct token *tok,
 		while (i < len && line[i] != ' ' && line[i] != '\t')
 			i++;
 		if (n < max)
-			tok[n++] = (struct token){ line + start, i - start,
-						   (unsigned)start + 1 };
+			tok[n++] = (struct token){ line + start, i - start, (unsigned)start + 1 };
 		(*total)++;
 	}
 	return n;
@@ -140,8 +137,7 @@ static size_t tokenize(const char *line, size_t len, struct token *tok,
 
 static const char *const directives[] = { "@complain", "@unrestricted" };
 
-static void parse_directive(struct parser *p, const struct token *tok,
-			    size_t ntok)
+static void parse_directive(struct parser *p, const struct token *tok, size_t ntok)
 {
 	const struct token *t = &tok[0];
 
@@ -166,7 +162,8 @@ static void parse_directive(struct parser *p, const struct token *tok,
 				 TOK_ARG(*t), best);
 		else
 			error_at(p, t->col,
-				 "unknown directive '" TOK_FMT "' (known: @complain, @unrestricted)",
+				 "unknown directive '" TOK_FMT
+				 "' (known: @complain, @unrestricted)",
 				 TOK_ARG(*t));
 		return;
 	}
@@ -190,8 +187,8 @@ static uint64_t width_mask(unsigned width)
  * Parses one value (number, negative number, constant, u:NAME, g:NAME) and
  * reduces it to the argument's width.  Returns 0 or -1 (error reported).
  */
-static int parse_value(struct parser *p, struct token t, const char *syscall,
-		       unsigned argno, unsigned width, uint64_t *out)
+static int parse_value(struct parser *p, struct token t, const char *syscall, unsigned argno,
+		       unsigned width, uint64_t *out)
 {
 	uint64_t v;
 	int rc;
@@ -204,8 +201,7 @@ static int parse_value(struct parser *p, struct token t, const char *syscall,
 		char name[256];
 		uint32_t id;
 		bool user = t.s[0] == 'u';
-		int (*fn)(void *, const char *, uint32_t *) =
-			user ? p->res->user : p->res->group;
+		int (*fn)(void *, const char *, uint32_t *) = user ? p->res->user : p->res->group;
 
 		if (t.len - 2 >= sizeof(name)) {
 			error_at(p, t.col, "%s name too long", user ? "user" : "group");
@@ -214,14 +210,12 @@ static int parse_value(struct parser *p, struct token t, const char *syscall,
 		memcpy(name, t.s + 2, t.len - 2);
 		name[t.len - 2] = '\0';
 		if (!fn || fn(p->res->ctx, name, &id) < 0) {
-			error_at(p, t.col + 2, "unknown %s '%s'", user ? "user" : "group",
-				 name);
+			error_at(p, t.col + 2, "unknown %s '%s'", user ? "user" : "group", name);
 			return -1;
 		}
 		*out = id & width_mask(width);
 		if ((uint64_t)id > width_mask(width)) {
-			error_at(p, t.col, "id %u does not fit the %u-bit argument", id,
-				 width);
+			error_at(p, t.col, "id %u does not fit the %u-bit argument", id, width);
 			return -1;
 		}
 		return 0;
@@ -234,8 +228,8 @@ static int parse_value(struct parser *p, struct token t, const char *syscall,
 		}
 		if (!argtypes_accepts_negative(syscall, argno)) {
 			error_at(p, t.col,
-				 "negative value for argument %u of %s, which is not signed",
-				 argno, syscall);
+				 "negative value for argument %u of %s, which is not signed", argno,
+				 syscall);
 			return -1;
 		}
 		if (rc == 0 && v > (UINT64_C(1) << (width - 1))) {
@@ -268,11 +262,11 @@ static int parse_value(struct parser *p, struct token t, const char *syscall,
 						: NULL;
 
 			if (s)
-				error_at(p, t.col, "unknown constant '" TOK_FMT
-					 "'; did you mean '%s'?", TOK_ARG(t), s);
+				error_at(p, t.col,
+					 "unknown constant '" TOK_FMT "'; did you mean '%s'?",
+					 TOK_ARG(t), s);
 			else
-				error_at(p, t.col, "unknown constant '" TOK_FMT "'",
-					 TOK_ARG(t));
+				error_at(p, t.col, "unknown constant '" TOK_FMT "'", TOK_ARG(t));
 			return -1;
 		}
 		if (v > width_mask(width)) {
@@ -288,8 +282,7 @@ static int parse_value(struct parser *p, struct token t, const char *syscall,
 		return -1;
 	}
 	if (rc == -2) {
-		error_at(p, t.col, "number '" TOK_FMT "' does not fit in 64 bits",
-			 TOK_ARG(t));
+		error_at(p, t.col, "number '" TOK_FMT "' does not fit in 64 bits", TOK_ARG(t));
 		return -1;
 	}
 	if (rc < 0) {
@@ -298,7 +291,8 @@ static int parse_value(struct parser *p, struct token t, const char *syscall,
 	}
 	if (v > width_mask(width)) {
 		error_at(p, t.col,
-			 "value '" TOK_FMT "' does not fit argument %u of %s, which the kernel reads as %u bits",
+			 "value '" TOK_FMT
+			 "' does not fit argument %u of %s, which the kernel reads as %u bits",
 			 TOK_ARG(t), argno, syscall, width);
 		return -1;
 	}
@@ -311,8 +305,8 @@ static struct token sub(struct token t, size_t from, size_t to)
 	return (struct token){ t.s + from, to - from, t.col + (unsigned)from };
 }
 
-static int parse_arg(struct parser *p, struct token t, const char *syscall,
-		     unsigned argno, struct policy_arg *a)
+static int parse_arg(struct parser *p, struct token t, const char *syscall, unsigned argno,
+		     struct policy_arg *a)
 {
 	unsigned width = argtypes_width(syscall, argno);
 	const char *bar;
@@ -370,12 +364,12 @@ static int parse_arg(struct parser *p, struct token t, const char *syscall,
 			return -1;
 		}
 		if (parse_value(p, sub(t, 0, at), syscall, argno, width, &a->mask) ||
-		    parse_value(p, sub(t, at + 1, t.len), syscall, argno, width,
-				&a->value))
+		    parse_value(p, sub(t, at + 1, t.len), syscall, argno, width, &a->value))
 			return -1;
 		if (a->value & ~a->mask) {
 			error_at(p, t.col,
-				 "'" TOK_FMT "' can never match: value 0x%llx has bits outside mask 0x%llx",
+				 "'" TOK_FMT
+				 "' can never match: value 0x%llx has bits outside mask 0x%llx",
 				 TOK_ARG(t), (unsigned long long)a->value,
 				 (unsigned long long)a->mask);
 			return -1;
@@ -400,8 +394,8 @@ static int add_rule(struct policy *pol, const struct policy_rule *r)
 	return 0;
 }
 
-static void parse_rule(struct parser *p, struct policy *pol,
-		       const struct token *tok, size_t ntok, size_t total)
+static void parse_rule(struct parser *p, struct policy *pol, const struct token *tok, size_t ntok,
+		       size_t total)
 {
 	struct policy_rule r;
 	struct token name = tok[0];
@@ -420,8 +414,8 @@ static void parse_rule(struct parser *p, struct policy *pol,
 	}
 	for (size_t i = 0; i < name.len; i++) {
 		if (!is_name_char(name.s[i], i == 0)) {
-			error_at(p, name.col + (unsigned)i,
-				 "invalid syscall name '" TOK_FMT "'", TOK_ARG(name));
+			error_at(p, name.col + (unsigned)i, "invalid syscall name '" TOK_FMT "'",
+				 TOK_ARG(name));
 			return;
 		}
 	}
@@ -431,8 +425,8 @@ static void parse_rule(struct parser *p, struct policy *pol,
 	}
 	memcpy(r.name, name.s, name.len);
 	if (total > POLICY_MAX_ARGS + 1) {
-		error_at(p, tok[POLICY_MAX_ARGS + 1].col,
-			 "too many arguments for %s (at most %d)", r.name, POLICY_MAX_ARGS);
+		error_at(p, tok[POLICY_MAX_ARGS + 1].col, "too many arguments for %s (at most %d)",
+			 r.name, POLICY_MAX_ARGS);
 		return;
 	}
 	r.nargs = (unsigned)ntok - 1;
@@ -451,8 +445,7 @@ static void parse_rule(struct parser *p, struct policy *pol,
 		diag_add(p->diags, DIAG_ERROR, p->lineno, 0, "out of memory");
 }
 
-static void parse_line(struct parser *p, struct policy *pol, const char *line,
-		       size_t len)
+static void parse_line(struct parser *p, struct policy *pol, const char *line, size_t len)
 {
 	struct token tok[MAX_TOKENS];
 	const char *hash;
@@ -472,8 +465,8 @@ static void parse_line(struct parser *p, struct policy *pol, const char *line,
 		parse_rule(p, pol, tok, ntok, total);
 }
 
-int policy_parse(const char *src, size_t len, const struct policy_resolver *res,
-		 struct policy *out, struct diag_list *diags)
+int policy_parse(const char *src, size_t len, const struct policy_resolver *res, struct policy *out,
+		 struct diag_list *diags)
 {
 	struct parser p = { .res = res ? res : &policy_nss_resolver, .diags = diags };
 	size_t errors_before = diags->errors;
@@ -493,9 +486,8 @@ int policy_parse(const char *src, size_t len, const struct policy_resolver *res,
 		if (nl && n && line[n - 1] == '\r') /* CRLF; a CR at EOF is a bare CR */
 			n--;
 		if (n > POLICY_MAX_LINE)
-			error_at(&p, POLICY_MAX_LINE + 1,
-				 "line is %zu bytes long; the limit is %d", n,
-				 POLICY_MAX_LINE);
+			error_at(&p, POLICY_MAX_LINE + 1, "line is %zu bytes long; the limit is %d",
+				 n, POLICY_MAX_LINE);
 		else
 			parse_line(&p, out, line, n);
 		if (!nl)

@@ -112,7 +112,7 @@ struct arch_table {
 	size_t nunknown;
 	struct named_nr *names; /* every syscall of the arch, sorted by name */
 	size_t nnames, capnames;
-	uint32_t *numbers; /* the same numbers, ascending */
+	uint32_t *numbers;	     /* the same numbers, ascending */
 	uint8_t digest[DIGEST_SIZE]; /* of every (number, name) known */
 	int failed;
 };
@@ -307,8 +307,8 @@ bool syscalls_known_anywhere(const char *name)
 
 const char *syscalls_suggest(const char *name, char *buf, size_t len)
 {
-	static const uint32_t suggest_from[] = { SCMP_ARCH_X86_64, SCMP_ARCH_X86,
-						 SCMP_ARCH_AARCH64, SCMP_ARCH_ARM };
+	static const uint32_t suggest_from[] = { SCMP_ARCH_X86_64, SCMP_ARCH_X86, SCMP_ARCH_AARCH64,
+						 SCMP_ARCH_ARM };
 	size_t best = (size_t)-1, best_arch = 0, nlen = strlen(name);
 	uint32_t best_nr = 0;
 	const char *best_name = NULL;
@@ -350,8 +350,8 @@ static void read_library_version(void)
 {
 	const struct scmp_version *sv = seccomp_version();
 
-	snprintf(library_version, sizeof(library_version), "%u.%u.%u", sv->major,
-		 sv->minor, sv->micro);
+	snprintf(library_version, sizeof(library_version), "%u.%u.%u", sv->major, sv->minor,
+		 sv->micro);
 }
 
 const char *syscalls_library_version(void)

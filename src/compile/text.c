@@ -16,8 +16,7 @@ static int fold(int c, bool ignore_case)
 	return ignore_case ? tolower(c) : c;
 }
 
-size_t text_edit_distance(const char *a, size_t alen, const char *b,
-			  size_t blen, bool ignore_case)
+size_t text_edit_distance(const char *a, size_t alen, const char *b, size_t blen, bool ignore_case)
 {
 	size_t d[EDIT_MAX][EDIT_MAX];
 
@@ -37,8 +36,7 @@ size_t text_edit_distance(const char *a, size_t alen, const char *b,
 				best = d[i - 1][j] + 1;
 			if (d[i][j - 1] + 1 < best)
 				best = d[i][j - 1] + 1;
-			if (i > 1 && j > 1 &&
-			    ai == fold((unsigned char)b[j - 2], ignore_case) &&
+			if (i > 1 && j > 1 && ai == fold((unsigned char)b[j - 2], ignore_case) &&
 			    fold((unsigned char)a[i - 2], ignore_case) == bj &&
 			    d[i - 2][j - 2] + 1 < best)
 				best = d[i - 2][j - 2] + 1;

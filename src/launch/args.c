@@ -29,8 +29,8 @@ static int parse_seconds(const char *s, unsigned *out)
 	return 0;
 }
 
-int args_parse(int argc, char *const argv[], bool caller_is_root,
-	       struct launch_args *out, char *why, size_t whylen)
+int args_parse(int argc, char *const argv[], bool caller_is_root, struct launch_args *out,
+	       char *why, size_t whylen)
 {
 	bool have_wait = false;
 	int i = 1;
@@ -60,20 +60,21 @@ int args_parse(int argc, char *const argv[], bool caller_is_root,
 		if (!strcmp(opt, "--wait")) {
 			if (have_wait)
 				return util_fail(why, whylen, "--wait given twice");
-			if (i + 1 >= argc ||
-			    parse_seconds(argv[i + 1], &out->wait_seconds))
+			if (i + 1 >= argc || parse_seconds(argv[i + 1], &out->wait_seconds))
 				return util_fail(why, whylen,
-					    "--wait needs a number of seconds from 0 to %u",
-					    ARGS_WAIT_MAX);
+						 "--wait needs a number of seconds from 0 to %u",
+						 ARGS_WAIT_MAX);
 			have_wait = true;
 			i++;
 		} else if (!strcmp(opt, "--profile-dir")) {
 			if (out->profile_dir)
 				return util_fail(why, whylen, "--profile-dir given twice");
 			if (!caller_is_root)
-				return util_fail(why, whylen, "--profile-dir is only honoured for root");
+				return util_fail(why, whylen,
+						 "--profile-dir is only honoured for root");
 			if (i + 1 >= argc || argv[i + 1][0] != '/')
-				return util_fail(why, whylen, "--profile-dir needs an absolute path");
+				return util_fail(why, whylen,
+						 "--profile-dir needs an absolute path");
 			out->profile_dir = argv[++i];
 		} else if (!strcmp(opt, "--features") || !strcmp(opt, "--help") ||
 			   !strcmp(opt, "--version")) {

@@ -19,8 +19,7 @@
 #endif
 
 /* Rewrites actions the kernel lacks into the nearest one it has. */
-static void adapt(struct bpf_prog *p, const struct probe_features *f,
-		  struct load_plan *plan)
+static void adapt(struct bpf_prog *p, const struct probe_features *f, struct load_plan *plan)
 {
 	/* An unknown action is a kill: LOG must become what it means, ALLOW. */
 	if (!f->action_log)
@@ -32,8 +31,7 @@ static void adapt(struct bpf_prog *p, const struct probe_features *f,
 			p->insns, p->len, SECCOMP_RET_KILL_PROCESS, SECCOMP_RET_KILL_THREAD);
 }
 
-static int to_fprog(const struct bpf_prog *p, struct sock_fprog *out, char *why,
-		    size_t whylen)
+static int to_fprog(const struct bpf_prog *p, struct sock_fprog *out, char *why, size_t whylen)
 {
 	/* blob_parse checked this; checked again before the u16 store. */
 	if (p->len > BPF_MAXINSNS)
@@ -49,8 +47,9 @@ int load_prepare(struct blob *b, uint32_t arch, const struct probe_features *f,
 	memset(plan, 0, sizeof(*plan));
 	/* An unrestricted blob may list no architecture at all. */
 	if ((b->narches || b->mode != SF_MODE_UNRESTRICTED) && !blob_has_arch(b, arch))
-		return util_fail(why, whylen,
-			    "profile not compiled for this architecture (" LOAD_NATIVE_ARCH_NAME ")");
+		return util_fail(
+			why, whylen,
+			"profile not compiled for this architecture (" LOAD_NATIVE_ARCH_NAME ")");
 	if (b->mode == SF_MODE_UNRESTRICTED)
 		return 0; /* nothing to load, nothing to rewrite */
 	if (!b->allow.len)

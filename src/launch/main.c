@@ -88,8 +88,7 @@ static void die_status(int status, const char *profile, const char *fmt, ...)
 
 #define die(profile, ...) die_status(EXIT_LAUNCH, profile, __VA_ARGS__)
 
-static void debug(const char *profile, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+static void debug(const char *profile, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void debug(const char *profile, const char *fmt, ...)
 {
 	va_list ap;
@@ -193,8 +192,8 @@ static void finish_stdout(void)
 	_exit(0);
 }
 
-static int read_profile(const struct launch_args *a, enum trust_kind kind,
-			struct trust_profile *p, char *why, size_t whylen)
+static int read_profile(const struct launch_args *a, enum trust_kind kind, struct trust_profile *p,
+			char *why, size_t whylen)
 {
 	struct timespec now, end;
 	const char *dir = a->profile_dir ? a->profile_dir : SYSFENCE_PROFILE_DIR;
@@ -296,14 +295,16 @@ int main(int argc, char *argv[])
 	      yes_no(kind == TRUST_STORE_NAME), plan.method == LOAD_PRCTL ? "prctl" : "seccomp",
 	      yes_no(plan.flags != 0));
 	if (plan.allow.len && plan.method == LOAD_PRCTL)
-		debug(profile, "no seccomp(2): loading with prctl(PR_SET_SECCOMP); denials are not logged");
+		debug(profile,
+		      "no seccomp(2): loading with prctl(PR_SET_SECCOMP); denials are not logged");
 	else if (plan.allow.len && !plan.flags)
 		debug(profile, "kernel lacks SECCOMP_FILTER_FLAG_LOG; denials are not logged");
 	if (plan.log_to_allow)
 		debug(profile, "kernel lacks SECCOMP_RET_LOG; %zu LOG actions load as ALLOW",
 		      plan.log_to_allow);
 	if (plan.kill_process_to_thread)
-		debug(profile, "kernel lacks SECCOMP_RET_KILL_PROCESS; %zu actions load as KILL_THREAD",
+		debug(profile,
+		      "kernel lacks SECCOMP_RET_KILL_PROCESS; %zu actions load as KILL_THREAD",
 		      plan.kill_process_to_thread);
 
 	/* 6. The program, found as the caller before the filter can get in the way. */

@@ -102,7 +102,8 @@ int priv_drop_to_caller(struct priv *p, char *why, size_t whylen)
 	 * without ambient capabilities, before 4.3, answers EINVAL).
 	 */
 	if (cap_reset_ambient() < 0 && errno != EINVAL)
-		return util_fail(why, whylen, "cannot clear ambient capabilities: %s", strerror(errno));
+		return util_fail(why, whylen, "cannot clear ambient capabilities: %s",
+				 strerror(errno));
 	/* No ptrace, no core dump, no /proc/PID/mem while CAP_SYS_ADMIN is held. */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		return util_fail(why, whylen, "PR_SET_DUMPABLE: %s", strerror(errno));

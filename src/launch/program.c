@@ -30,8 +30,7 @@ static int executable(const char *path)
 	return 0;
 }
 
-int program_find(const char *name, const char *path_env, char *buf,
-		 size_t buflen, int *err)
+int program_find(const char *name, const char *path_env, char *buf, size_t buflen, int *err)
 {
 	bool denied = false;
 	const char *p;

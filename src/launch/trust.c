@@ -59,14 +59,13 @@ bool trust_name_valid(const char *name)
 }
 
 /* The rule for every folder and the file of the store. */
-static int check_owner(const struct stat *st, const char *what, const char *path,
-		       char *why, size_t whylen)
+static int check_owner(const struct stat *st, const char *what, const char *path, char *why,
+		       size_t whylen)
 {
 	if (st->st_uid != 0)
 		return fail(EPERM, why, whylen, "%s %s is not owned by root", what, path);
 	if (st->st_mode & (S_IWGRP | S_IWOTH))
-		return fail(EPERM, why, whylen, "%s %s is writable by group or others",
-			    what, path);
+		return fail(EPERM, why, whylen, "%s %s is writable by group or others", what, path);
 	return 0;
 }
 
@@ -103,8 +102,8 @@ int trust_read_exact(int fd, size_t size, uint8_t **out)
 }
 
 /* Checks an open profile file and reads it through the same descriptor. */
-static int read_checked(int fd, bool trusted, const char *shown,
-			struct trust_profile *out, char *why, size_t whylen)
+static int read_checked(int fd, bool trusted, const char *shown, struct trust_profile *out,
+			char *why, size_t whylen)
 {
 	struct stat st;
 	int rc;
@@ -134,8 +133,7 @@ static int read_checked(int fd, bool trusted, const char *shown,
 }
 
 /* Opens a folder below dirfd (or "/") without following a symlink. */
-static int open_folder(int dirfd, const char *name, const char *shown, char *why,
-		       size_t whylen)
+static int open_folder(int dirfd, const char *name, const char *shown, char *why, size_t whylen)
 {
 	struct stat st;
 	int fd, rc;
@@ -153,8 +151,7 @@ static int open_folder(int dirfd, const char *name, const char *shown, char *why
 		return fail(e, why, whylen, "cannot open folder %s: %s", shown, strerror(e));
 	}
 	if (fstat(fd, &st) < 0) {
-		rc = fail(errno, why, whylen, "cannot stat folder %s: %s", shown,
-			  strerror(errno));
+		rc = fail(errno, why, whylen, "cannot stat folder %s: %s", shown, strerror(errno));
 		close(fd);
 		return rc;
 	}
@@ -167,8 +164,8 @@ static int open_folder(int dirfd, const char *name, const char *shown, char *why
 	return fd;
 }
 
-int trust_read_store(const char *dir, const char *name,
-		     struct trust_profile *out, char *why, size_t whylen)
+int trust_read_store(const char *dir, const char *name, struct trust_profile *out, char *why,
+		     size_t whylen)
 {
 	char path[PATH_MAX], shown[PATH_MAX], file[TRUST_NAME_MAX + 5];
 	char *save = NULL, *comp;
@@ -179,7 +176,8 @@ int trust_read_store(const char *dir, const char *name,
 	if (!trust_name_valid(name))
 		return fail(EINVAL, why, whylen,
 			    "invalid profile name (want [A-Za-z0-9][A-Za-z0-9._+-]*, "
-			    "at most %u bytes)", TRUST_NAME_MAX);
+			    "at most %u bytes)",
+			    TRUST_NAME_MAX);
 	if (dir[0] != '/')
 		return fail(EINVAL, why, whylen, "profile folder is not an absolute path");
 	if (snprintf(path, sizeof(path), "%s", dir) >= (int)sizeof(path))
@@ -199,8 +197,8 @@ int trust_read_store(const char *dir, const char *name,
 				    "profile folder must not contain '.' or '..'");
 		}
 		/* Never longer than path: components only lose repeated '/'. */
-		shown_len += (size_t)snprintf(shown + shown_len, sizeof(shown) - shown_len,
-					      "/%s", comp);
+		shown_len +=
+			(size_t)snprintf(shown + shown_len, sizeof(shown) - shown_len, "/%s", comp);
 		if (shown_len >= sizeof(shown)) {
 			close(dirfd);
 			return fail(ENAMETOOLONG, why, whylen, "profile folder path too long");
@@ -232,8 +230,7 @@ int trust_read_store(const char *dir, const char *name,
 	return rc;
 }
 
-int trust_read_path(const char *path, struct trust_profile *out, char *why,
-		    size_t whylen)
+int trust_read_path(const char *path, struct trust_profile *out, char *why, size_t whylen)
 {
 	int fd, rc;
 

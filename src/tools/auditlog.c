@@ -100,24 +100,24 @@ static const struct {
 	const char *name;
 	uint32_t arch;
 } arch_names[] = {
-    /* audit-userspace's machine names (ausearch -i) and libseccomp's. */
-    {"x86_64", AUDIT_ARCH_X86_64},   {"i386", AUDIT_ARCH_I386},
-    {"i486", AUDIT_ARCH_I386},	     {"i586", AUDIT_ARCH_I386},
-    {"i686", AUDIT_ARCH_I386},	     {"x86", AUDIT_ARCH_I386},
-    {"aarch64", AUDIT_ARCH_AARCH64}, {"arm", AUDIT_ARCH_ARM},
-    {"armv5tejl", AUDIT_ARCH_ARM},   {"armv5tel", AUDIT_ARCH_ARM},
-    {"armv6l", AUDIT_ARCH_ARM},	     {"armv7l", AUDIT_ARCH_ARM},
-    {"armeb", AUDIT_ARCH_ARMEB},     {"ppc64le", AUDIT_ARCH_PPC64LE},
-    {"ppc64", AUDIT_ARCH_PPC64},     {"ppc", AUDIT_ARCH_PPC},
-    {"s390x", AUDIT_ARCH_S390X},     {"s390", AUDIT_ARCH_S390},
-    {"riscv64", AUDIT_ARCH_RISCV64}, {"ia64", AUDIT_ARCH_IA64},
-    {"mips", AUDIT_ARCH_MIPS},	     {"mipsel", AUDIT_ARCH_MIPSEL},
-    {"mips64", AUDIT_ARCH_MIPS64},   {"mipsel64", AUDIT_ARCH_MIPSEL64},
+	/* audit-userspace's machine names (ausearch -i) and libseccomp's. */
+	{ "x86_64", AUDIT_ARCH_X86_64 },   { "i386", AUDIT_ARCH_I386 },
+	{ "i486", AUDIT_ARCH_I386 },	   { "i586", AUDIT_ARCH_I386 },
+	{ "i686", AUDIT_ARCH_I386 },	   { "x86", AUDIT_ARCH_I386 },
+	{ "aarch64", AUDIT_ARCH_AARCH64 }, { "arm", AUDIT_ARCH_ARM },
+	{ "armv5tejl", AUDIT_ARCH_ARM },   { "armv5tel", AUDIT_ARCH_ARM },
+	{ "armv6l", AUDIT_ARCH_ARM },	   { "armv7l", AUDIT_ARCH_ARM },
+	{ "armeb", AUDIT_ARCH_ARMEB },	   { "ppc64le", AUDIT_ARCH_PPC64LE },
+	{ "ppc64", AUDIT_ARCH_PPC64 },	   { "ppc", AUDIT_ARCH_PPC },
+	{ "s390x", AUDIT_ARCH_S390X },	   { "s390", AUDIT_ARCH_S390 },
+	{ "riscv64", AUDIT_ARCH_RISCV64 }, { "ia64", AUDIT_ARCH_IA64 },
+	{ "mips", AUDIT_ARCH_MIPS },	   { "mipsel", AUDIT_ARCH_MIPSEL },
+	{ "mips64", AUDIT_ARCH_MIPS64 },   { "mipsel64", AUDIT_ARCH_MIPSEL64 },
 };
 
 uint32_t auditlog_arch(const char *text, size_t len)
 {
-	struct span v = {text, len};
+	struct span v = { text, len };
 	unsigned long long x;
 
 	if (len <= 8 && parse_hex(v, &x))
@@ -135,11 +135,12 @@ long long auditlog_code_class(const char *text, size_t len)
 		const char *name;
 		uint32_t action;
 	} classes[] = {
-	    {"kill", 0x00000000u},	 {"trap", 0x00030000u},		{"errno", 0x00050000u},
-	    {"trace", 0x7ff00000u},	 {"log", 0x7ffc0000u},		{"allow", 0x7fff0000u},
-	    {"user_notif", 0x7fc00000u}, {"kill_process", 0x80000000u},
+		{ "kill", 0x00000000u },       { "trap", 0x00030000u },
+		{ "errno", 0x00050000u },      { "trace", 0x7ff00000u },
+		{ "log", 0x7ffc0000u },	       { "allow", 0x7fff0000u },
+		{ "user_notif", 0x7fc00000u }, { "kill_process", 0x80000000u },
 	};
-	struct span v = {text, len};
+	struct span v = { text, len };
 
 	for (size_t i = 0; i < sizeof(classes) / sizeof(classes[0]); i++)
 		if (span_is(v, classes[i].name))
@@ -206,7 +207,7 @@ static const char *find_type(const char *line, size_t len, struct span *type)
 
 		while (e < end && *e != ' ' && *e != '\t')
 			e++;
-		*type = (struct span){v, (size_t)(e - v)};
+		*type = (struct span){ v, (size_t)(e - v) };
 		return e;
 	}
 	/* journald's own audit socket: "audit[1234]: SECCOMP auid=..." */
@@ -225,7 +226,7 @@ static const char *find_type(const char *line, size_t len, struct span *type)
 			e++;
 		if (e == v || (e < end && *e != ' '))
 			return NULL;
-		*type = (struct span){v, (size_t)(e - v)};
+		*type = (struct span){ v, (size_t)(e - v) };
 		return e;
 	}
 	return NULL;
@@ -253,10 +254,10 @@ static const char *parse_stamp(const char *p, const char *end, struct auditlog_r
 	for (const char *q = a; colon && q < colon; q++)
 		if (*q == '.')
 			dot = q;
-	if (colon && parse_dec((struct span){colon + 1, (size_t)(close - colon - 1)}, &x)) {
+	if (colon && parse_dec((struct span){ colon + 1, (size_t)(close - colon - 1) }, &x)) {
 		rec->has_serial = true;
 		rec->serial = x;
-		if (dot && parse_dec((struct span){dot + 1, (size_t)(colon - dot - 1)}, &x) &&
+		if (dot && parse_dec((struct span){ dot + 1, (size_t)(colon - dot - 1) }, &x) &&
 		    x < 1000)
 			rec->millis = (unsigned)x;
 	}
@@ -265,17 +266,26 @@ static const char *parse_stamp(const char *p, const char *end, struct auditlog_r
 	return close + 1;
 }
 
-enum field { F_PID, F_COMM, F_EXE, F_ARCH, F_SYSCALL, F_COMPAT, F_CODE, F_COUNT };
+enum field {
+	F_PID,
+	F_COMM,
+	F_EXE,
+	F_ARCH,
+	F_SYSCALL,
+	F_COMPAT,
+	F_CODE,
+	F_COUNT
+};
 
 static const char *const field_names[F_COUNT] = {
-    "pid", "comm", "exe", "arch", "syscall", "compat", "code",
+	"pid", "comm", "exe", "arch", "syscall", "compat", "code",
 };
 
 enum auditlog_kind auditlog_line(const char *line, size_t len, struct auditlog_record *rec)
 {
 	const char *end = line + len, *p;
-	struct span type, val[F_COUNT] = {{NULL, 0}};
-	bool seen[F_COUNT] = {false}, interpreted = false;
+	struct span type, val[F_COUNT] = { { NULL, 0 } };
+	bool seen[F_COUNT] = { false }, interpreted = false;
 	enum field last = F_COUNT;
 	unsigned long long x;
 	const char *gs;
@@ -333,7 +343,7 @@ enum auditlog_kind auditlog_line(const char *line, size_t len, struct auditlog_r
 				e++;
 		}
 		p = e;
-		value = (struct span){v, (size_t)(e - v)};
+		value = (struct span){ v, (size_t)(e - v) };
 		for (int i = 0; i < F_COUNT; i++)
 			if ((size_t)(eq - k) == strlen(field_names[i]) &&
 			    !memcmp(k, field_names[i], (size_t)(eq - k)))
@@ -362,7 +372,7 @@ enum auditlog_kind auditlog_line(const char *line, size_t len, struct auditlog_r
 		struct span s = val[F_SYSCALL];
 
 		if (s.len > 1 && s.s[0] == '-' &&
-		    parse_dec((struct span){s.s + 1, s.len - 1}, &x) && x <= 0x80000000ULL) {
+		    parse_dec((struct span){ s.s + 1, s.len - 1 }, &x) && x <= 0x80000000ULL) {
 			rec->has_nr = true;
 			rec->nr = (uint32_t)(0 - x);
 		} else if (parse_dec(s, &x)) {
@@ -372,7 +382,8 @@ enum auditlog_kind auditlog_line(const char *line, size_t len, struct auditlog_r
 			rec->nr = (uint32_t)x;
 		} else if (interpreted && s.len > 17 && !memcmp(s.s, "unknown-syscall(", 16) &&
 			   s.s[s.len - 1] == ')' &&
-			   parse_dec((struct span){s.s + 16, s.len - 17}, &x) && x <= UINT32_MAX) {
+			   parse_dec((struct span){ s.s + 16, s.len - 17 }, &x) &&
+			   x <= UINT32_MAX) {
 			rec->has_nr = true;
 			rec->nr = (uint32_t)x;
 		} else if (interpreted && s.len && s.len < AUDITLOG_NAME_MAX) {
@@ -398,7 +409,7 @@ enum auditlog_kind auditlog_line(const char *line, size_t len, struct auditlog_r
 		if (glued)
 			c.len = (size_t)(glued - c.s);
 		if (c.len > 2 && c.s[0] == '0' && (c.s[1] == 'x' || c.s[1] == 'X') &&
-		    parse_hex((struct span){c.s + 2, c.len - 2}, &x) && x <= UINT32_MAX) {
+		    parse_hex((struct span){ c.s + 2, c.len - 2 }, &x) && x <= UINT32_MAX) {
 			rec->has_code = true;
 			rec->code = (uint32_t)x;
 		} else if ((cls = auditlog_code_class(c.s, c.len)) >= 0) {
@@ -429,7 +440,8 @@ enum auditlog_kind auditlog_line(const char *line, size_t len, struct auditlog_r
 	return AUDITLOG_RECORD;
 }
 
-enum auditlog_kind auditlog_next(const char *buf, size_t len, size_t *pos, struct auditlog_record *rec)
+enum auditlog_kind auditlog_next(const char *buf, size_t len, size_t *pos,
+				 struct auditlog_record *rec)
 {
 	const char *start, *nl;
 	size_t n, next;

@@ -36,14 +36,21 @@
 #define LOG_MAX_SIZE (1024u << 20) /* bytes of audit log per file */
 #define MAX_FILTERS 64
 
-enum tool { TOOL_NONE, TOOL_EXPLAIN, TOOL_DISASM, TOOL_FROM_LOG, TOOL_REPORT, TOOL_DIFF };
+enum tool {
+	TOOL_NONE,
+	TOOL_EXPLAIN,
+	TOOL_DISASM,
+	TOOL_FROM_LOG,
+	TOOL_REPORT,
+	TOOL_DIFF
+};
 
 static const struct {
 	const char *opt;
 	enum tool tool;
 } tool_opts[] = {
-    {"--explain", TOOL_EXPLAIN}, {"--disasm", TOOL_DISASM}, {"--from-log", TOOL_FROM_LOG},
-    {"--report", TOOL_REPORT},	 {"--diff", TOOL_DIFF},
+	{ "--explain", TOOL_EXPLAIN }, { "--disasm", TOOL_DISASM }, { "--from-log", TOOL_FROM_LOG },
+	{ "--report", TOOL_REPORT },   { "--diff", TOOL_DIFF },
 };
 
 struct tool_args {
@@ -282,7 +289,7 @@ static int load_input(const struct tool_args *t, const char *path, const uint32_
 
 static int run_explain(struct tool_args *t)
 {
-	struct explain_call c = {0};
+	struct explain_call c = { 0 };
 	struct explain_result r;
 	struct tool_input in;
 	const char *sc;
@@ -397,14 +404,14 @@ static int run_diff(struct tool_args *t)
 static int run_from_log(struct tool_args *t)
 {
 	struct fromlog_filter f = {
-	    .comms = t->comms,
-	    .ncomms = t->ncomms,
-	    .exes = t->exes,
-	    .nexes = t->nexes,
-	    .pids = t->pids,
-	    .npids = t->npids,
+		.comms = t->comms,
+		.ncomms = t->ncomms,
+		.exes = t->exes,
+		.nexes = t->nexes,
+		.pids = t->pids,
+		.npids = t->npids,
 	};
-	static char *stdin_only[] = {"-"};
+	static char *stdin_only[] = { "-" };
 	char **files = t->npos ? t->pos : stdin_only;
 	size_t nfiles = t->npos ? t->npos : 1;
 	struct tool_input pol, *polp = NULL;
@@ -457,7 +464,7 @@ static int run_from_log(struct tool_args *t)
 
 int tools_main(int argc, char **argv)
 {
-	struct tool_args t = {.tool = TOOL_NONE};
+	struct tool_args t = { .tool = TOOL_NONE };
 	int rc = -1;
 	bool any = false;
 

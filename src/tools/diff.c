@@ -34,7 +34,7 @@ struct call_diff {
 static void probe_one(void *vctx, const uint64_t args[6])
 {
 	struct call_diff *c = vctx;
-	struct seccomp_data d = {.nr = (int)c->nr, .arch = c->arch};
+	struct seccomp_data d = { .nr = (int)c->nr, .arch = c->arch };
 	uint32_t was, now;
 
 	memcpy(d.args, args, sizeof(d.args));
@@ -139,7 +139,7 @@ static bool diff_arch(FILE *out, const struct blob *a, const struct blob *b, uin
 	if (!groups || !partial)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
-		struct call_diff c = {.a = a, .b = b, .arch = arch, .nr = nrs[i]};
+		struct call_diff c = { .a = a, .b = b, .arch = arch, .nr = nrs[i] };
 		struct flow_probe fp;
 		bool sampled;
 

@@ -17,7 +17,11 @@
 
 #define A_NOTHING UINT32_MAX /* the accumulator's source is unknown/mixed */
 
-enum arch_state { ARCH_UNSET, ARCH_KNOWN, ARCH_MIXED };
+enum arch_state {
+	ARCH_UNSET,
+	ARCH_KNOWN,
+	ARCH_MIXED
+};
 
 struct pc_info {
 	bool reached, target;

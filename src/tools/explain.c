@@ -21,7 +21,7 @@
 static void push(struct explain_rule_ref *list, size_t *n, size_t rule, unsigned argno)
 {
 	if (*n < EXPLAIN_MAX_LINES)
-		list[(*n)++] = (struct explain_rule_ref){rule, argno};
+		list[(*n)++] = (struct explain_rule_ref){ rule, argno };
 }
 
 /* Is the rule about this very call on this architecture? */
@@ -49,7 +49,7 @@ static uint32_t default_action(const struct blob *b)
 void explain_call(const struct blob *b, const struct policy *pol, const struct explain_call *c,
 		  struct explain_result *r)
 {
-	struct seccomp_data d = {.nr = (int)c->nr, .arch = c->arch};
+	struct seccomp_data d = { .nr = (int)c->nr, .arch = c->arch };
 	bool arch32 = syscalls_arch_is_32bit(c->arch);
 	size_t allow_matches = 0, deny_matches = 0;
 	char name[64];

@@ -89,7 +89,11 @@ void flow_probe_init(struct flow_probe *fp)
 
 /* ---- the probe collector ---- */
 
-enum akind { A_KNOWN, A_WORD, A_UNKNOWN };
+enum akind {
+	A_KNOWN,
+	A_WORD,
+	A_UNKNOWN
+};
 
 struct astate {
 	uint8_t kind;
@@ -171,12 +175,12 @@ int flow_probe_collect(const struct sock_filter *p, size_t len, uint32_t arch, b
 			stack = n;                                                                 \
 			cap = ncap;                                                                \
 		}                                                                                  \
-		stack[top++] = (struct item){(uint32_t)(PC), (S)};                                 \
+		stack[top++] = (struct item){ (uint32_t)(PC), (S) };                               \
 	} while (0)
 
 	/* "0 >= len" in PUSH: an empty program has no path (not "len < 0"). */
 	/* cppcheck-suppress unsignedLessThanZero */
-	PUSH(0, ((struct astate){A_KNOWN, 0, 0}));
+	PUSH(0, ((struct astate){ A_KNOWN, 0, 0 }));
 	while (top) {
 		struct item it = stack[--top];
 		struct seen *sn;
@@ -203,9 +207,9 @@ int flow_probe_collect(const struct sock_filter *p, size_t len, uint32_t arch, b
 		switch (i->code) {
 		case SF_BPF_LD_ABS:
 			if (i->k == BPF_OFF_NR && nr_known)
-				s = (struct astate){A_KNOWN, 0, nr};
+				s = (struct astate){ A_KNOWN, 0, nr };
 			else if (i->k == BPF_OFF_ARCH)
-				s = (struct astate){A_KNOWN, 0, arch};
+				s = (struct astate){ A_KNOWN, 0, arch };
 			else if (i->k >= BPF_OFF_ARGS && i->k < BPF_OFF_ARGS + 4 * FLOW_WORDS) {
 				unsigned w = (i->k - BPF_OFF_ARGS) / 4;
 
@@ -214,11 +218,11 @@ int flow_probe_collect(const struct sock_filter *p, size_t len, uint32_t arch, b
 					add_value(fp, w, 0);
 					add_value(fp, w, UINT32_MAX);
 				}
-				s = (struct astate){A_WORD, (uint8_t)w, UINT32_MAX};
+				s = (struct astate){ A_WORD, (uint8_t)w, UINT32_MAX };
 			} else {
 				if (i->k == BPF_OFF_IP || i->k == BPF_OFF_IP + 4)
 					fp->loads_ip = true;
-				s = (struct astate){A_UNKNOWN, 0, 0};
+				s = (struct astate){ A_UNKNOWN, 0, 0 };
 			}
 			PUSH(it.pc + 1, s);
 			break;
@@ -239,7 +243,7 @@ int flow_probe_collect(const struct sock_filter *p, size_t len, uint32_t arch, b
 				bool taken = i->code == SF_BPF_JEQ_K   ? a == i->k
 					     : i->code == SF_BPF_JGT_K ? a > i->k
 					     : i->code == SF_BPF_JGE_K ? a >= i->k
-								   : (a & i->k) != 0;
+								       : (a & i->k) != 0;
 
 				PUSH(it.pc + 1 + (size_t)(taken ? i->jt : i->jf), s);
 				break;
@@ -314,8 +318,8 @@ size_t flow_probe_each(const struct flow_probe *fp, uint32_t arch, bool arch32, 
 		       flow_probe_fn fn, void *ctx, bool *sampled)
 {
 	struct arg_values *vals = calloc(6, sizeof(*vals));
-	uint64_t args[6] = {0};
-	size_t idx[6] = {0}, total = 1, tried = 0;
+	uint64_t args[6] = { 0 };
+	size_t idx[6] = { 0 }, total = 1, tried = 0;
 
 	*sampled = false;
 	if (!vals) {

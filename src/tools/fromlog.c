@@ -429,9 +429,9 @@ static void arch_note(const struct item *x, char *buf, size_t len)
 
 		if (x->arches[i] == native)
 			continue;
-		while (j > 0 &&
-		       (names[j - 1] == syscalls_arch_name(native) ? 0
-								  : strcmp(names[j - 1], nm) > 0)) {
+		while (j > 0 && (names[j - 1] == syscalls_arch_name(native)
+					 ? 0
+					 : strcmp(names[j - 1], nm) > 0)) {
 			names[j] = names[j - 1];
 			j--;
 		}
@@ -479,23 +479,20 @@ static size_t format_lines(FILE *o, const struct items *it, const struct tool_in
 		switch (x->cls) {
 		case C_DENIED:
 			if (x->line)
-				fprintf(
-				    o,
-				    "# %s: %zu record%s, denied explicitly by %s:%u: not added\n",
-				    x->name, x->count, plural(x->count), pname, x->line);
+				fprintf(o,
+					"# %s: %zu record%s, denied explicitly by %s:%u: not added\n",
+					x->name, x->count, plural(x->count), pname, x->line);
 			else
-				fprintf(
-				    o,
-				    "# %s: %zu record%s, denied explicitly (EACCES): not added\n",
-				    x->name, x->count, plural(x->count));
+				fprintf(o,
+					"# %s: %zu record%s, denied explicitly (EACCES): not added\n",
+					x->name, x->count, plural(x->count));
 			break;
 		case C_ENOSYS:
-			fprintf(
-			    o, "# %s: %zu record%s of ENOSYS by design%s: not added\n", x->name,
-			    x->count, plural(x->count),
-			    strcmp(x->name, "clone3")
-				? ""
-				: " (libc falls back to clone, whose flags a policy can check)");
+			fprintf(o, "# %s: %zu record%s of ENOSYS by design%s: not added\n", x->name,
+				x->count, plural(x->count),
+				strcmp(x->name, "clone3")
+					? ""
+					: " (libc falls back to clone, whose flags a policy can check)");
 			break;
 		case C_UNKNOWN_NR:
 			fprintf(o,
@@ -588,9 +585,9 @@ static void print_patch(FILE *out, const struct tool_input *p, const char *body,
 }
 
 size_t fromlog_print(FILE *out, FILE *err, const struct fromlog *l, const struct tool_input *pol,
-		   bool as_patch)
+		     bool as_patch)
 {
-	struct items it = {0};
+	struct items it = { 0 };
 	size_t added = 0, already = 0;
 	char *body = NULL;
 	size_t bodylen = 0;

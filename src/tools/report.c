@@ -76,7 +76,7 @@ struct probe_ctx {
 static void probe_one(void *vctx, const uint64_t args[6])
 {
 	struct probe_ctx *c = vctx;
-	struct seccomp_data d = {.nr = (int)c->nr, .arch = c->arch};
+	struct seccomp_data d = { .nr = (int)c->nr, .arch = c->arch };
 	unsigned steps;
 	uint32_t v;
 
@@ -154,8 +154,8 @@ static void report_arch(FILE *out, const struct blob *b, uint32_t arch)
 	fputc('\n', out);
 
 	for (size_t i = 0; i < n; i++) {
-		struct seccomp_data d = {.nr = (int)nrs[i], .arch = arch};
-		struct probe_ctx pc = {.b = b, .arch = arch, .nr = nrs[i]};
+		struct seccomp_data d = { .nr = (int)nrs[i], .arch = arch };
+		struct probe_ctx pc = { .b = b, .arch = arch, .nr = nrs[i] };
 		struct flow_probe fp;
 		unsigned steps;
 		bool sampled;
@@ -238,8 +238,7 @@ void report_print(FILE *out, const struct tool_input *in)
 	      "      its native and compat architectures (Linux 5.11 and later)\n",
 	      out);
 	if (b->mode == SF_MODE_COMPLAIN)
-		fputs(
-		    "note: complain mode: every call no rule allows is logged; each audit record\n"
-		    "      costs several microseconds, so measure performance enforced\n",
-		    out);
+		fputs("note: complain mode: every call no rule allows is logged; each audit record\n"
+		      "      costs several microseconds, so measure performance enforced\n",
+		      out);
 }

@@ -17,7 +17,12 @@
 #include "sysfence/bpf.h"
 #include "sysfence/compile/policy.h"
 
-enum verdict { V_ALLOW, V_EPERM, V_EACCES, V_OTHER };
+enum verdict {
+	V_ALLOW,
+	V_EPERM,
+	V_EACCES,
+	V_OTHER
+};
 
 static inline const char *verdict_name(enum verdict v)
 {
@@ -37,8 +42,8 @@ static inline bool oracle_uid16(const char *call, unsigned argno, struct policy_
 		const char *name;
 		unsigned args;
 	} calls[] = {
-		{ "chown", 6 },	   { "fchown", 6 },   { "lchown", 6 },	 { "setfsgid", 1 },
-		{ "setfsuid", 1 }, { "setgid", 1 },   { "setregid", 3 }, { "setresgid", 7 },
+		{ "chown", 6 },	    { "fchown", 6 },   { "lchown", 6 },	  { "setfsgid", 1 },
+		{ "setfsuid", 1 },  { "setgid", 1 },   { "setregid", 3 }, { "setresgid", 7 },
 		{ "setresuid", 7 }, { "setreuid", 3 }, { "setuid", 1 },
 	};
 	bool id = false;

@@ -41,9 +41,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 /* The interesting values a program compares against, plus edges. */
 static size_t candidates(const struct bpf_prog *p, uint32_t *out, size_t max)
 {
-	static const uint32_t edges[] = { 0, 1, 59, 435, 0x3fffffff, 0x40000000,
-					  0x40000001, 0x7fffffff, 0x80000000,
-					  0xfffffffe, 0xffffffff };
+	static const uint32_t edges[] = { 0,	      1,	  59,	      435,
+					  0x3fffffff, 0x40000000, 0x40000001, 0x7fffffff,
+					  0x80000000, 0xfffffffe, 0xffffffff };
 	size_t n = 0;
 
 	for (size_t i = 0; i < sizeof(edges) / sizeof(edges[0]) && n < max; i++)
@@ -140,8 +140,7 @@ static void check_accepted(const struct blob *b, const uint8_t *buf, size_t len)
 		FUZZ_ASSERT(insns);
 		memcpy(insns, p->insns, p->len * sizeof(*insns));
 		bpf_rewrite_ret(insns, p->len, SECCOMP_RET_LOG, SECCOMP_RET_ALLOW);
-		bpf_rewrite_ret(insns, p->len, SECCOMP_RET_KILL_PROCESS,
-				SECCOMP_RET_KILL_THREAD);
+		bpf_rewrite_ret(insns, p->len, SECCOMP_RET_KILL_PROCESS, SECCOMP_RET_KILL_THREAD);
 		FUZZ_ASSERT(!bpf_check(insns, p->len, why, sizeof(why)));
 		FUZZ_ASSERT(!bpf_returns(insns, p->len, SECCOMP_RET_LOG));
 		free(insns);

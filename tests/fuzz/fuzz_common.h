@@ -22,13 +22,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
  * An invariant the sanitizers cannot see is broken: say which, then abort
  * so libFuzzer saves the input as a crash.
  */
-#define FUZZ_ASSERT(cond)                                                    \
-	do {                                                                 \
-		if (!(cond)) {                                               \
-			fprintf(stderr, "%s:%d: invariant failed: %s\n",     \
-				__FILE__, __LINE__, #cond);                  \
-			abort();                                             \
-		}                                                            \
+#define FUZZ_ASSERT(cond)                                                                          \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__,       \
+				#cond);                                                            \
+			abort();                                                                   \
+		}                                                                                  \
 	} while (0)
 
 /*
@@ -40,8 +40,8 @@ static const struct {
 	const char *name;
 	uint32_t id;
 } fuzz_ids[] = {
-	{ "root", 0 },	       { "daemon", 1 },	     { "bin", 2 },
-	{ "sysfence", 1000 },  { "nobody", 65534 },  { "wide", 70000 },
+	{ "root", 0 },		 { "daemon", 1 },     { "bin", 2 },
+	{ "sysfence", 1000 },	 { "nobody", 65534 }, { "wide", 70000 },
 	{ "huge", 4294967295u },
 };
 
@@ -59,8 +59,7 @@ static inline int fuzz_lookup(void *ctx, const char *name, uint32_t *id)
 	return -1;
 }
 
-static const struct policy_resolver fuzz_resolver = { fuzz_lookup, fuzz_lookup,
-						      NULL };
+static const struct policy_resolver fuzz_resolver = { fuzz_lookup, fuzz_lookup, NULL };
 
 /* Diagnostics kept per input (the compiler keeps DIAG_DEFAULT_LIMIT). */
 #define FUZZ_DIAG_LIMIT 10

@@ -53,8 +53,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-static enum verdict simulate(const struct blob *b, uint32_t arch, int nr,
-			     const uint64_t *args)
+static enum verdict simulate(const struct blob *b, uint32_t arch, int nr, const uint64_t *args)
 {
 	struct seccomp_data d = { .nr = nr, .arch = arch };
 
@@ -64,16 +63,17 @@ static enum verdict simulate(const struct blob *b, uint32_t arch, int nr,
 	return verdict_of_action(blob_verdict(b, &d, NULL, NULL, NULL));
 }
 
-static void check_call(const struct policy *p, const struct blob *b,
-		       uint32_t arch, const char *call, int nr, const uint64_t *args,
-		       const uint8_t *data, size_t size)
+static void check_call(const struct policy *p, const struct blob *b, uint32_t arch,
+		       const char *call, int nr, const uint64_t *args, const uint8_t *data,
+		       size_t size)
 {
 	enum verdict want = oracle_verdict(p, call, args, arch != native),
 		     got = simulate(b, arch, nr, args);
 
 	if (want == got)
 		return;
-	fprintf(stderr, "fuzz_compile: arch %#x %s(%#llx, %#llx, %#llx, %#llx, %#llx, %#llx): "
+	fprintf(stderr,
+		"fuzz_compile: arch %#x %s(%#llx, %#llx, %#llx, %#llx, %#llx, %#llx): "
 		"policy says %s, programs say %s\n--- policy\n%.*s\n---\n",
 		arch, call, (unsigned long long)args[0], (unsigned long long)args[1],
 		(unsigned long long)args[2], (unsigned long long)args[3],
@@ -83,9 +83,8 @@ static void check_call(const struct policy *p, const struct blob *b,
 }
 
 /* Calls built from each rule's values: equal, one off, upper bits set. */
-static void check_rule_calls(const struct policy *p, const struct blob *b,
-			     uint32_t arch, const struct policy_rule *r, int nr,
-			     const uint8_t *data, size_t size)
+static void check_rule_calls(const struct policy *p, const struct blob *b, uint32_t arch,
+			     const struct policy_rule *r, int nr, const uint8_t *data, size_t size)
 {
 	static const uint64_t high = UINT64_C(0xdeadbeef00000000);
 	uint64_t base[6] = { 0 }, args[6];
@@ -110,8 +109,8 @@ static void check_rule_calls(const struct policy *p, const struct blob *b,
 	}
 }
 
-static void check_meaning(const struct policy *p, const struct blob *b,
-			  const uint8_t *data, size_t size)
+static void check_meaning(const struct policy *p, const struct blob *b, const uint8_t *data,
+			  size_t size)
 {
 	size_t checked = 0;
 

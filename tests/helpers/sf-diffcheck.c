@@ -32,9 +32,8 @@
 
 /* Calls that are harmless whatever their arguments (see sf-run.c). */
 static const char *const calls[] = { "getppid", "getpid", "getuid", "getgid",
-				     "kill", "ioctl", "fchmod", "fchown" };
+				     "kill",	"ioctl",  "fchmod", "fchown" };
 #define NCALLS (sizeof(calls) / sizeof(calls[0]))
-
 
 static uint64_t rnd64(void)
 {
@@ -121,8 +120,7 @@ static size_t gen_policy(struct gen *g, char *buf, size_t len)
 	return n;
 }
 
-static enum verdict simulate(const struct blob *b, uint32_t arch, int nr,
-			     const uint64_t *args)
+static enum verdict simulate(const struct blob *b, uint32_t arch, int nr, const uint64_t *args)
 {
 	struct seccomp_data d = { .nr = nr, .arch = arch };
 
@@ -159,8 +157,8 @@ static enum verdict in_kernel(const struct blob *b, int nr, const uint64_t *args
 		long r;
 
 		alarm(5);
-		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
-		    (b->deny.len && load(&b->deny)) || load(&b->allow))
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) || (b->deny.len && load(&b->deny)) ||
+		    load(&b->allow))
 			child_exit(254);
 		r = syscall(nr, args[0], args[1], args[2], args[3], args[4], args[5]);
 		child_exit(r < 0 ? (errno < 250 ? errno : 250) : 0);
@@ -262,8 +260,8 @@ int main(int argc, char **argv)
 
 			gen_call(&g, &call, args);
 			want = oracle_verdict(&pol, call, args, false);
-			sim = simulate(&b, AUDIT_ARCH_X86_64,
-				       syscalls_nr(AUDIT_ARCH_X86_64, call), args);
+			sim = simulate(&b, AUDIT_ARCH_X86_64, syscalls_nr(AUDIT_ARCH_X86_64, call),
+				       args);
 			kern = in_kernel(&b, syscalls_nr(AUDIT_ARCH_X86_64, call), args);
 			uint64_t a32[6];
 
@@ -280,7 +278,8 @@ int main(int argc, char **argv)
 				       seed, p, call, (unsigned long long)args[0],
 				       (unsigned long long)args[1], (unsigned long long)args[2],
 				       verdict_name(want), verdict_name(sim), verdict_name(kern),
-				       verdict_name(oracle_verdict(&pol, call, args, true)), verdict_name(sim32), src);
+				       verdict_name(oracle_verdict(&pol, call, args, true)),
+				       verdict_name(sim32), src);
 			}
 		}
 		blob_free(&b);

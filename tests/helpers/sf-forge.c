@@ -85,8 +85,9 @@ int main(int argc, char **argv)
 		rc = !bpf_rewrite_ret(b.allow.insns, b.allow.len, SECCOMP_RET_ERRNO | 1,
 				      SECCOMP_RET_USER_NOTIF);
 	else if (!strcmp(mode, "badjump"))
-		rc = (b.allow.insns[1] = (struct sock_filter)BPF_STMT(BPF_JMP | BPF_JA,
-								       b.allow.len), 0);
+		rc = (b.allow.insns[1] =
+			      (struct sock_filter)BPF_STMT(BPF_JMP | BPF_JA, b.allow.len),
+		      0);
 	else if (!strcmp(mode, "noarch"))
 		rc = (b.allow.insns[0].k = 0, 0);
 	else

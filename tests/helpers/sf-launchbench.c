@@ -90,8 +90,9 @@ static double run_once(const struct cmd *c, long uid, long gid)
 			if (fd < 0 || dup2(fd, c->redirect_fd) < 0)
 				_exit(120);
 		}
-		if (uid >= 0 && (setgroups(0, NULL) || setresgid((gid_t)gid, (gid_t)gid, (gid_t)gid) ||
-				 setresuid((uid_t)uid, (uid_t)uid, (uid_t)uid)))
+		if (uid >= 0 &&
+		    (setgroups(0, NULL) || setresgid((gid_t)gid, (gid_t)gid, (gid_t)gid) ||
+		     setresuid((uid_t)uid, (uid_t)uid, (uid_t)uid)))
 			_exit(121);
 		execv(c->argv[0], c->argv);
 		_exit(127);

@@ -118,7 +118,8 @@ int main(int argc, char **argv)
 		i += 2;
 	}
 	if (i + 2 >= argc || strcmp(argv[i + 1], "--")) {
-		fprintf(stderr, "usage: sf-oldkernel [--user UID:GID] FEATURES -- PROGRAM [ARG...]\n");
+		fprintf(stderr,
+			"usage: sf-oldkernel [--user UID:GID] FEATURES -- PROGRAM [ARG...]\n");
 		return 2;
 	}
 	features = argv[i];

@@ -38,19 +38,25 @@ static const struct {
 	const char *name;
 	long nr;
 } calls[] = {
-	{ "getppid", SYS_getppid }, { "getpid", SYS_getpid },
-	{ "getuid", SYS_getuid },   { "getgid", SYS_getgid },
-	{ "geteuid", SYS_geteuid }, { "getegid", SYS_getegid },
-	{ "gettid", SYS_gettid },   { "getpgrp", SYS_getpgrp },
+	{ "getppid", SYS_getppid },
+	{ "getpid", SYS_getpid },
+	{ "getuid", SYS_getuid },
+	{ "getgid", SYS_getgid },
+	{ "geteuid", SYS_geteuid },
+	{ "getegid", SYS_getegid },
+	{ "gettid", SYS_gettid },
+	{ "getpgrp", SYS_getpgrp },
 	{ "sched_yield", SYS_sched_yield },
-	{ "kill", SYS_kill },       { "ioctl", SYS_ioctl },
+	{ "kill", SYS_kill },
+	{ "ioctl", SYS_ioctl },
 	{ "personality", SYS_personality }, /* 0xffffffff only queries */
 #ifdef SYS_clone3
 	{ "clone3", SYS_clone3 },
 #endif
 	/* socket(AF_UNIX) makes a socket the exiting child drops; shmget of
 	 * size 0 fails with EINVAL; the multiplexers with NULL args EFAULT. */
-	{ "socket", SYS_socket },   { "connect", SYS_connect },
+	{ "socket", SYS_socket },
+	{ "connect", SYS_connect },
 	{ "shmget", SYS_shmget },
 #ifdef SYS_socketcall
 	{ "socketcall", SYS_socketcall },
@@ -65,8 +71,7 @@ struct prog {
 	unsigned short len;
 };
 
-static void die(const char *fmt, const char *arg)
-	__attribute__((format(printf, 1, 0), noreturn));
+static void die(const char *fmt, const char *arg) __attribute__((format(printf, 1, 0), noreturn));
 static void die(const char *fmt, const char *arg)
 {
 	fprintf(stderr, "sf-run: ");
@@ -135,15 +140,24 @@ static const char *errname(int e)
 	static char buf[32];
 
 	switch (e) {
-	case 0: return "OK";
-	case EPERM: return "EPERM";
-	case EACCES: return "EACCES";
-	case ENOSYS: return "ENOSYS";
-	case EBADF: return "EBADF";
-	case ENOTTY: return "ENOTTY";
-	case EINVAL: return "EINVAL";
-	case EFAULT: return "EFAULT";
-	case ESRCH: return "ESRCH";
+	case 0:
+		return "OK";
+	case EPERM:
+		return "EPERM";
+	case EACCES:
+		return "EACCES";
+	case ENOSYS:
+		return "ENOSYS";
+	case EBADF:
+		return "EBADF";
+	case ENOTTY:
+		return "ENOTTY";
+	case EINVAL:
+		return "EINVAL";
+	case EFAULT:
+		return "EFAULT";
+	case ESRCH:
+		return "ESRCH";
 	}
 	snprintf(buf, sizeof(buf), "E%d", e);
 	return buf;
@@ -204,8 +218,8 @@ int main(int argc, char **argv)
 				child_exit(254);
 #if defined(__i386__)
 			/* 32-bit: the registers hold the low halves only. */
-			r = syscall(nr, (long)a[0], (long)a[1], (long)a[2], (long)a[3],
-				    (long)a[4], (long)a[5]);
+			r = syscall(nr, (long)a[0], (long)a[1], (long)a[2], (long)a[3], (long)a[4],
+				    (long)a[5]);
 #else
 			r = syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 #endif
@@ -218,8 +232,7 @@ int main(int argc, char **argv)
 		else if (WEXITSTATUS(status) == 254)
 			printf("%s => LOADFAIL (pid %d)\n", c, (int)pid);
 		else
-			printf("%s => %s (pid %d)\n", c, errname(WEXITSTATUS(status)),
-			       (int)pid);
+			printf("%s => %s (pid %d)\n", c, errname(WEXITSTATUS(status)), (int)pid);
 	}
 	free(allow.insns);
 	free(deny.insns);

@@ -62,9 +62,9 @@ static int do_syscall(int argc, char **argv, int *i)
 
 static void print_status(void)
 {
-	static const char *keys[] = { "Uid:", "Gid:", "Groups:", "CapInh:", "CapPrm:",
-				      "CapEff:", "CapBnd:", "CapAmb:", "NoNewPrivs:",
-				      "Seccomp:", "Seccomp_filters:" };
+	static const char *keys[] = { "Uid:",	     "Gid:",	 "Groups:",	    "CapInh:",
+				      "CapPrm:",     "CapEff:",	 "CapBnd:",	    "CapAmb:",
+				      "NoNewPrivs:", "Seccomp:", "Seccomp_filters:" };
 	char line[512];
 	FILE *f = fopen("/proc/self/status", "re");
 

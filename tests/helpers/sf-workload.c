@@ -20,7 +20,16 @@
 #include <time.h>
 #include <unistd.h>
 
-enum step { OPEN = 10, READ, STAT, LIST, UNAME, SLEEP, THREAD, JOIN };
+enum step {
+	OPEN = 10,
+	READ,
+	STAT,
+	LIST,
+	UNAME,
+	SLEEP,
+	THREAD,
+	JOIN
+};
 
 static int fail(enum step s, const char *what, int err)
 {
@@ -44,7 +53,7 @@ int main(int argc, char **argv)
 	char buf[256];
 	struct stat st;
 	struct utsname u;
-	struct timespec ts = {0, 10 * 1000 * 1000};
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
 	pthread_t th;
 	void *res;
 	DIR *d;

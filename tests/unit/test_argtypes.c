@@ -34,8 +34,8 @@ static void test_sorted_and_unique(void **state)
 		assert_true(name[0] != '\0');
 		/* Strictly increasing: sorted for bsearch, and no duplicates. */
 		if (i > 0 && strcmp(argtypes_test_name(i - 1), name) >= 0)
-			fail_msg("table out of order or duplicated at \"%s\" after \"%s\"",
-				 name, argtypes_test_name(i - 1));
+			fail_msg("table out of order or duplicated at \"%s\" after \"%s\"", name,
+				 argtypes_test_name(i - 1));
 	}
 	assert_null(argtypes_test_name(n));
 }
@@ -70,8 +70,7 @@ static void test_every_entry_is_useful_and_consistent(void **state)
 				useful = true;
 		}
 		if (!useful)
-			fail_msg("%s: all arguments 64-bit unsigned, drop the row",
-				 name);
+			fail_msg("%s: all arguments 64-bit unsigned, drop the row", name);
 		assert_int_equal(argtypes_width(name, 6), 64);
 		assert_false(argtypes_accepts_negative(name, 6));
 	}
@@ -213,12 +212,10 @@ static void test_known_facts(void **state)
 		bool neg = argtypes_accepts_negative(f->name, f->arg);
 
 		if (w != f->width)
-			fail_msg("%s arg %u: width %u, expected %u",
-				 f->name, f->arg, w, f->width);
+			fail_msg("%s arg %u: width %u, expected %u", f->name, f->arg, w, f->width);
 		if (neg != f->negative)
-			fail_msg("%s arg %u: negative %s, expected %s", f->name,
-				 f->arg, neg ? "allowed" : "refused",
-				 f->negative ? "allowed" : "refused");
+			fail_msg("%s arg %u: negative %s, expected %s", f->name, f->arg,
+				 neg ? "allowed" : "refused", f->negative ? "allowed" : "refused");
 	}
 }
 
@@ -237,41 +234,18 @@ static void test_null_name(void **state)
  * name must also be in the table, so a typo shows up as a failure.
  */
 static const char *const newer_than_libseccomp[] = {
-	"file_getattr",
-	"file_setattr",
-	"getxattrat",
-	"listmount",
-	"listxattrat",
-	"lsm_get_self_attr",
-	"lsm_list_modules",
-	"lsm_set_self_attr",
-	"open_tree_attr",
-	"removexattrat",
-	"riscv_hwprobe",
-	"setxattrat",
+	"file_getattr",	  "file_setattr",      "getxattrat",	   "listmount",
+	"listxattrat",	  "lsm_get_self_attr", "lsm_list_modules", "lsm_set_self_attr",
+	"open_tree_attr", "removexattrat",     "riscv_hwprobe",	   "setxattrat",
 	"statmount",
 };
 
 static const uint32_t arches[] = {
-	SCMP_ARCH_X86_64,
-	SCMP_ARCH_X86,
-	SCMP_ARCH_X32,
-	SCMP_ARCH_AARCH64,
-	SCMP_ARCH_ARM,
-	SCMP_ARCH_RISCV64,
-	SCMP_ARCH_PPC,
-	SCMP_ARCH_PPC64,
-	SCMP_ARCH_PPC64LE,
-	SCMP_ARCH_S390,
-	SCMP_ARCH_S390X,
-	SCMP_ARCH_MIPS,
-	SCMP_ARCH_MIPS64,
-	SCMP_ARCH_MIPS64N32,
-	SCMP_ARCH_MIPSEL,
-	SCMP_ARCH_MIPSEL64,
-	SCMP_ARCH_MIPSEL64N32,
-	SCMP_ARCH_PARISC,
-	SCMP_ARCH_PARISC64,
+	SCMP_ARCH_X86_64,      SCMP_ARCH_X86,	    SCMP_ARCH_X32,	SCMP_ARCH_AARCH64,
+	SCMP_ARCH_ARM,	       SCMP_ARCH_RISCV64,   SCMP_ARCH_PPC,	SCMP_ARCH_PPC64,
+	SCMP_ARCH_PPC64LE,     SCMP_ARCH_S390,	    SCMP_ARCH_S390X,	SCMP_ARCH_MIPS,
+	SCMP_ARCH_MIPS64,      SCMP_ARCH_MIPS64N32, SCMP_ARCH_MIPSEL,	SCMP_ARCH_MIPSEL64,
+	SCMP_ARCH_MIPSEL64N32, SCMP_ARCH_PARISC,    SCMP_ARCH_PARISC64,
 #ifdef SCMP_ARCH_LOONGARCH64
 	SCMP_ARCH_LOONGARCH64,
 #endif
@@ -289,8 +263,7 @@ static bool libseccomp_knows(const char *name)
 
 	for (i = 0; i < sizeof(arches) / sizeof(arches[0]); i++)
 		/* Pseudo numbers (socketcall/ipc multiplexing) count as known. */
-		if (seccomp_syscall_resolve_name_arch(arches[i], name) !=
-		    __NR_SCMP_ERROR)
+		if (seccomp_syscall_resolve_name_arch(arches[i], name) != __NR_SCMP_ERROR)
 			return true;
 	return false;
 }
@@ -299,8 +272,7 @@ static bool is_newer_than_libseccomp(const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(newer_than_libseccomp) /
-			sizeof(newer_than_libseccomp[0]); i++)
+	for (i = 0; i < sizeof(newer_than_libseccomp) / sizeof(newer_than_libseccomp[0]); i++)
 		if (strcmp(name, newer_than_libseccomp[i]) == 0)
 			return true;
 	return false;
@@ -318,8 +290,7 @@ static void test_libseccomp_knows_every_name(void **state)
 
 		if (libseccomp_knows(name) || is_newer_than_libseccomp(name))
 			continue;
-		print_error("libseccomp knows no syscall \"%s\" on any architecture\n",
-			    name);
+		print_error("libseccomp knows no syscall \"%s\" on any architecture\n", name);
 		unknown++;
 	}
 	assert_int_equal(unknown, 0);
@@ -330,8 +301,7 @@ static void test_newer_names_are_tabulated(void **state)
 	size_t i;
 
 	(void)state;
-	for (i = 0; i < sizeof(newer_than_libseccomp) /
-			sizeof(newer_than_libseccomp[0]); i++) {
+	for (i = 0; i < sizeof(newer_than_libseccomp) / sizeof(newer_than_libseccomp[0]); i++) {
 		const char *name = newer_than_libseccomp[i];
 		bool found = false;
 		size_t j;

@@ -33,12 +33,12 @@ static void test_dmesg(void **state)
 {
 	(void)state;
 	assert_int_equal(
-	    scan("[ 1286.085643] audit: type=1326 audit(1795898999.145:13576): "
-		 "auid=4294967295 uid=0 gid=0 ses=4294967295 pid=26006 "
-		 "comm=\"sf-workload\" exe=\"/work/main/build/tests/helpers/sf-workload\" "
-		 "sig=0 arch=c000003e syscall=63 compat=0 ip=0x7f5892de2b07 "
-		 "code=0x7ffc0000"),
-	    AUDITLOG_RECORD);
+		scan("[ 1286.085643] audit: type=1326 audit(1795898999.145:13576): "
+		     "auid=4294967295 uid=0 gid=0 ses=4294967295 pid=26006 "
+		     "comm=\"sf-workload\" exe=\"/work/main/build/tests/helpers/sf-workload\" "
+		     "sig=0 arch=c000003e syscall=63 compat=0 ip=0x7f5892de2b07 "
+		     "code=0x7ffc0000"),
+		AUDITLOG_RECORD);
 	assert_int_equal(rec.arch, AUDIT_ARCH_X86_64);
 	assert_true(rec.has_nr);
 	assert_int_equal(rec.nr, 63);
@@ -60,11 +60,11 @@ static void test_dmesg_errno_has_no_data(void **state)
 	(void)state;
 	/* The kernel logs the action without its errno (recorded: clone3). */
 	assert_int_equal(
-	    scan("[ 1286.095816] audit: type=1326 audit(1795898999.153:13578): "
-		 "auid=4294967295 uid=0 gid=0 ses=4294967295 pid=26006 "
-		 "comm=\"sf-workload\" exe=\"/work/main/build/tests/helpers/sf-workload\" "
-		 "sig=0 arch=c000003e syscall=435 compat=0 ip=0x7f5892e188d9 code=0x50000"),
-	    AUDITLOG_RECORD);
+		scan("[ 1286.095816] audit: type=1326 audit(1795898999.153:13578): "
+		     "auid=4294967295 uid=0 gid=0 ses=4294967295 pid=26006 "
+		     "comm=\"sf-workload\" exe=\"/work/main/build/tests/helpers/sf-workload\" "
+		     "sig=0 arch=c000003e syscall=435 compat=0 ip=0x7f5892e188d9 code=0x50000"),
+		AUDITLOG_RECORD);
 	assert_int_equal(rec.nr, 435);
 	assert_int_equal(rec.code, 0x50000);
 }
@@ -252,28 +252,28 @@ static void test_unknown_arch_and_numbers(void **state)
 static void test_malformed(void **state)
 {
 	static const char *const bad[] = {
-	    /* cut in the middle of the line */
-	    "audit: type=1326 audit(1.000:9): auid=0 uid=0 gid=0 ses=1 pid=5 comm=\"x\" "
-	    "exe=\"/x\" sig=0 arch=c000003e sysc",
-	    "audit: type=1326 audit(1.000:9): auid=0 uid=0 gid=0 ses=1 pid=5 comm=\"sf-wo",
-	    "audit: type=1326 audit(1.000:10",
-	    "type=SECCOMP msg=audit(",
-	    "audit: type=1326",
-	    /* no syscall, no arch */
-	    "audit: type=1326 audit(1.000:11): pid=5 arch=c000003e code=0x7ffc0000",
-	    "audit: type=1326 audit(1.000:12): pid=5 syscall=1 code=0x7ffc0000",
-	    /* garbled values */
-	    "audit: type=1326 audit(1.000:13): pid=5 arch=c000003e syscall=read code=0x0",
-	    "audit: type=1326 audit(1.000:14): pid=5 arch=c000003e syscall=1x code=0x0",
-	    "audit: type=1326 audit(1.000:15): pid=5 arch=zz syscall=1 code=0x0",
-	    "audit: type=1326 audit(1.000:16): pid=5 arch=c000003e syscall=1 code=0xZZ",
-	    "audit: type=1326 audit(1.000:17): pid=5 arch=c000003e syscall=1 code=",
-	    "audit: type=1326 audit(1.000:18): pid=x arch=c000003e syscall=1 code=0x0",
-	    "audit: type=1326 audit(1.000:19): pid=5 arch=c000003e syscall=99999999999 code=0x0",
-	    "audit: type=1326 audit(1.000:20): pid=5 arch=c000003e syscall= code=0x0",
-	    "audit: type=1326 audit(1.000:21): pid=5 comm=ABC arch=c000003e syscall=1",
-	    "audit: type=1326 audit(1.000:22): pid=5 comm=\"x exe=\"/x\" arch=c000003e",
-	    "type=SECCOMP msg=audit(11/28/2026 20:00:00.1:5) : arch=x86_64 syscall=Read-x",
+		/* cut in the middle of the line */
+		"audit: type=1326 audit(1.000:9): auid=0 uid=0 gid=0 ses=1 pid=5 comm=\"x\" "
+		"exe=\"/x\" sig=0 arch=c000003e sysc",
+		"audit: type=1326 audit(1.000:9): auid=0 uid=0 gid=0 ses=1 pid=5 comm=\"sf-wo",
+		"audit: type=1326 audit(1.000:10",
+		"type=SECCOMP msg=audit(",
+		"audit: type=1326",
+		/* no syscall, no arch */
+		"audit: type=1326 audit(1.000:11): pid=5 arch=c000003e code=0x7ffc0000",
+		"audit: type=1326 audit(1.000:12): pid=5 syscall=1 code=0x7ffc0000",
+		/* garbled values */
+		"audit: type=1326 audit(1.000:13): pid=5 arch=c000003e syscall=read code=0x0",
+		"audit: type=1326 audit(1.000:14): pid=5 arch=c000003e syscall=1x code=0x0",
+		"audit: type=1326 audit(1.000:15): pid=5 arch=zz syscall=1 code=0x0",
+		"audit: type=1326 audit(1.000:16): pid=5 arch=c000003e syscall=1 code=0xZZ",
+		"audit: type=1326 audit(1.000:17): pid=5 arch=c000003e syscall=1 code=",
+		"audit: type=1326 audit(1.000:18): pid=x arch=c000003e syscall=1 code=0x0",
+		"audit: type=1326 audit(1.000:19): pid=5 arch=c000003e syscall=99999999999 code=0x0",
+		"audit: type=1326 audit(1.000:20): pid=5 arch=c000003e syscall= code=0x0",
+		"audit: type=1326 audit(1.000:21): pid=5 comm=ABC arch=c000003e syscall=1",
+		"audit: type=1326 audit(1.000:22): pid=5 comm=\"x exe=\"/x\" arch=c000003e",
+		"type=SECCOMP msg=audit(11/28/2026 20:00:00.1:5) : arch=x86_64 syscall=Read-x",
 	};
 
 	(void)state;
@@ -324,17 +324,17 @@ static void test_hostile_comm(void **state)
 static void test_next_mixed_buffer(void **state)
 {
 	static const char buf[] =
-	    "[ 1.0] audit: type=1326 audit(1.000:40): pid=5 comm=\"a\" exe=\"/a\" "
-	    "arch=c000003e syscall=1 code=0x7ffc0000\r\n"
-	    "random noise\n"
-	    "----\n"
-	    "type=SECCOMP msg=audit(11/28/2026 20:00:00.000:41) : pid=6 comm=b exe=/b "
-	    "arch=x86_64 syscall=read code=log\n"
-	    "type=SYSCALL msg=audit(1.000:42): arch=c000003e syscall=59\n"
-	    "audit: type=1326 audit(1.000:43): pid=5 arch=c000003e sysc\n"
-	    "audit: type=1326 audit(1.000:44): pid=5 comm=\"a\" exe=\"/a\" arch=c000003e "
-	    "syscall=2 code=0x7ffc0000"; /* no final newline */
-	size_t pos = 0, n[4] = {0}, steps = 0;
+		"[ 1.0] audit: type=1326 audit(1.000:40): pid=5 comm=\"a\" exe=\"/a\" "
+		"arch=c000003e syscall=1 code=0x7ffc0000\r\n"
+		"random noise\n"
+		"----\n"
+		"type=SECCOMP msg=audit(11/28/2026 20:00:00.000:41) : pid=6 comm=b exe=/b "
+		"arch=x86_64 syscall=read code=log\n"
+		"type=SYSCALL msg=audit(1.000:42): arch=c000003e syscall=59\n"
+		"audit: type=1326 audit(1.000:43): pid=5 arch=c000003e sysc\n"
+		"audit: type=1326 audit(1.000:44): pid=5 comm=\"a\" exe=\"/a\" arch=c000003e "
+		"syscall=2 code=0x7ffc0000"; /* no final newline */
+	size_t pos = 0, n[4] = { 0 }, steps = 0;
 
 	(void)state;
 	while (pos < sizeof(buf) - 1) {
@@ -400,24 +400,24 @@ static void test_arch_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_dmesg),
-	    cmocka_unit_test(test_dmesg_errno_has_no_data),
-	    cmocka_unit_test(test_dmesg_no_timestamp_and_subj),
-	    cmocka_unit_test(test_journalctl_kernel),
-	    cmocka_unit_test(test_journald_audit_socket),
-	    cmocka_unit_test(test_auditd_enriched),
-	    cmocka_unit_test(test_auditd_separator_lost),
-	    cmocka_unit_test(test_ausearch_raw),
-	    cmocka_unit_test(test_ausearch_interpreted),
-	    cmocka_unit_test(test_hex_comm_and_exe),
-	    cmocka_unit_test(test_unknown_arch_and_numbers),
-	    cmocka_unit_test(test_malformed),
-	    cmocka_unit_test(test_other_lines),
-	    cmocka_unit_test(test_hostile_comm),
-	    cmocka_unit_test(test_next_mixed_buffer),
-	    cmocka_unit_test(test_long_line),
-	    cmocka_unit_test(test_not_nul_terminated),
-	    cmocka_unit_test(test_arch_names),
+		cmocka_unit_test(test_dmesg),
+		cmocka_unit_test(test_dmesg_errno_has_no_data),
+		cmocka_unit_test(test_dmesg_no_timestamp_and_subj),
+		cmocka_unit_test(test_journalctl_kernel),
+		cmocka_unit_test(test_journald_audit_socket),
+		cmocka_unit_test(test_auditd_enriched),
+		cmocka_unit_test(test_auditd_separator_lost),
+		cmocka_unit_test(test_ausearch_raw),
+		cmocka_unit_test(test_ausearch_interpreted),
+		cmocka_unit_test(test_hex_comm_and_exe),
+		cmocka_unit_test(test_unknown_arch_and_numbers),
+		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_other_lines),
+		cmocka_unit_test(test_hostile_comm),
+		cmocka_unit_test(test_next_mixed_buffer),
+		cmocka_unit_test(test_long_line),
+		cmocka_unit_test(test_not_nul_terminated),
+		cmocka_unit_test(test_arch_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

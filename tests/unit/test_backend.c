@@ -42,11 +42,25 @@
 
 /* x86_64 and x86 numbers used below (asm/unistd_64.h, asm/unistd_32.h). */
 enum {
-	X64_READ = 0, X64_IOCTL = 16, X64_GETPID = 39, X64_KILL = 62, X64_GETUID = 102,
-	X64_GETGID = 104, X64_SETUID = 105, X64_GETPPID = 110, X64_LSEEK = 8,
-	X64_MKNOD = 133, X64_CLONE3 = 435,
-	X86_READ = 3, X86_GETPID = 20, X86_SETUID16 = 23, X86_GETUID16 = 24,
-	X86_IOCTL = 54, X86_GETPPID = 64, X86_MMAP2 = 192, X86_SETUID32 = 213,
+	X64_READ = 0,
+	X64_IOCTL = 16,
+	X64_GETPID = 39,
+	X64_KILL = 62,
+	X64_GETUID = 102,
+	X64_GETGID = 104,
+	X64_SETUID = 105,
+	X64_GETPPID = 110,
+	X64_LSEEK = 8,
+	X64_MKNOD = 133,
+	X64_CLONE3 = 435,
+	X86_READ = 3,
+	X86_GETPID = 20,
+	X86_SETUID16 = 23,
+	X86_GETUID16 = 24,
+	X86_IOCTL = 54,
+	X86_GETPPID = 64,
+	X86_MMAP2 = 192,
+	X86_SETUID32 = 213,
 	X86_CLONE3 = 435,
 };
 
@@ -56,8 +70,7 @@ struct compiled {
 	int rc;
 };
 
-static void compile_arches(struct compiled *c, const char *src, const uint32_t *arches,
-			   size_t n)
+static void compile_arches(struct compiled *c, const char *src, const uint32_t *arches, size_t n)
 {
 	struct compile_opts o = { .narches = n };
 
@@ -117,15 +130,15 @@ static uint32_t eval(const struct blob *b, uint32_t arch, uint32_t nr, uint64_t 
 	return eval6(b, arch, nr, args);
 }
 
-#define expect_action(b, arch, nr, a0, a1, want)                                              \
-	do {                                                                                  \
-		uint32_t got_ = eval(b, arch, nr, a0, a1);                                    \
-		char g_[32], w_[32];                                                          \
-		if (got_ != (uint32_t)(want))                                                 \
-			fail_msg("arch 0x%x nr %u args 0x%llx 0x%llx: %s, wanted %s",         \
-				 (unsigned)(arch), (unsigned)(nr), (unsigned long long)(a0),   \
-				 (unsigned long long)(a1), bpf_action_name(got_, g_, 32),      \
-				 bpf_action_name(want, w_, 32));                               \
+#define expect_action(b, arch, nr, a0, a1, want)                                                   \
+	do {                                                                                       \
+		uint32_t got_ = eval(b, arch, nr, a0, a1);                                         \
+		char g_[32], w_[32];                                                               \
+		if (got_ != (uint32_t)(want))                                                      \
+			fail_msg("arch 0x%x nr %u args 0x%llx 0x%llx: %s, wanted %s",              \
+				 (unsigned)(arch), (unsigned)(nr), (unsigned long long)(a0),       \
+				 (unsigned long long)(a1), bpf_action_name(got_, g_, 32),          \
+				 bpf_action_name(want, w_, 32));                                   \
 	} while (0)
 
 /* ---- architecture and syscall tables ---- */
@@ -177,7 +190,7 @@ static void test_syscall_names(void **state)
 	assert_string_equal(syscalls_name(X86, X86_SETUID32, buf, sizeof(buf)), "setuid32");
 	assert_null(syscalls_name(X64, 100000, buf, sizeof(buf)));
 	assert_true(syscalls_known_anywhere("read"));
-	assert_true(syscalls_known_anywhere("mmap2"));	 /* x86 only */
+	assert_true(syscalls_known_anywhere("mmap2")); /* x86 only */
 	assert_true(syscalls_known_anywhere("arm_fadvise64_64"));
 	assert_false(syscalls_known_anywhere("readd"));
 	assert_false(syscalls_known_anywhere(""));
@@ -569,8 +582,13 @@ static void test_other_arches(void **state)
 {
 	static const uint32_t arm[] = { AUDIT_ARCH_AARCH64, AUDIT_ARCH_ARM };
 	static const uint32_t one[] = { X86 };
-	static const uint32_t all[] = { X64, X86, AUDIT_ARCH_AARCH64, AUDIT_ARCH_ARM,
-					AUDIT_ARCH_RISCV64, AUDIT_ARCH_PPC64LE, AUDIT_ARCH_MIPSEL,
+	static const uint32_t all[] = { X64,
+					X86,
+					AUDIT_ARCH_AARCH64,
+					AUDIT_ARCH_ARM,
+					AUDIT_ARCH_RISCV64,
+					AUDIT_ARCH_PPC64LE,
+					AUDIT_ARCH_MIPSEL,
 					AUDIT_ARCH_MIPSEL64 };
 	struct compiled c;
 
@@ -630,8 +648,8 @@ static void test_identity(void **state)
 	char want[64];
 
 	(void)state;
-	snprintf(want, sizeof(want), "sysfence-compile %s libseccomp=2.5.4 syscalls=",
-		 SYSFENCE_VERSION);
+	snprintf(want, sizeof(want),
+		 "sysfence-compile %s libseccomp=2.5.4 syscalls=", SYSFENCE_VERSION);
 	assert_memory_equal(id, want, strlen(want));
 	assert_non_null(strstr(id, " blob=1 "));
 	assert_non_null(strstr(id, " features="));
@@ -806,7 +824,9 @@ static void test_strict(void **state)
 	assert_int_equal(c.rc, 0);
 	assert_int_equal(c.d.errors, 0);
 	assert_int_equal(c.d.warnings, 1);
-	assert_non_null(strstr(c.d.items[0].msg, "'readd' is not a system call on any architecture; did you mean 'read'?"));
+	assert_non_null(
+		strstr(c.d.items[0].msg,
+		       "'readd' is not a system call on any architecture; did you mean 'read'?"));
 	assert_int_equal(c.d.items[0].line, 2);
 	assert_int_equal(c.d.items[0].col, 1);
 	compiled_free(&c);

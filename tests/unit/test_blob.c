@@ -110,8 +110,7 @@ static uint8_t *sample_bytes(enum sf_mode mode, size_t *len)
 
 static uint32_t get32(const uint8_t *p)
 {
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
 static void put32(uint8_t *p, uint32_t v)
@@ -151,8 +150,8 @@ static void expect_rc(const uint8_t *buf, size_t len, int want, const char *what
 	int rc = parse(buf, len, NULL, 0);
 
 	if (rc != want)
-		fail_msg("%s: blob_parse gave %d (%s), wanted %d (%s)", what, rc,
-			 blob_strerror(rc), want, blob_strerror(want));
+		fail_msg("%s: blob_parse gave %d (%s), wanted %d (%s)", what, rc, blob_strerror(rc),
+			 want, blob_strerror(want));
 }
 
 static void test_round_trip(void **state)
@@ -395,7 +394,7 @@ static void test_oversized(void **state)
 	} lens[] = {
 		{ OFF_DENY_LEN, BPF_MAXINSNS + 1 }, { OFF_ALLOW_LEN, BPF_MAXINSNS + 1 },
 		{ OFF_DENY_LEN, 0xffffffff },	    { OFF_ALLOW_LEN, 0xffffffff },
-		{ OFF_DENY_LEN, 0x20000000 },	    /* 8 * n wraps a u32 */
+		{ OFF_DENY_LEN, 0x20000000 }, /* 8 * n wraps a u32 */
 		{ OFF_ALLOW_LEN, 0x80000000 },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(lens); i++) {
@@ -498,15 +497,23 @@ static void test_digest_mismatch(void **state)
 	uint8_t copy[GOOD_SIZE];
 	/* Every byte the integrity digest covers, one bit at a time. */
 	static const size_t offs[] = {
-		OFF_MODE,	     OFF_NARCHES,     OFF_ARCHES + 1,	 OFF_ARCHES + 31,
-		OFF_DIGEST,	     OFF_DIGEST + 31, OFF_SOURCE_DIGEST, OFF_SOURCE_DIGEST + 31,
-		OFF_LIBSECCOMP,	     OFF_COMPILER + 2, OFF_COMPILER + 15,
-		BLOB_HEADER_SIZE,			     /* deny program, code */
-		BLOB_HEADER_SIZE + 2,			     /* jt */
-		BLOB_HEADER_SIZE + NDENY * 8 - 1,	     /* last deny byte */
-		BLOB_HEADER_SIZE + NDENY * 8,		     /* first allow byte */
+		OFF_MODE,
+		OFF_NARCHES,
+		OFF_ARCHES + 1,
+		OFF_ARCHES + 31,
+		OFF_DIGEST,
+		OFF_DIGEST + 31,
+		OFF_SOURCE_DIGEST,
+		OFF_SOURCE_DIGEST + 31,
+		OFF_LIBSECCOMP,
+		OFF_COMPILER + 2,
+		OFF_COMPILER + 15,
+		BLOB_HEADER_SIZE,			  /* deny program, code */
+		BLOB_HEADER_SIZE + 2,			  /* jt */
+		BLOB_HEADER_SIZE + NDENY * 8 - 1,	  /* last deny byte */
+		BLOB_HEADER_SIZE + NDENY * 8,		  /* first allow byte */
 		BLOB_HEADER_SIZE + NDENY * 8 + 4 * 8 + 4, /* allow program, a k */
-		GOOD_SIZE - 1,				     /* the very last byte */
+		GOOD_SIZE - 1,				  /* the very last byte */
 	};
 
 	(void)state;
@@ -524,8 +531,8 @@ static void test_digest_mismatch(void **state)
 }
 
 /* Edits a field after the digest check and re-signs: the field checks. */
-static void expect_header_edit(const uint8_t *buf, size_t len, unsigned off, uint32_t v,
-			       int want, const char *what)
+static void expect_header_edit(const uint8_t *buf, size_t len, unsigned off, uint32_t v, int want,
+			       const char *what)
 {
 	uint8_t copy[GOOD_SIZE];
 
@@ -614,8 +621,8 @@ static void test_mode_and_program_lengths(void **state)
 	blob_free(&b);
 }
 
-static void expect_string_edit(const uint8_t *buf, size_t len, unsigned off,
-			       const char *bytes, size_t n, int want, const char *what)
+static void expect_string_edit(const uint8_t *buf, size_t len, unsigned off, const char *bytes,
+			       size_t n, int want, const char *what)
 {
 	uint8_t copy[GOOD_SIZE];
 
@@ -679,7 +686,7 @@ static void test_programs_failing_bpf_check(void **state)
 		{ 1, JEQ(AUDIT_ARCH_X86_64, 1, 200), "jump out of the program" },
 		{ 4, JA(2), "jump out of the program" },
 		{ 6, LD(BPF_OFF_NR), "does not end with a return" },
-		{ 6, RET(SECCOMP_RET_ERRNO), "forbidden return action" },	/* ERRNO(0) */
+		{ 6, RET(SECCOMP_RET_ERRNO), "forbidden return action" }, /* ERRNO(0) */
 		{ 5, RET(SECCOMP_RET_TRACE), "forbidden return action" },
 		{ 5, RET(SECCOMP_RET_USER_NOTIF), "forbidden return action" },
 		{ 5, BPF_STMT(BPF_RET | BPF_A, 0), "instruction not allowed" }, /* RET A */

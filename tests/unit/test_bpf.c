@@ -67,24 +67,24 @@ static void test_check_minimal(void **state)
 static void test_check_every_opcode_sysfence_emits(void **state)
 {
 	const struct sock_filter p[] = {
-		LD(BPF_OFF_ARCH),			 /* 0 */
-		JEQ(AUDIT_ARCH_X86_64, 1, 0),		 /* 1 */
-		RET(SECCOMP_RET_KILL_PROCESS),		 /* 2 */
-		LD(BPF_OFF_NR),				 /* 3 */
-		JGT(400, 7, 0),				 /* 4 -> 12 */
-		JGE(300, 6, 0),				 /* 5 -> 12 */
-		JSET(0x40000000, 6, 0),			 /* 6 -> 13 */
-		LD(BPF_OFF_ARGS + 8 * 5 + 4),		 /* 7: the last word */
-		AND(0xffff),				 /* 8 */
-		JA(0),					 /* 9 */
-		LD(BPF_OFF_IP),				 /* 10 */
-		RET(SECCOMP_RET_ALLOW),			 /* 11 */
-		RET(EPERM_RET),				 /* 12 */
-		RET(SECCOMP_RET_KILL_THREAD),		 /* 13 */
-		RET(SECCOMP_RET_LOG),			 /* 14 */
-		RET(SECCOMP_RET_TRAP | 7),		 /* 15 */
-		RET(SECCOMP_RET_ERRNO | 1),		 /* 16 */
-		RET(SECCOMP_RET_ERRNO | 4095),		 /* 17 */
+		LD(BPF_OFF_ARCH),	       /* 0 */
+		JEQ(AUDIT_ARCH_X86_64, 1, 0),  /* 1 */
+		RET(SECCOMP_RET_KILL_PROCESS), /* 2 */
+		LD(BPF_OFF_NR),		       /* 3 */
+		JGT(400, 7, 0),		       /* 4 -> 12 */
+		JGE(300, 6, 0),		       /* 5 -> 12 */
+		JSET(0x40000000, 6, 0),	       /* 6 -> 13 */
+		LD(BPF_OFF_ARGS + 8 * 5 + 4),  /* 7: the last word */
+		AND(0xffff),		       /* 8 */
+		JA(0),			       /* 9 */
+		LD(BPF_OFF_IP),		       /* 10 */
+		RET(SECCOMP_RET_ALLOW),	       /* 11 */
+		RET(EPERM_RET),		       /* 12 */
+		RET(SECCOMP_RET_KILL_THREAD),  /* 13 */
+		RET(SECCOMP_RET_LOG),	       /* 14 */
+		RET(SECCOMP_RET_TRAP | 7),     /* 15 */
+		RET(SECCOMP_RET_ERRNO | 1),    /* 16 */
+		RET(SECCOMP_RET_ERRNO | 4095), /* 17 */
 	};
 
 	(void)state;
@@ -143,7 +143,10 @@ static void test_check_jumps(void **state)
 {
 	struct sock_filter ja[] = { LD(BPF_OFF_ARCH), JA(1), RET(SECCOMP_RET_ALLOW) };
 	struct sock_filter jeq[] = {
-		LD(BPF_OFF_ARCH), JEQ(1, 0, 0), RET(SECCOMP_RET_ALLOW), RET(EPERM_RET),
+		LD(BPF_OFF_ARCH),
+		JEQ(1, 0, 0),
+		RET(SECCOMP_RET_ALLOW),
+		RET(EPERM_RET),
 	};
 
 	(void)state;
@@ -221,14 +224,15 @@ static void test_check_return_actions(void **state)
 		if (cases[i].ok)
 			expect_accept(p, 2, cases[i].what);
 		else
-			expect_reject(p, 2, "instruction 1: forbidden return action", cases[i].what);
+			expect_reject(p, 2, "instruction 1: forbidden return action",
+				      cases[i].what);
 	}
 }
 
 static void test_check_forbidden_opcodes(void **state)
 {
 	static const uint16_t codes[] = {
-		BPF_RET | BPF_A,		/* RET A: the action computed at run time */
+		BPF_RET | BPF_A, /* RET A: the action computed at run time */
 		BPF_RET | BPF_X,
 		BPF_LD | BPF_W | BPF_IND,
 		BPF_LD | BPF_H | BPF_ABS,
@@ -273,17 +277,17 @@ static void test_check_why_truncated_safely(void **state)
 
 /* x86_64 only: getpid allowed, getppid if args[0] == 5 (low word), else EPERM. */
 static const struct sock_filter sample[] = {
-	LD(BPF_OFF_ARCH),		   /* 0 */
-	JEQ(AUDIT_ARCH_X86_64, 1, 0),	   /* 1 */
-	RET(SECCOMP_RET_KILL_PROCESS),	   /* 2 */
-	LD(BPF_OFF_NR),			   /* 3 */
-	JEQ(39, 4, 0),			   /* 4 getpid -> 9 */
-	JEQ(110, 0, 4),			   /* 5 getppid -> 6, else 10 */
-	LD(BPF_OFF_ARGS),		   /* 6 args[0] low word (little endian) */
-	JEQ(5, 1, 2),			   /* 7 -> 9, 10 */
-	JA(0),				   /* 8 (never reached) */
-	RET(SECCOMP_RET_ALLOW),		   /* 9 */
-	RET(EPERM_RET),			   /* 10 */
+	LD(BPF_OFF_ARCH),	       /* 0 */
+	JEQ(AUDIT_ARCH_X86_64, 1, 0),  /* 1 */
+	RET(SECCOMP_RET_KILL_PROCESS), /* 2 */
+	LD(BPF_OFF_NR),		       /* 3 */
+	JEQ(39, 4, 0),		       /* 4 getpid -> 9 */
+	JEQ(110, 0, 4),		       /* 5 getppid -> 6, else 10 */
+	LD(BPF_OFF_ARGS),	       /* 6 args[0] low word (little endian) */
+	JEQ(5, 1, 2),		       /* 7 -> 9, 10 */
+	JA(0),			       /* 8 (never reached) */
+	RET(SECCOMP_RET_ALLOW),	       /* 9 */
+	RET(EPERM_RET),		       /* 10 */
 };
 
 static uint32_t run(uint32_t arch, int nr, uint64_t arg0, unsigned *steps)
@@ -339,7 +343,8 @@ static void test_run_defensive(void **state)
 {
 	const struct sock_filter falls_off[] = { LD(BPF_OFF_ARCH), AND(1) };
 	const struct sock_filter bad_load[] = { LD(BPF_OFF_ARCH), LD(62), RET(SECCOMP_RET_ALLOW) };
-	const struct sock_filter far_jump[] = { LD(BPF_OFF_ARCH), JA(1000), RET(SECCOMP_RET_ALLOW) };
+	const struct sock_filter far_jump[] = { LD(BPF_OFF_ARCH), JA(1000),
+						RET(SECCOMP_RET_ALLOW) };
 	const struct sock_filter far_jt[] = { LD(BPF_OFF_ARCH), JEQ(0, 200, 200),
 					      RET(SECCOMP_RET_ALLOW) };
 	const struct sock_filter bad_op[] = { LD(BPF_OFF_ARCH), BPF_STMT(BPF_RET | BPF_A, 0) };
@@ -359,9 +364,8 @@ static void test_run_defensive(void **state)
 
 /* The kernel's order, strongest first. */
 static const uint32_t precedence[] = {
-	SECCOMP_RET_KILL_PROCESS, SECCOMP_RET_KILL_THREAD, SECCOMP_RET_TRAP | 1,
-	EPERM_RET,		  SECCOMP_RET_USER_NOTIF,  SECCOMP_RET_TRACE | 2,
-	SECCOMP_RET_LOG,	  SECCOMP_RET_ALLOW,
+	SECCOMP_RET_KILL_PROCESS, SECCOMP_RET_KILL_THREAD, SECCOMP_RET_TRAP | 1, EPERM_RET,
+	SECCOMP_RET_USER_NOTIF,	  SECCOMP_RET_TRACE | 2,   SECCOMP_RET_LOG,	 SECCOMP_RET_ALLOW,
 };
 
 static void test_combine_precedence(void **state)
@@ -373,8 +377,9 @@ static void test_combine_precedence(void **state)
 			uint32_t want = i <= j ? a : b;
 
 			if (bpf_combine(a, b) != want)
-				fail_msg("combine(newer 0x%08x, older 0x%08x) = 0x%08x, wanted 0x%08x",
-					 a, b, bpf_combine(a, b), want);
+				fail_msg(
+					"combine(newer 0x%08x, older 0x%08x) = 0x%08x, wanted 0x%08x",
+					a, b, bpf_combine(a, b), want);
 		}
 	}
 }
@@ -403,12 +408,9 @@ static void test_combine_ties_keep_newer(void **state)
 static void test_rewrite_ret(void **state)
 {
 	struct sock_filter p[] = {
-		LD(BPF_OFF_ARCH),
-		JEQ(SECCOMP_RET_LOG, 0, 0),	/* not a RET: untouched */
-		RET(SECCOMP_RET_LOG),
-		RET(SECCOMP_RET_LOG | 1),	/* not the exact value */
-		RET(SECCOMP_RET_LOG),
-		RET(SECCOMP_RET_KILL_PROCESS),
+		LD(BPF_OFF_ARCH),     JEQ(SECCOMP_RET_LOG, 0, 0), /* not a RET: untouched */
+		RET(SECCOMP_RET_LOG), RET(SECCOMP_RET_LOG | 1),	  /* not the exact value */
+		RET(SECCOMP_RET_LOG), RET(SECCOMP_RET_KILL_PROCESS),
 	};
 
 	(void)state;
@@ -422,7 +424,8 @@ static void test_rewrite_ret(void **state)
 	assert_false(bpf_returns(p, ARRAY_SIZE(p), SECCOMP_RET_LOG));
 	assert_true(bpf_returns(p, ARRAY_SIZE(p), SECCOMP_RET_ALLOW));
 	assert_int_equal(bpf_rewrite_ret(p, ARRAY_SIZE(p), SECCOMP_RET_KILL_PROCESS,
-					 SECCOMP_RET_KILL_THREAD), 1);
+					 SECCOMP_RET_KILL_THREAD),
+			 1);
 	assert_int_equal(p[5].k, SECCOMP_RET_KILL_THREAD);
 	assert_int_equal(bpf_rewrite_ret(p, ARRAY_SIZE(p), SECCOMP_RET_TRAP, 0), 0);
 	expect_accept(p, ARRAY_SIZE(p) - 3, "rewritten prefix");

@@ -19,8 +19,7 @@
 #include "sysfence/compile/diag.h"
 
 /* diag_print into a string (malloc'ed). */
-static char *printed(const struct diag_list *d, const char *file, const char *src,
-		     size_t len)
+static char *printed(const struct diag_list *d, const char *file, const char *src, size_t len)
 {
 	char *text = NULL;
 	size_t n = 0;
@@ -32,8 +31,7 @@ static char *printed(const struct diag_list *d, const char *file, const char *sr
 	return text;
 }
 
-static void expect_text(const struct diag_list *d, const char *src, size_t len,
-			const char *want)
+static void expect_text(const struct diag_list *d, const char *src, size_t len, const char *want)
 {
 	char *got = printed(d, "p.policy", src, len);
 
@@ -49,8 +47,8 @@ static void test_gcc_format(void **state)
 
 	(void)state;
 	diag_init(&d, 0);
-	diag_add(&d, DIAG_ERROR, 2, 8, "unknown constant '%s'; did you mean '%s'?",
-		 "AF_UNX", "AF_UNIX");
+	diag_add(&d, DIAG_ERROR, 2, 8, "unknown constant '%s'; did you mean '%s'?", "AF_UNX",
+		 "AF_UNIX");
 	assert_int_equal(d.errors, 1);
 	assert_int_equal(d.warnings, 0);
 	expect_text(&d, src, strlen(src),
@@ -177,8 +175,7 @@ static char *spaces(size_t n)
 	return s;
 }
 
-static void expect_long(size_t linelen, unsigned col, size_t start, size_t shown,
-			bool tail)
+static void expect_long(size_t linelen, unsigned col, size_t start, size_t shown, bool tail)
 {
 	char *src = digits(linelen), *want, *pad;
 	struct diag_list d;
@@ -188,9 +185,8 @@ static void expect_long(size_t linelen, unsigned col, size_t start, size_t shown
 	diag_add(&d, DIAG_ERROR, 1, col, "m");
 	/* The caret stays under the byte at col. */
 	pad = spaces(col - 1 - start);
-	n = asprintf(&want, "p.policy:1:%u: error: m\n%s%.*s%s\n%s%s^\n", col,
-		     start ? " ..." : " ", (int)shown, src + start, tail ? "..." : "",
-		     start ? "    " : " ", pad);
+	n = asprintf(&want, "p.policy:1:%u: error: m\n%s%.*s%s\n%s%s^\n", col, start ? " ..." : " ",
+		     (int)shown, src + start, tail ? "..." : "", start ? "    " : " ", pad);
 	assert_true(n > 0);
 	expect_text(&d, src, linelen + 1, want);
 	free(want);
@@ -202,12 +198,12 @@ static void expect_long(size_t linelen, unsigned col, size_t start, size_t shown
 static void test_long_lines_cut_around_caret(void **state)
 {
 	(void)state;
-	expect_long(200, 150, 0, 200, false);	  /* fits: shown whole */
-	expect_long(201, 1, 0, 200, true);	  /* caret early: head shown */
+	expect_long(200, 150, 0, 200, false); /* fits: shown whole */
+	expect_long(201, 1, 0, 200, true);    /* caret early: head shown */
 	expect_long(1000, 100, 0, 200, true);
-	expect_long(1000, 101, 1, 200, true);	  /* caret in the middle */
+	expect_long(1000, 101, 1, 200, true); /* caret in the middle */
 	expect_long(1000, 500, 400, 200, true);
-	expect_long(1000, 990, 890, 110, false);  /* caret near the end */
+	expect_long(1000, 990, 890, 110, false);    /* caret near the end */
 	expect_long(100008, 4097, 3997, 200, true); /* the "line too long" error */
 }
 

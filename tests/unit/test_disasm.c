@@ -25,18 +25,18 @@
 #define RET(k) BPF_STMT(BPF_RET | BPF_K, k)
 
 static const struct sock_filter fixed[] = {
-    LD(4),					 /* 0 */
-    JEQ(AUDIT_ARCH_X86_64, 1, 0),		 /* 1 -> L3, L2 */
-    BPF_STMT(BPF_JMP | BPF_JA, 8),		 /* 2 -> L11 */
-    LD(0),					 /* 3 */
-    JEQ(257, 4, 0),				 /* 4 openat -> L9, L5 */
-    JEQ(16, 0, 4),				 /* 5 ioctl -> L6, L10 */
-    LD(24),					 /* 6 args[1].lo */
-    BPF_STMT(BPF_ALU | BPF_AND | BPF_K, 0xffff), /* 7 */
-    JEQ(0x5413, 0, 1),				 /* 8 -> L9, L10 */
-    RET(SECCOMP_RET_ALLOW),			 /* 9 */
-    RET(SECCOMP_RET_ERRNO | EPERM),		 /* 10 */
-    RET(SECCOMP_RET_KILL_PROCESS),		 /* 11 */
+	LD(4),					     /* 0 */
+	JEQ(AUDIT_ARCH_X86_64, 1, 0),		     /* 1 -> L3, L2 */
+	BPF_STMT(BPF_JMP | BPF_JA, 8),		     /* 2 -> L11 */
+	LD(0),					     /* 3 */
+	JEQ(257, 4, 0),				     /* 4 openat -> L9, L5 */
+	JEQ(16, 0, 4),				     /* 5 ioctl -> L6, L10 */
+	LD(24),					     /* 6 args[1].lo */
+	BPF_STMT(BPF_ALU | BPF_AND | BPF_K, 0xffff), /* 7 */
+	JEQ(0x5413, 0, 1),			     /* 8 -> L9, L10 */
+	RET(SECCOMP_RET_ALLOW),			     /* 9 */
+	RET(SECCOMP_RET_ERRNO | EPERM),		     /* 10 */
+	RET(SECCOMP_RET_KILL_PROCESS),		     /* 11 */
 };
 
 static const char fixed_text[] = "           0  ld    [arch]\n"
@@ -77,13 +77,13 @@ static void test_arch_unknown_means_no_names(void **state)
 {
 	/* Two architectures meet at the same nr check: no name is right. */
 	static const struct sock_filter p[] = {
-	    LD(4),
-	    JEQ(AUDIT_ARCH_X86_64, 1, 0),
-	    JEQ(AUDIT_ARCH_I386, 0, 3),
-	    LD(0),
-	    JEQ(5, 0, 1), /* fstat on x86_64, open on x86 */
-	    RET(SECCOMP_RET_ALLOW),
-	    RET(SECCOMP_RET_ERRNO | EPERM),
+		LD(4),
+		JEQ(AUDIT_ARCH_X86_64, 1, 0),
+		JEQ(AUDIT_ARCH_I386, 0, 3),
+		LD(0),
+		JEQ(5, 0, 1), /* fstat on x86_64, open on x86 */
+		RET(SECCOMP_RET_ALLOW),
+		RET(SECCOMP_RET_ERRNO | EPERM),
 	};
 	char *t = disasm_text(p, sizeof(p) / sizeof(p[0]));
 
@@ -99,13 +99,13 @@ static void test_odd_instructions(void **state)
 {
 	/* Not what sysfence emits, but a raw file may hold anything. */
 	static const struct sock_filter p[] = {
-	    LD(4),
-	    BPF_STMT(BPF_LD | BPF_W | BPF_LEN, 0),
-	    LD(8),
-	    LD(60),
-	    BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 0x80, 0, 0),
-	    RET(SECCOMP_RET_TRACE | 7),
-	    RET(0x12345678),
+		LD(4),
+		BPF_STMT(BPF_LD | BPF_W | BPF_LEN, 0),
+		LD(8),
+		LD(60),
+		BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 0x80, 0, 0),
+		RET(SECCOMP_RET_TRACE | 7),
+		RET(0x12345678),
 	};
 	char *t = disasm_text(p, sizeof(p) / sizeof(p[0]));
 
@@ -122,7 +122,7 @@ static void test_odd_instructions(void **state)
 static void load(struct tool_input *in, const char *name, const void *buf, size_t len,
 		 const void *deny, size_t denylen)
 {
-	struct compile_opts o = {0};
+	struct compile_opts o = { 0 };
 	struct diag_list d;
 	char why[256];
 
@@ -247,11 +247,11 @@ static int setup(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_fixed_program),
-	    cmocka_unit_test(test_arch_unknown_means_no_names),
-	    cmocka_unit_test(test_odd_instructions),
-	    cmocka_unit_test(test_compiled_policy),
-	    cmocka_unit_test(test_blob_and_raw),
+		cmocka_unit_test(test_fixed_program),
+		cmocka_unit_test(test_arch_unknown_means_no_names),
+		cmocka_unit_test(test_odd_instructions),
+		cmocka_unit_test(test_compiled_policy),
+		cmocka_unit_test(test_blob_and_raw),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

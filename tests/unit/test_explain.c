@@ -42,11 +42,11 @@ static int no_user(void *ctx, const char *name, uint32_t *id)
 	return -1;
 }
 
-static const struct policy_resolver resolver = {no_user, no_user, NULL};
+static const struct policy_resolver resolver = { no_user, no_user, NULL };
 
 static void load(struct tool_input *in, const char *text)
 {
-	struct compile_opts o = {.resolver = &resolver};
+	struct compile_opts o = { .resolver = &resolver };
 	struct diag_list d;
 	char why[256];
 
@@ -80,7 +80,7 @@ static uint64_t constant(const char *name)
 static void explain(const struct tool_input *in, uint32_t arch, const char *name,
 		    struct explain_result *r, unsigned nargs, ...)
 {
-	struct explain_call c = {.arch = arch, .nargs = nargs};
+	struct explain_call c = { .arch = arch, .nargs = nargs };
 	va_list ap;
 
 	c.nr = nr_of(arch, name);
@@ -260,7 +260,7 @@ static void test_enosys_and_kill(void **state)
 {
 	struct tool_input in;
 	struct explain_result r;
-	struct explain_call c = {.arch = AUDIT_ARCH_X86_64, .nr = 999};
+	struct explain_call c = { .arch = AUDIT_ARCH_X86_64, .nr = 999 };
 
 	(void)state;
 	load(&in, policy_text);
@@ -313,7 +313,7 @@ static void test_modes(void **state)
 static char *print(const struct tool_input *in, const char *name, uint32_t arch, unsigned nargs,
 		   const uint64_t *args)
 {
-	struct explain_call c = {.arch = arch, .nargs = nargs};
+	struct explain_call c = { .arch = arch, .nargs = nargs };
 	struct explain_result r;
 	char *text = NULL;
 	size_t len = 0;
@@ -331,7 +331,7 @@ static char *print(const struct tool_input *in, const char *name, uint32_t arch,
 static void test_printed_text(void **state)
 {
 	struct tool_input in;
-	uint64_t a[2] = {1, 0};
+	uint64_t a[2] = { 1, 0 };
 	char *t;
 
 	(void)state;
@@ -343,7 +343,7 @@ static void test_printed_text(void **state)
 	a[1] = constant("TIOCGWINSZ");
 	t = print(&in, "ioctl", AUDIT_ARCH_X86_64, 2, a);
 	assert_non_null(
-	    strstr(t, "ioctl(1, 0x5413) on x86_64: ALLOW\nt.policy:5: ioctl - TIOCGWINSZ\n"));
+		strstr(t, "ioctl(1, 0x5413) on x86_64: ALLOW\nt.policy:5: ioctl - TIOCGWINSZ\n"));
 	assert_null(strstr(t, "warning"));
 	free(t);
 
@@ -352,15 +352,15 @@ static void test_printed_text(void **state)
 	a[1] = 0;
 	t = print(&in, "kill", AUDIT_ARCH_X86_64, 2, a);
 	assert_non_null(strstr(
-	    t, "kill(5, 0) on x86_64: ALLOW\nt.policy:10: kill   -   0   # signal 0 only\n"));
+		t, "kill(5, 0) on x86_64: ALLOW\nt.policy:10: kill   -   0   # signal 0 only\n"));
 	free(t);
 
 	a[0] = constant("AF_INET");
 	t = print(&in, "socket", AUDIT_ARCH_X86_64, 1, a);
+	assert_non_null(strstr(
+		t, "socket(2) on x86_64: ERRNO(EPERM)\nno rule allows it (default action)\n"));
 	assert_non_null(
-	    strstr(t, "socket(2) on x86_64: ERRNO(EPERM)\nno rule allows it (default action)\n"));
-	assert_non_null(
-	    strstr(t, "note: t.policy:7: socket AF_UNIX (argument 0 does not match)\n"));
+		strstr(t, "note: t.policy:7: socket AF_UNIX (argument 0 does not match)\n"));
 	assert_non_null(strstr(t, "note: rules check 2 arguments; the ones not given are 0\n"));
 	free(t);
 
@@ -368,7 +368,7 @@ static void test_printed_text(void **state)
 	a[1] = (uint64_t)7 << 32 | 0x5413;
 	t = print(&in, "ioctl", AUDIT_ARCH_I386, 2, a);
 	assert_non_null(
-	    strstr(t, "note: x86 passes 32-bit arguments: argument 1 is seen as 0x5413\n"));
+		strstr(t, "note: x86 passes 32-bit arguments: argument 1 is seen as 0x5413\n"));
 	free(t);
 	tool_input_free(&in);
 }
@@ -380,7 +380,7 @@ static void test_blob_has_no_lines(void **state)
 	size_t len;
 	char why[128], *t;
 	struct diag_list d;
-	struct compile_opts o = {.resolver = &resolver};
+	struct compile_opts o = { .resolver = &resolver };
 	uint64_t none = 0;
 
 	(void)state;
@@ -388,7 +388,8 @@ static void test_blob_has_no_lines(void **state)
 	assert_int_equal(blob_serialize(&in.blob, &buf, &len), BLOB_OK);
 	diag_init(&d, 0);
 	assert_int_equal(
-	    tool_input_from_bytes(&bin, "t.bin", buf, len, NULL, 0, &o, &d, why, sizeof(why)), 0);
+		tool_input_from_bytes(&bin, "t.bin", buf, len, NULL, 0, &o, &d, why, sizeof(why)),
+		0);
 	diag_free(&d);
 	assert_int_equal(bin.kind, TOOL_INPUT_BLOB);
 	t = print(&bin, "ptrace", AUDIT_ARCH_X86_64, 0, &none);
@@ -411,15 +412,15 @@ static int setup(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_allowed_by_rule),
-	    cmocka_unit_test(test_explicit_denial),
-	    cmocka_unit_test_teardown(test_denial_beside_other_arguments, free_denial_input),
-	    cmocka_unit_test(test_default_with_near_misses),
-	    cmocka_unit_test(test_argument_width),
-	    cmocka_unit_test(test_enosys_and_kill),
-	    cmocka_unit_test(test_modes),
-	    cmocka_unit_test(test_printed_text),
-	    cmocka_unit_test(test_blob_has_no_lines),
+		cmocka_unit_test(test_allowed_by_rule),
+		cmocka_unit_test(test_explicit_denial),
+		cmocka_unit_test_teardown(test_denial_beside_other_arguments, free_denial_input),
+		cmocka_unit_test(test_default_with_near_misses),
+		cmocka_unit_test(test_argument_width),
+		cmocka_unit_test(test_enosys_and_kill),
+		cmocka_unit_test(test_modes),
+		cmocka_unit_test(test_printed_text),
+		cmocka_unit_test(test_blob_has_no_lines),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

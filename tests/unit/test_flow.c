@@ -35,18 +35,18 @@
 
 /* x86_64: openat allowed, ioctl(_, 0x5413) allowed, x86 killed via JA. */
 static const struct sock_filter allow_prog[] = {
-    LD(4),			  /* 0 */
-    JEQ(AUDIT_ARCH_X86_64, 1, 0), /* 1 */
-    JA(8),			  /* 2 -> 11 */
-    LD(0),			  /* 3 */
-    JEQ(257, 4, 0),		  /* 4 -> 9 */
-    JEQ(16, 0, 4),		  /* 5 -> 6 / 10 */
-    LD(24),			  /* 6 args[1].lo */
-    AND(0xffff),		  /* 7 */
-    JEQ(0x5413, 0, 1),		  /* 8 -> 9 / 10 */
-    RET(SECCOMP_RET_ALLOW),	  /* 9 */
-    RET(EPERM_RET),		  /* 10 */
-    RET(SECCOMP_RET_KILL_PROCESS) /* 11 */
+	LD(4),			      /* 0 */
+	JEQ(AUDIT_ARCH_X86_64, 1, 0), /* 1 */
+	JA(8),			      /* 2 -> 11 */
+	LD(0),			      /* 3 */
+	JEQ(257, 4, 0),		      /* 4 -> 9 */
+	JEQ(16, 0, 4),		      /* 5 -> 6 / 10 */
+	LD(24),			      /* 6 args[1].lo */
+	AND(0xffff),		      /* 7 */
+	JEQ(0x5413, 0, 1),	      /* 8 -> 9 / 10 */
+	RET(SECCOMP_RET_ALLOW),	      /* 9 */
+	RET(EPERM_RET),		      /* 10 */
+	RET(SECCOMP_RET_KILL_PROCESS) /* 11 */
 };
 
 static void test_const_emulation(void **state)
@@ -79,21 +79,21 @@ static void test_const_emulation_edges(void **state)
 {
 	/* JSET and AND on the number, as the kernel allows. */
 	static const struct sock_filter p[] = {
-	    LD(0),
-	    AND(0xff),
-	    JSET(0x40, 0, 1),
-	    RET(SECCOMP_RET_ALLOW),
-	    JGE(10, 0, 1),
-	    RET(SECCOMP_RET_LOG),
-	    RET(EPERM_RET),
+		LD(0),
+		AND(0xff),
+		JSET(0x40, 0, 1),
+		RET(SECCOMP_RET_ALLOW),
+		JGE(10, 0, 1),
+		RET(SECCOMP_RET_LOG),
+		RET(EPERM_RET),
 	};
 	/* Falls off the end: the kernel WARNs and says "not cacheable". */
-	static const struct sock_filter off_end[] = {LD(0), JEQ(1, 0, 0)};
+	static const struct sock_filter off_end[] = { LD(0), JEQ(1, 0, 0) };
 	/* An instruction outside the emulator's list. */
-	static const struct sock_filter odd[] = {LD(4), BPF_STMT(BPF_LD | BPF_W | BPF_LEN, 0),
-						 RET(SECCOMP_RET_ALLOW)};
+	static const struct sock_filter odd[] = { LD(4), BPF_STMT(BPF_LD | BPF_W | BPF_LEN, 0),
+						  RET(SECCOMP_RET_ALLOW) };
 	/* The instruction pointer is not constant either. */
-	static const struct sock_filter ip[] = {LD(8), RET(SECCOMP_RET_ALLOW)};
+	static const struct sock_filter ip[] = { LD(8), RET(SECCOMP_RET_ALLOW) };
 	struct flow_const c;
 
 	(void)state;
@@ -126,7 +126,7 @@ static void test_probe_values(void **state)
 	(void)state;
 	flow_probe_init(&fp);
 	assert_int_equal(
-	    flow_probe_collect(allow_prog, N(allow_prog), AUDIT_ARCH_X86_64, true, 16, &fp), 0);
+		flow_probe_collect(allow_prog, N(allow_prog), AUDIT_ARCH_X86_64, true, 16, &fp), 0);
 	assert_true(fp.words[2].used); /* args[1].lo is word 2 */
 	assert_false(fp.words[0].used);
 	assert_false(fp.words[3].used);
@@ -197,7 +197,7 @@ static void test_probe_each(void **state)
 static struct tool_input raw_input(const char *name, const struct sock_filter *p, size_t n,
 				   const struct sock_filter *deny, size_t ndeny)
 {
-	struct compile_opts o = {0};
+	struct compile_opts o = { 0 };
 	struct tool_input in;
 	struct diag_list d;
 	char why[128];
@@ -215,20 +215,20 @@ static void test_report_cacheable(void **state)
 {
 	/* A deny program that checks ioctl's command, ALLOW otherwise. */
 	static const struct sock_filter deny[] = {
-	    LD(4),
-	    JEQ(AUDIT_ARCH_X86_64, 0, 4),
-	    LD(0),
-	    JEQ(16, 0, 2),
-	    LD(24),
-	    JEQ(0x5412, 1, 0),
-	    RET(SECCOMP_RET_ALLOW),
-	    RET(SECCOMP_RET_ERRNO | EACCES),
+		LD(4),
+		JEQ(AUDIT_ARCH_X86_64, 0, 4),
+		LD(0),
+		JEQ(16, 0, 2),
+		LD(24),
+		JEQ(0x5412, 1, 0),
+		RET(SECCOMP_RET_ALLOW),
+		RET(SECCOMP_RET_ERRNO | EACCES),
 	};
 	static const struct sock_filter allow_all[] = {
-	    LD(4),
-	    JEQ(AUDIT_ARCH_X86_64, 0, 1),
-	    RET(SECCOMP_RET_ALLOW),
-	    RET(SECCOMP_RET_KILL_PROCESS),
+		LD(4),
+		JEQ(AUDIT_ARCH_X86_64, 0, 1),
+		RET(SECCOMP_RET_ALLOW),
+		RET(SECCOMP_RET_KILL_PROCESS),
 	};
 	struct tool_input in = raw_input("a.raw", allow_prog, N(allow_prog), NULL, 0);
 	struct tool_input both = raw_input("b.raw", allow_all, N(allow_all), deny, N(deny));
@@ -266,20 +266,20 @@ static void test_semdiff(void **state)
 {
 	/* Like allow_prog, but ioctl allows 0x5413 and 0x5414, and read (0). */
 	static const struct sock_filter newer[] = {
-	    LD(4),			  /* 0 */
-	    JEQ(AUDIT_ARCH_X86_64, 1, 0), /* 1 -> 3 / 2 */
-	    JA(10),			  /* 2 -> 13 */
-	    LD(0),			  /* 3 */
-	    JEQ(257, 7, 0),		  /* 4 -> 12 */
-	    JEQ(0, 6, 0),		  /* 5 -> 12 */
-	    JEQ(16, 0, 4),		  /* 6 -> 7 / 11 */
-	    LD(24),			  /* 7 */
-	    AND(0xffff),		  /* 8 */
-	    JEQ(0x5413, 2, 0),		  /* 9 -> 12 */
-	    JEQ(0x5414, 1, 0),		  /* 10 -> 12 / 11 */
-	    RET(EPERM_RET),		  /* 11 */
-	    RET(SECCOMP_RET_ALLOW),	  /* 12 */
-	    RET(SECCOMP_RET_KILL_PROCESS) /* 13 */
+		LD(4),			      /* 0 */
+		JEQ(AUDIT_ARCH_X86_64, 1, 0), /* 1 -> 3 / 2 */
+		JA(10),			      /* 2 -> 13 */
+		LD(0),			      /* 3 */
+		JEQ(257, 7, 0),		      /* 4 -> 12 */
+		JEQ(0, 6, 0),		      /* 5 -> 12 */
+		JEQ(16, 0, 4),		      /* 6 -> 7 / 11 */
+		LD(24),			      /* 7 */
+		AND(0xffff),		      /* 8 */
+		JEQ(0x5413, 2, 0),	      /* 9 -> 12 */
+		JEQ(0x5414, 1, 0),	      /* 10 -> 12 / 11 */
+		RET(EPERM_RET),		      /* 11 */
+		RET(SECCOMP_RET_ALLOW),	      /* 12 */
+		RET(SECCOMP_RET_KILL_PROCESS) /* 13 */
 	};
 	struct tool_input a = raw_input("old.raw", allow_prog, N(allow_prog), NULL, 0);
 	struct tool_input b = raw_input("new.raw", newer, N(newer), NULL, 0);
@@ -321,9 +321,12 @@ static int setup(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_const_emulation),  cmocka_unit_test(test_const_emulation_edges),
-	    cmocka_unit_test(test_probe_values),     cmocka_unit_test(test_probe_each),
-	    cmocka_unit_test(test_report_cacheable), cmocka_unit_test(test_semdiff),
+		cmocka_unit_test(test_const_emulation),
+		cmocka_unit_test(test_const_emulation_edges),
+		cmocka_unit_test(test_probe_values),
+		cmocka_unit_test(test_probe_each),
+		cmocka_unit_test(test_report_cacheable),
+		cmocka_unit_test(test_semdiff),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

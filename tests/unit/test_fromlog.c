@@ -56,11 +56,11 @@ static char *run(const char *log, const struct fromlog_filter *f, const struct t
 static void test_counts_sorted_deduplicated(void **state)
 {
 	static const char log[] = REC("10", "100", "app", X64, "63", LOG)
-	    REC("11", "100", "app", X64, "39", LOG) REC("12", "100", "app", X64, "39", LOG)
-		REC("12", "100", "app", X64, "39", LOG) /* the same record twice */
-	    "some other line\n"
-	    "type=SYSCALL msg=audit(1.000:13): arch=c000003e syscall=59\n"
-	    "[ 1.0] audit: type=1326 audit(1795898999.145:14): pid=1 arch=c000003e sysc\n";
+		REC("11", "100", "app", X64, "39", LOG) REC("12", "100", "app", X64, "39", LOG)
+			REC("12", "100", "app", X64, "39", LOG) /* the same record twice */
+		"some other line\n"
+		"type=SYSCALL msg=audit(1.000:13): arch=c000003e syscall=59\n"
+		"[ 1.0] audit: type=1326 audit(1795898999.145:14): pid=1 arch=c000003e sysc\n";
 	struct fromlog_stats st;
 	char *sum, *t = run(log, NULL, NULL, false, &st, &sum);
 
@@ -81,13 +81,13 @@ static void test_counts_sorted_deduplicated(void **state)
 static void test_filters(void **state)
 {
 	static const char log[] =
-	    REC("20", "100", "app", X64, "63", LOG) REC("21", "200", "other", X64, "39", LOG)
-		REC("22", "300", "a-very-long-nam", X64, "101", LOG);
-	static const char *const comms[] = {"app"};
-	static const char *const long_comm[] = {"a-very-long-name-indeed"};
-	static const char *const exes[] = {"/bin/other"};
-	static const long long pids[] = {300, 100};
-	struct fromlog_filter f = {.comms = comms, .ncomms = 1};
+		REC("20", "100", "app", X64, "63", LOG) REC("21", "200", "other", X64, "39", LOG)
+			REC("22", "300", "a-very-long-nam", X64, "101", LOG);
+	static const char *const comms[] = { "app" };
+	static const char *const long_comm[] = { "a-very-long-name-indeed" };
+	static const char *const exes[] = { "/bin/other" };
+	static const long long pids[] = { 300, 100 };
+	struct fromlog_filter f = { .comms = comms, .ncomms = 1 };
 	struct fromlog_stats st;
 	char *t;
 
@@ -98,17 +98,17 @@ static void test_filters(void **state)
 	free(t);
 
 	/* The kernel keeps 15 bytes of a name: a longer --comm still matches. */
-	f = (struct fromlog_filter){.comms = long_comm, .ncomms = 1};
+	f = (struct fromlog_filter){ .comms = long_comm, .ncomms = 1 };
 	t = run(log, &f, NULL, false, &st, NULL);
 	assert_string_equal(t, "ptrace                  # 1 record\n");
 	free(t);
 
-	f = (struct fromlog_filter){.exes = exes, .nexes = 1};
+	f = (struct fromlog_filter){ .exes = exes, .nexes = 1 };
 	t = run(log, &f, NULL, false, &st, NULL);
 	assert_string_equal(t, "getpid                  # 1 record\n");
 	free(t);
 
-	f = (struct fromlog_filter){.pids = pids, .npids = 2, .exes = exes, .nexes = 1};
+	f = (struct fromlog_filter){ .pids = pids, .npids = 2, .exes = exes, .nexes = 1 };
 	t = run(log, &f, NULL, false, &st, NULL);
 	assert_string_equal(t, ""); /* every filter must match */
 	assert_int_equal(st.filtered, 3);
@@ -118,36 +118,37 @@ static void test_filters(void **state)
 static void test_arches_and_unknowns(void **state)
 {
 	static const char log[] = REC("30", "1", "app", X64, "39", LOG)
-	    REC("31", "1", "app", "40000003", "20", LOG) /* getpid on x86 */
-	    REC("32", "1", "app", "40000003", "13", LOG) /* time, x86 only */
-	    REC("33", "1", "app", "deadbeef", "1", LOG)	 /* unknown arch */
-	    REC("34", "1", "app", X64, "999", "0x50000") /* unknown number */
-	    REC("35", "1", "app", X64, "435", "0x50000") /* clone3 ENOSYS */
-	    "type=SECCOMP msg=audit(11/28/2026 20:00:00.123:36) : pid=1 comm=app exe=/bin/app "
-	    "arch=x86_64 syscall=getppid code=log\n"
-	    "type=SECCOMP msg=audit(11/28/2026 20:00:00.123:37) : pid=1 comm=app exe=/bin/app "
-	    "arch=x86_64 syscall=frobnicate code=log\n";
+		REC("31", "1", "app", "40000003", "20", LOG) /* getpid on x86 */
+		REC("32", "1", "app", "40000003", "13", LOG) /* time, x86 only */
+		REC("33", "1", "app", "deadbeef", "1", LOG)  /* unknown arch */
+		REC("34", "1", "app", X64, "999", "0x50000") /* unknown number */
+		REC("35", "1", "app", X64, "435", "0x50000") /* clone3 ENOSYS */
+		"type=SECCOMP msg=audit(11/28/2026 20:00:00.123:36) : pid=1 comm=app exe=/bin/app "
+		"arch=x86_64 syscall=getppid code=log\n"
+		"type=SECCOMP msg=audit(11/28/2026 20:00:00.123:37) : pid=1 comm=app exe=/bin/app "
+		"arch=x86_64 syscall=frobnicate code=log\n";
 	char *t = run(log, NULL, NULL, false, NULL, NULL);
 
 	(void)state;
 	assert_string_equal(
-	    t, "getpid                  # 2 records (x86_64, x86)\n"
-	       "getppid                 # 1 record\n"
-	       "time                    # 1 record (x86)\n"
-	       "# clone3: 1 record of ENOSYS by design (libc falls back to clone, whose flags a "
-	       "policy can check): not added\n"
-	       "# frobnicate on x86_64: 1 record; not a system call this compiler knows there: "
-	       "not added\n"
-	       "# arch=deadbeef: 1 record of an architecture this compiler does not support: "
-	       "not added\n"
-	       "# syscall 999 on x86_64: 1 record; not a system call this compiler knows (it "
-	       "returns ENOSYS): not added\n");
+		t,
+		"getpid                  # 2 records (x86_64, x86)\n"
+		"getppid                 # 1 record\n"
+		"time                    # 1 record (x86)\n"
+		"# clone3: 1 record of ENOSYS by design (libc falls back to clone, whose flags a "
+		"policy can check): not added\n"
+		"# frobnicate on x86_64: 1 record; not a system call this compiler knows there: "
+		"not added\n"
+		"# arch=deadbeef: 1 record of an architecture this compiler does not support: "
+		"not added\n"
+		"# syscall 999 on x86_64: 1 record; not a system call this compiler knows (it "
+		"returns ENOSYS): not added\n");
 	free(t);
 }
 
 static void load(struct tool_input *in, const char *name, const char *text)
 {
-	struct compile_opts o = {0};
+	struct compile_opts o = { 0 };
 	struct diag_list d;
 	char why[128];
 
@@ -165,10 +166,10 @@ static const char app_policy[] = "execve\n"
 				 "@complain"; /* no final newline */
 
 static const char app_log[] = REC("40", "1", "app", X64, "39", LOG) /* getpid: allowed already */
-    REC("41", "1", "app", X64, "101", "0x50000")		    /* ptrace: explicit denial */
-    REC("42", "1", "app", X64, "16", LOG)			    /* ioctl: other arguments */
-    REC("43", "1", "app", X64, "63", LOG)			    /* uname: to add */
-    REC("44", "1", "app", X64, "63", LOG);
+	REC("41", "1", "app", X64, "101", "0x50000")		    /* ptrace: explicit denial */
+	REC("42", "1", "app", X64, "16", LOG)			    /* ioctl: other arguments */
+	REC("43", "1", "app", X64, "63", LOG)			    /* uname: to add */
+	REC("44", "1", "app", X64, "63", LOG);
 
 static void test_with_policy(void **state)
 {
@@ -179,10 +180,10 @@ static void test_with_policy(void **state)
 	load(&pol, "app.policy", app_policy);
 	t = run(app_log, NULL, &pol, false, NULL, &sum);
 	assert_string_equal(
-	    t, "ioctl                   # 1 record; app.policy:4 allows it for some "
-	       "arguments only, and audit records carry none: narrow this line by hand\n"
-	       "uname                   # 2 records\n"
-	       "# ptrace: 1 record, denied explicitly by app.policy:3: not added\n");
+		t, "ioctl                   # 1 record; app.policy:4 allows it for some "
+		   "arguments only, and audit records carry none: narrow this line by hand\n"
+		   "uname                   # 2 records\n"
+		   "# ptrace: 1 record, denied explicitly by app.policy:3: not added\n");
 	assert_non_null(strstr(sum, "; 2 lines to add, 1 already allowed by app.policy\n"));
 	free(sum);
 	free(t);
@@ -236,11 +237,11 @@ static int setup(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_counts_sorted_deduplicated),
-	    cmocka_unit_test(test_filters),
-	    cmocka_unit_test(test_arches_and_unknowns),
-	    cmocka_unit_test(test_with_policy),
-	    cmocka_unit_test(test_patch),
+		cmocka_unit_test(test_counts_sorted_deduplicated),
+		cmocka_unit_test(test_filters),
+		cmocka_unit_test(test_arches_and_unknowns),
+		cmocka_unit_test(test_with_policy),
+		cmocka_unit_test(test_patch),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

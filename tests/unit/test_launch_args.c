@@ -80,13 +80,13 @@ static void test_informational(void **state)
 static void test_refusals(void **state)
 {
 	static char *cases[][8] = {
-		{ "l", NULL },                                   /* no profile */
-		{ "l", "app", NULL },                            /* no -- */
-		{ "l", "app", "prog", NULL },                    /* no -- */
-		{ "l", "app", "--", NULL },                      /* no program */
-		{ "l", "app", "-x", "--", "p", NULL },           /* option after PROFILE */
-		{ "l", "--wait", "app", "--", "p", NULL },       /* not a number */
-		{ "l", "--wait", "601", "app", "--", "p", NULL },/* too long */
+		{ "l", NULL },					  /* no profile */
+		{ "l", "app", NULL },				  /* no -- */
+		{ "l", "app", "prog", NULL },			  /* no -- */
+		{ "l", "app", "--", NULL },			  /* no program */
+		{ "l", "app", "-x", "--", "p", NULL },		  /* option after PROFILE */
+		{ "l", "--wait", "app", "--", "p", NULL },	  /* not a number */
+		{ "l", "--wait", "601", "app", "--", "p", NULL }, /* too long */
 		{ "l", "--wait", "-1", "app", "--", "p", NULL },
 		{ "l", "--wait", "+5", "app", "--", "p", NULL },
 		{ "l", "--wait", " 5", "app", "--", "p", NULL },
@@ -95,8 +95,8 @@ static void test_refusals(void **state)
 		{ "l", "--wait", "1", "--wait", "1", "app", "--", NULL },
 		{ "l", "--wait=1", "app", "--", "p", NULL },
 		{ "l", "--bogus", "app", "--", "p", NULL },
-		{ "l", "", "--", "p", NULL },                    /* empty profile */
-		{ "l", "--", "p", NULL },                        /* -- is not a profile */
+		{ "l", "", "--", "p", NULL }, /* empty profile */
+		{ "l", "--", "p", NULL },     /* -- is not a profile */
 		{ "l", "--wait", NULL },
 	};
 	struct launch_args a;
@@ -117,7 +117,9 @@ static void test_profile_dir_root_only(void **state)
 {
 	char *argv[] = { "l", "--profile-dir", "/srv/p", "app", "--", "p", NULL };
 	char *rel[] = { "l", "--profile-dir", "srv", "app", "--", "p", NULL };
-	char *twice[] = { "l", "--profile-dir", "/a", "--profile-dir", "/b", "app", "--", "p", NULL };
+	char *twice[] = {
+		"l", "--profile-dir", "/a", "--profile-dir", "/b", "app", "--", "p", NULL
+	};
 	struct launch_args a;
 
 	(void)state;
@@ -140,12 +142,9 @@ static void test_empty_argv(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_run_minimal),
-		cmocka_unit_test(test_program_args_untouched),
-		cmocka_unit_test(test_options),
-		cmocka_unit_test(test_informational),
-		cmocka_unit_test(test_refusals),
-		cmocka_unit_test(test_profile_dir_root_only),
+		cmocka_unit_test(test_run_minimal), cmocka_unit_test(test_program_args_untouched),
+		cmocka_unit_test(test_options),	    cmocka_unit_test(test_informational),
+		cmocka_unit_test(test_refusals),    cmocka_unit_test(test_profile_dir_root_only),
 		cmocka_unit_test(test_empty_argv),
 	};
 

@@ -93,24 +93,72 @@ struct kernel_case {
 static void test_kernel_table(void **state)
 {
 	static const struct kernel_case cases[] = {
-		{ "modern", { true, true, true, true, true }, LOAD_SECCOMP,
-		  SECCOMP_FILTER_FLAG_LOG, 0, 0, SECCOMP_RET_LOG, SECCOMP_RET_KILL_PROCESS },
-		{ "no FLAG_LOG", { true, false, true, true, true }, LOAD_SECCOMP, 0, 0, 0,
-		  SECCOMP_RET_LOG, SECCOMP_RET_KILL_PROCESS },
-		{ "no RET_LOG", { true, true, false, true, true }, LOAD_SECCOMP,
-		  SECCOMP_FILTER_FLAG_LOG, 2, 0, SECCOMP_RET_ALLOW, SECCOMP_RET_KILL_PROCESS },
-		{ "no KILL_PROCESS", { true, true, true, false, true }, LOAD_SECCOMP,
-		  SECCOMP_FILTER_FLAG_LOG, 0, 1, SECCOMP_RET_LOG, SECCOMP_RET_KILL_THREAD },
-		{ "4.13", { true, false, false, false, true }, LOAD_SECCOMP, 0, 2, 1,
-		  SECCOMP_RET_ALLOW, SECCOMP_RET_KILL_THREAD },
-		{ "no seccomp(2)", { false, false, false, false, true }, LOAD_PRCTL, 0, 2, 1,
-		  SECCOMP_RET_ALLOW, SECCOMP_RET_KILL_THREAD },
+		{ "modern",
+		  { true, true, true, true, true },
+		  LOAD_SECCOMP,
+		  SECCOMP_FILTER_FLAG_LOG,
+		  0,
+		  0,
+		  SECCOMP_RET_LOG,
+		  SECCOMP_RET_KILL_PROCESS },
+		{ "no FLAG_LOG",
+		  { true, false, true, true, true },
+		  LOAD_SECCOMP,
+		  0,
+		  0,
+		  0,
+		  SECCOMP_RET_LOG,
+		  SECCOMP_RET_KILL_PROCESS },
+		{ "no RET_LOG",
+		  { true, true, false, true, true },
+		  LOAD_SECCOMP,
+		  SECCOMP_FILTER_FLAG_LOG,
+		  2,
+		  0,
+		  SECCOMP_RET_ALLOW,
+		  SECCOMP_RET_KILL_PROCESS },
+		{ "no KILL_PROCESS",
+		  { true, true, true, false, true },
+		  LOAD_SECCOMP,
+		  SECCOMP_FILTER_FLAG_LOG,
+		  0,
+		  1,
+		  SECCOMP_RET_LOG,
+		  SECCOMP_RET_KILL_THREAD },
+		{ "4.13",
+		  { true, false, false, false, true },
+		  LOAD_SECCOMP,
+		  0,
+		  2,
+		  1,
+		  SECCOMP_RET_ALLOW,
+		  SECCOMP_RET_KILL_THREAD },
+		{ "no seccomp(2)",
+		  { false, false, false, false, true },
+		  LOAD_PRCTL,
+		  0,
+		  2,
+		  1,
+		  SECCOMP_RET_ALLOW,
+		  SECCOMP_RET_KILL_THREAD },
 		/* Inconsistent, but FLAG_LOG never goes to prctl. */
-		{ "prctl with a FLAG_LOG answer", { false, true, true, true, true }, LOAD_PRCTL, 0,
-		  0, 0, SECCOMP_RET_LOG, SECCOMP_RET_KILL_PROCESS },
+		{ "prctl with a FLAG_LOG answer",
+		  { false, true, true, true, true },
+		  LOAD_PRCTL,
+		  0,
+		  0,
+		  0,
+		  SECCOMP_RET_LOG,
+		  SECCOMP_RET_KILL_PROCESS },
 		/* ERRNO is reported, never rewritten. */
-		{ "no ERRNO", { true, true, true, true, false }, LOAD_SECCOMP,
-		  SECCOMP_FILTER_FLAG_LOG, 0, 0, SECCOMP_RET_LOG, SECCOMP_RET_KILL_PROCESS },
+		{ "no ERRNO",
+		  { true, true, true, true, false },
+		  LOAD_SECCOMP,
+		  SECCOMP_FILTER_FLAG_LOG,
+		  0,
+		  0,
+		  SECCOMP_RET_LOG,
+		  SECCOMP_RET_KILL_PROCESS },
 	};
 
 	(void)state;
@@ -126,8 +174,8 @@ static void test_kernel_table(void **state)
 		    plan.log_to_allow != c->log_rewritten ||
 		    plan.kill_process_to_thread != c->kill_rewritten ||
 		    allow_insns[2].k != c->ret2 || allow_insns[3].k != c->ret3)
-			fail_msg("%s: method %d flags %u log %zu kill %zu ret2 %#x ret3 %#x", c->what,
-				 plan.method, plan.flags, plan.log_to_allow,
+			fail_msg("%s: method %d flags %u log %zu kill %zu ret2 %#x ret3 %#x",
+				 c->what, plan.method, plan.flags, plan.log_to_allow,
 				 plan.kill_process_to_thread, allow_insns[2].k, allow_insns[3].k);
 		/* Never touched: ALLOW, ERRNO, the load of the arch. */
 		assert_int_equal(allow_insns[1].k, SECCOMP_RET_ALLOW);
@@ -199,10 +247,8 @@ static void test_lengths(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_modern_kernel),
-		cmocka_unit_test(test_kernel_table),
-		cmocka_unit_test(test_architecture),
-		cmocka_unit_test(test_unrestricted),
+		cmocka_unit_test(test_modern_kernel), cmocka_unit_test(test_kernel_table),
+		cmocka_unit_test(test_architecture),  cmocka_unit_test(test_unrestricted),
 		cmocka_unit_test(test_lengths),
 	};
 

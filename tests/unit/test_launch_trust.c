@@ -24,11 +24,12 @@
 
 static void test_names(void **state)
 {
-	static const char *good[] = { "a", "Z", "0", "firefox", "org.mozilla.Firefox",
-				      "a_b", "a+b", "a-b", "a.", "a..b", "9.9" };
-	static const char *bad[] = { "", ".", "..", ".hidden", "-x", "_x", "+x", "a b",
-				     "a/b", "a\\b", "a\tb", "a\nb", "é", "a*", "a?", "a:b",
-				     "a$", "a%b" };
+	static const char *good[] = { "a",   "Z",   "0",   "firefox", "org.mozilla.Firefox",
+				      "a_b", "a+b", "a-b", "a.",      "a..b",
+				      "9.9" };
+	static const char *bad[] = { "",   ".",	  "..",	 ".hidden", "-x",   "_x",
+				     "+x", "a b", "a/b", "a\\b",    "a\tb", "a\nb",
+				     "é",  "a*",  "a?",	 "a:b",	    "a$",   "a%b" };
 	char name[300];
 
 	(void)state;
@@ -163,10 +164,8 @@ static void test_store_refusals(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_names),
-		cmocka_unit_test(test_classify),
-		cmocka_unit_test(test_read_exact),
-		cmocka_unit_test(test_read_path),
+		cmocka_unit_test(test_names),	       cmocka_unit_test(test_classify),
+		cmocka_unit_test(test_read_exact),     cmocka_unit_test(test_read_path),
 		cmocka_unit_test(test_store_refusals),
 	};
 

@@ -268,7 +268,7 @@ static void test_whitespace_and_comments(void **state)
 
 static void test_empty_inputs(void **state)
 {
-	static const char *const empties[] = { "", "\n", "\n\n\n", "# only a comment",
+	static const char *const empties[] = { "",	  "\n",	  "\n\n\n",   "# only a comment",
 					       "   \t  ", "\r\n", "#\r\n\r\n" };
 
 	(void)state;
@@ -395,7 +395,8 @@ static void test_directive_near_misses(void **state)
 {
 	(void)state;
 	expect_error("@complai\n", 1, 1, "unknown directive '@complai'; did you mean '@complain'?");
-	expect_error("@COMPLAIN\n", 1, 1, "unknown directive '@COMPLAIN'; did you mean '@complain'?");
+	expect_error("@COMPLAIN\n", 1, 1,
+		     "unknown directive '@COMPLAIN'; did you mean '@complain'?");
 	expect_error("@Complain\n", 1, 1, "did you mean '@complain'?");
 	expect_error("read\n  @complains\n", 2, 3, "did you mean '@complain'?");
 	expect_error("@unrestrict\n", 1, 1, "did you mean '@unrestricted'?");
@@ -403,8 +404,7 @@ static void test_directive_near_misses(void **state)
 	expect_error("@enforce\n", 1, 1,
 		     "unknown directive '@enforce' (known: @complain, @unrestricted)");
 	expect_error("@\n", 1, 1, "unknown directive '@'");
-	expect_error("@complain extra\n", 1, 11,
-		     "unexpected text after directive '@complain'");
+	expect_error("@complain extra\n", 1, 11, "unexpected text after directive '@complain'");
 	expect_error("@unrestricted\t1 2\n", 1, 15, "unexpected text after directive");
 	expect_error("@complain @complain\n", 1, 11, "unexpected text after directive");
 	/* A directive is not a syscall name, and a name is not a directive. */
@@ -564,8 +564,9 @@ static void test_widths(void **state)
 	/* ioctl(unsigned int fd, unsigned int cmd, unsigned long arg) */
 	expect_arg("ioctl - 0xffffffff", 1, POLICY_OP_EQ, 0xffffffff, 0, 32);
 	expect_arg("ioctl - - 0xffffffffffffffff", 2, POLICY_OP_EQ, UINT64_MAX, 0, 64);
-	expect_error("ioctl - 0x100000000\n", 1, 9,
-		     "value '0x100000000' does not fit argument 1 of ioctl, which the kernel reads as 32 bits");
+	expect_error(
+		"ioctl - 0x100000000\n", 1, 9,
+		"value '0x100000000' does not fit argument 1 of ioctl, which the kernel reads as 32 bits");
 	expect_error("ioctl - !0x100005412\n", 1, 10, "does not fit argument 1 of ioctl");
 	expect_error("ioctl - 0x100000000|0\n", 1, 9, "reads as 32 bits");
 	expect_error("ioctl - |0x100000000\n", 1, 10, "reads as 32 bits");
@@ -573,8 +574,9 @@ static void test_widths(void **state)
 	/* mknod(const char *, umode_t mode, unsigned dev): mode is 16 bits. */
 	expect_arg("mknod - 0xffff", 1, POLICY_OP_EQ, 0xffff, 0, 16);
 	expect_arg("mknod - |S_IFIFO", 1, POLICY_OP_MASKED, 0x1000, 0x1000, 16);
-	expect_error("mknod - 0x10000\n", 1, 9,
-		     "value '0x10000' does not fit argument 1 of mknod, which the kernel reads as 16 bits");
+	expect_error(
+		"mknod - 0x10000\n", 1, 9,
+		"value '0x10000' does not fit argument 1 of mknod, which the kernel reads as 16 bits");
 	expect_error("mknod - CLONE_NEWUSER\n", 1, 9,
 		     "constant 'CLONE_NEWUSER' (0x10000000) does not fit the 16-bit argument");
 	expect_arg("mknod - - 0xffffffff", 2, POLICY_OP_EQ, 0xffffffff, 0, 32);
@@ -603,7 +605,8 @@ static void test_negative_numbers(void **state)
 	expect_arg("setuid -0x10", 0, POLICY_OP_EQ, 0xfffffff0, 0, 32);
 	expect_arg("setuid -010", 0, POLICY_OP_EQ, 0xfffffff8, 0, 32);
 	expect_arg("setuid -2147483648", 0, POLICY_OP_EQ, 0x80000000, 0, 32);
-	expect_error("setuid -2147483649\n", 1, 8, "'-2147483649' does not fit the 32-bit argument");
+	expect_error("setuid -2147483649\n", 1, 8,
+		     "'-2147483649' does not fit the 32-bit argument");
 	expect_error("setuid -4294967297\n", 1, 8, "does not fit the 32-bit argument");
 	expect_error("setuid -99999999999999999999\n", 1, 8, "does not fit in 64 bits");
 	expect_error("setuid -x\n", 1, 8, "invalid number '-x'");

@@ -60,9 +60,8 @@ static void test_parse_valid(void **state)
 static void test_parse_malformed(void **state)
 {
 	static const char *const bad[] = {
-		"", "x", "0x", "0X", "08", "09", "0789", "1a", "0xg", "0x1g", "12 ",
-		" 12", "+1", "-1", "1.5", "1e3", "0b101", "0x-1", "1_000", "0xx1",
-		"ff", "0o17",
+		"",    "x",  "0x", "0X",  "08",	 "09",	  "0789", "1a",	   "0xg",  "0x1g", "12 ",
+		" 12", "+1", "-1", "1.5", "1e3", "0b101", "0x-1", "1_000", "0xx1", "ff",   "0o17",
 	};
 	uint64_t v;
 
@@ -80,12 +79,9 @@ static void test_parse_malformed(void **state)
 static void test_parse_overflow(void **state)
 {
 	static const char *const big[] = {
-		"18446744073709551616",	  /* 2^64 */
-		"18446744073709551620",
-		"99999999999999999999999",
-		"0x10000000000000000",	  /* 2^64 */
-		"0xfffffffffffffffff",
-		"02000000000000000000000", /* 2^64 in octal */
+		"18446744073709551616",							  /* 2^64 */
+		"18446744073709551620", "99999999999999999999999", "0x10000000000000000", /* 2^64 */
+		"0xfffffffffffffffff",	"02000000000000000000000", /* 2^64 in octal */
 	};
 	uint64_t v;
 
@@ -125,18 +121,17 @@ static void test_edit_distance(void **state)
 	assert_int_equal(dist("read", "read", false), 0);
 	assert_int_equal(dist("", "read", false), 4);
 	assert_int_equal(dist("read", "", false), 4);
-	assert_int_equal(dist("read", "raed", false), 1);   /* transposition */
-	assert_int_equal(dist("read", "reed", false), 1);   /* substitution */
-	assert_int_equal(dist("read", "readv", false), 1);  /* insertion */
-	assert_int_equal(dist("readv", "read", false), 1);  /* deletion */
+	assert_int_equal(dist("read", "raed", false), 1);  /* transposition */
+	assert_int_equal(dist("read", "reed", false), 1);  /* substitution */
+	assert_int_equal(dist("read", "readv", false), 1); /* insertion */
+	assert_int_equal(dist("readv", "read", false), 1); /* deletion */
 	assert_int_equal(dist("kitten", "sitting", false), 3);
-	assert_int_equal(dist("ca", "abc", false), 3);	     /* OSA, not Damerau */
+	assert_int_equal(dist("ca", "abc", false), 3); /* OSA, not Damerau */
 	assert_int_equal(dist("READ", "read", false), 4);
 	assert_int_equal(dist("READ", "read", true), 0);
 	assert_int_equal(dist("@COMPLAIN", "@complain", true), 0);
 	/* Symmetric. */
-	assert_int_equal(dist("openat", "open_tree", false),
-			 dist("open_tree", "openat", false));
+	assert_int_equal(dist("openat", "open_tree", false), dist("open_tree", "openat", false));
 }
 
 static void test_edit_distance_long_strings(void **state)

@@ -18,8 +18,7 @@
  * Compiles the policy for the given architectures.  deny is left empty when
  * the policy has no '~' rule.  Returns 0, or -1 with errors in diags.
  */
-int backend_compile(const struct policy *pol, const uint32_t *arches,
-		    size_t narches, struct bpf_prog *deny, struct bpf_prog *allow,
-		    struct diag_list *diags);
+int backend_compile(const struct policy *pol, const uint32_t *arches, size_t narches,
+		    struct bpf_prog *deny, struct bpf_prog *allow, struct diag_list *diags);
 
 #endif

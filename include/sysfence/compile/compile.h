@@ -26,11 +26,11 @@ struct compile_opts {
 const char *compile_identity(void);
 
 /* SHA-256 over identity, options and source: the blob's source digest. */
-void compile_source_digest(const struct compile_opts *o, const char *src,
-			   size_t len, uint8_t out[DIGEST_SIZE]);
+void compile_source_digest(const struct compile_opts *o, const char *src, size_t len,
+			   uint8_t out[DIGEST_SIZE]);
 
 /* Returns 0, or -1 with errors in d (warnings are added either way). */
-int compile_policy(const char *src, size_t len, const struct compile_opts *o,
-		   struct blob *out, struct diag_list *d);
+int compile_policy(const char *src, size_t len, const struct compile_opts *o, struct blob *out,
+		   struct diag_list *d);
 
 #endif

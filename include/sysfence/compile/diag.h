@@ -12,7 +12,11 @@
  *    text of the line
  *        ^
  */
-enum diag_level { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE };
+enum diag_level {
+	DIAG_ERROR,
+	DIAG_WARNING,
+	DIAG_NOTE
+};
 
 struct diag {
 	enum diag_level level;
@@ -24,20 +28,19 @@ struct diag {
 struct diag_list {
 	struct diag *items;
 	size_t count, cap;
-	size_t limit;   /* items kept; the rest are only counted */
-	size_t errors;  /* all errors, kept or not */
+	size_t limit;  /* items kept; the rest are only counted */
+	size_t errors; /* all errors, kept or not */
 	size_t warnings;
 	size_t dropped; /* diagnostics not kept because of limit */
-	int oom;        /* an allocation failed while recording */
+	int oom;	/* an allocation failed while recording */
 };
 
 #define DIAG_DEFAULT_LIMIT 50
 
 void diag_init(struct diag_list *d, size_t limit);
 void diag_free(struct diag_list *d);
-void diag_add(struct diag_list *d, enum diag_level level, unsigned line,
-	      unsigned col, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+void diag_add(struct diag_list *d, enum diag_level level, unsigned line, unsigned col,
+	      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /* Drops the warnings and notes (for --quiet); errors stay. */
 void diag_keep_errors(struct diag_list *d);
@@ -47,7 +50,7 @@ void diag_keep_errors(struct diag_list *d);
  * shown with a caret under col.  Control bytes in the source are shown as
  * '?' so a hostile policy cannot drive the terminal.
  */
-void diag_print(FILE *out, const struct diag_list *d, const char *file,
-		const char *src, size_t len);
+void diag_print(FILE *out, const struct diag_list *d, const char *file, const char *src,
+		size_t len);
 
 #endif

@@ -23,8 +23,7 @@ int fd_read_all(int fd, size_t max, char **buf, size_t *len);
  * followed) and fsyncs the folder.  On any failure the temporary file is
  * removed and path is untouched.  Returns 0 or a negative errno.
  */
-int file_write_atomic(const char *path, const void *buf, size_t len,
-		      mode_t mode);
+int file_write_atomic(const char *path, const void *buf, size_t len, mode_t mode);
 
 /*
  * For a SIGINT/SIGTERM handler: stops new atomic writes (they then fail

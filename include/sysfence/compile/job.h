@@ -19,7 +19,11 @@ struct job_opts {
 	long jobs;	     /* batch workers */
 };
 
-enum job_result { JOB_OK, JOB_SKIPPED, JOB_FAILED };
+enum job_result {
+	JOB_OK,
+	JOB_SKIPPED,
+	JOB_FAILED
+};
 
 /*
  * Reads in ("-": stdin), compiles it, prints its diagnostics and writes out

@@ -11,18 +11,18 @@
 
 /* Policy language version 1; see docs/policy-language.md. */
 #define POLICY_MAX_ARGS 6
-#define POLICY_NAME_MAX 64          /* syscall names, including the NUL */
-#define POLICY_MAX_LINE 4096        /* longer lines are an error, never cut */
+#define POLICY_NAME_MAX 64	    /* syscall names, including the NUL */
+#define POLICY_MAX_LINE 4096	    /* longer lines are an error, never cut */
 #define POLICY_MAX_SIZE (16u << 20) /* bytes of policy source */
 
 enum policy_op {
 	POLICY_OP_ANY = 0, /* '-' */
-	POLICY_OP_EQ,      /* N */
-	POLICY_OP_NE,      /* !N */
-	POLICY_OP_GT,      /* >N */
-	POLICY_OP_GE,      /* >=N */
-	POLICY_OP_LT,      /* <N */
-	POLICY_OP_LE,      /* <=N */
+	POLICY_OP_EQ,	   /* N */
+	POLICY_OP_NE,	   /* !N */
+	POLICY_OP_GT,	   /* >N */
+	POLICY_OP_GE,	   /* >=N */
+	POLICY_OP_LT,	   /* <N */
+	POLICY_OP_LE,	   /* <=N */
 	POLICY_OP_MASKED,  /* |N: (arg & N) == N;  A|B: (arg & A) == B */
 };
 
@@ -72,8 +72,8 @@ extern const struct policy_resolver policy_nss_resolver;
  * when there is no error; otherwise -1 with the errors in diags.  Warnings
  * never fail.  out is always initialised and must be freed.
  */
-int policy_parse(const char *src, size_t len, const struct policy_resolver *res,
-		 struct policy *out, struct diag_list *diags);
+int policy_parse(const char *src, size_t len, const struct policy_resolver *res, struct policy *out,
+		 struct diag_list *diags);
 void policy_free(struct policy *p);
 
 /*

@@ -11,8 +11,7 @@
  * transpositions), for "did you mean" suggestions.  Strings longer than 63
  * bytes count as far from everything.
  */
-size_t text_edit_distance(const char *a, size_t alen, const char *b,
-			  size_t blen, bool ignore_case);
+size_t text_edit_distance(const char *a, size_t alen, const char *b, size_t blen, bool ignore_case);
 
 /* Is a suggestion at this distance close enough to offer? */
 bool text_is_close(size_t distance, size_t len);

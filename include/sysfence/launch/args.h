@@ -22,7 +22,7 @@ enum args_action {
 
 struct launch_args {
 	enum args_action action;
-	const char *profile;     /* NAME or PATH, as given */
+	const char *profile;	 /* NAME or PATH, as given */
 	const char *profile_dir; /* NULL: the compiled-in trusted store */
 	unsigned wait_seconds;
 	char *const *program_argv; /* PROGRAM and its arguments, NULL-terminated */
@@ -33,7 +33,7 @@ struct launch_args {
  * only then is --profile-dir honoured.  Returns 0, or -1 with a one-line
  * reason in why.  Never prints, never exits, keeps pointers into argv.
  */
-int args_parse(int argc, char *const argv[], bool caller_is_root,
-	       struct launch_args *out, char *why, size_t whylen);
+int args_parse(int argc, char *const argv[], bool caller_is_root, struct launch_args *out,
+	       char *why, size_t whylen);
 
 #endif

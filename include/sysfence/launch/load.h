@@ -44,10 +44,10 @@ enum load_method {
 /* Everything decided before the first filter is attached. */
 struct load_plan {
 	enum load_method method;
-	unsigned flags;          /* 0 or SECCOMP_FILTER_FLAG_LOG */
-	struct sock_fprog deny;  /* loaded first; len 0 = nothing */
+	unsigned flags;		 /* 0 or SECCOMP_FILTER_FLAG_LOG */
+	struct sock_fprog deny;	 /* loaded first; len 0 = nothing */
 	struct sock_fprog allow; /* loaded second; len 0 = nothing (unrestricted) */
-	size_t log_to_allow;     /* RETs rewritten, for SYSFENCE_DEBUG */
+	size_t log_to_allow;	 /* RETs rewritten, for SYSFENCE_DEBUG */
 	size_t kill_process_to_thread;
 };
 

@@ -10,11 +10,11 @@
  * defines it (see probe.c for the errno contract of each question).
  */
 struct probe_features {
-	bool seccomp_syscall;     /* seccomp(2) exists; else prctl(PR_SET_SECCOMP) */
-	bool filter_flag_log;     /* SECCOMP_FILTER_FLAG_LOG (4.14) */
-	bool action_log;          /* SECCOMP_RET_LOG (4.14) */
+	bool seccomp_syscall;	  /* seccomp(2) exists; else prctl(PR_SET_SECCOMP) */
+	bool filter_flag_log;	  /* SECCOMP_FILTER_FLAG_LOG (4.14) */
+	bool action_log;	  /* SECCOMP_RET_LOG (4.14) */
 	bool action_kill_process; /* SECCOMP_RET_KILL_PROCESS (4.14) */
-	bool action_errno;        /* SECCOMP_RET_ERRNO (3.5), reported only */
+	bool action_errno;	  /* SECCOMP_RET_ERRNO (3.5), reported only */
 };
 
 /* The answer to one question, from a return value and errno. */

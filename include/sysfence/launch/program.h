@@ -17,8 +17,7 @@
  * PROGRAM_EXIT_NOT_FOUND / PROGRAM_EXIT_CANNOT_RUN with *err set.
  * Runs after the privilege drop, so it sees what the caller sees.
  */
-int program_find(const char *name, const char *path_env, char *buf,
-		 size_t buflen, int *err);
+int program_find(const char *name, const char *path_env, char *buf, size_t buflen, int *err);
 
 /*
  * Makes descriptors 0, 1 and 2 valid, opening /dev/null for closed ones,

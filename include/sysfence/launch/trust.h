@@ -45,12 +45,11 @@ bool trust_name_valid(const char *name);
  * folder or the file does not exist (so the caller may wait), or another
  * negative errno; why always says what failed.
  */
-int trust_read_store(const char *dir, const char *name,
-		     struct trust_profile *out, char *why, size_t whylen);
+int trust_read_store(const char *dir, const char *name, struct trust_profile *out, char *why,
+		     size_t whylen);
 
 /* Reads an untrusted profile by path.  Same contract. */
-int trust_read_path(const char *path, struct trust_profile *out, char *why,
-		    size_t whylen);
+int trust_read_path(const char *path, struct trust_profile *out, char *why, size_t whylen);
 
 /*
  * Reads exactly `size` bytes from fd until end of file: -EIO when the file

@@ -20,9 +20,9 @@
 #define AUDITLOG_NAME_MAX 64
 
 enum auditlog_kind {
-	AUDITLOG_NONE,	   /* not an audit record at all */
-	AUDITLOG_OTHER,	   /* an audit record of another type */
-	AUDITLOG_RECORD,	   /* a seccomp record, parsed */
+	AUDITLOG_NONE,	    /* not an audit record at all */
+	AUDITLOG_OTHER,	    /* an audit record of another type */
+	AUDITLOG_RECORD,    /* a seccomp record, parsed */
 	AUDITLOG_MALFORMED, /* a seccomp record missing or garbling a field */
 };
 
@@ -64,7 +64,7 @@ enum auditlog_kind auditlog_line(const char *line, size_t len, struct auditlog_r
  */
 #define AUDITLOG_LINE_MAX 16384
 enum auditlog_kind auditlog_next(const char *buf, size_t len, size_t *pos,
-			       struct auditlog_record *rec);
+				 struct auditlog_record *rec);
 
 /* "x86_64", "i386", "aarch64", "c000003e" ... -> AUDIT_ARCH_*, or 0. */
 uint32_t auditlog_arch(const char *text, size_t len);

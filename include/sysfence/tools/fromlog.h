@@ -83,6 +83,6 @@ size_t fromlog_arches(const struct fromlog *l, uint32_t *out, size_t max);
  * lines to add.
  */
 size_t fromlog_print(FILE *out, FILE *err, const struct fromlog *l, const struct tool_input *pol,
-		   bool as_patch);
+		     bool as_patch);
 
 #endif
