@@ -2,6 +2,7 @@
 #ifndef SYSFENCE_BLOB_H
 #define SYSFENCE_BLOB_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -16,21 +17,40 @@
  */
 #define BLOB_MAGIC "SYSFENCE"
 #define BLOB_MAGIC_LEN 8
-#define BLOB_VERSION 1u
+#define BLOB_VERSION 2u
 #define BLOB_HEADER_SIZE 192u
 #define BLOB_MAX_ARCHES 8u
 #define BLOB_INSN_SIZE 8u
 #define BLOB_STRING_LEN 16u
-#define BLOB_MAX_SIZE (BLOB_HEADER_SIZE + 2u * BPF_MAXINSNS * BLOB_INSN_SIZE)
+/* Bindings: the programs a trusted profile may run without no_new_privs. */
+#define BLOB_MAX_BINDINGS 32u
+#define BLOB_BINDING_MAX 4096u	      /* bytes of one path, NUL included (PATH_MAX) */
+#define BLOB_BINDINGS_MAX_SIZE 16384u /* bytes of every path, NULs included */
+#define BLOB_MAX_SIZE                                                                              \
+	(BLOB_HEADER_SIZE + 2u * BPF_MAXINSNS * BLOB_INSN_SIZE + BLOB_BINDINGS_MAX_SIZE)
 
 struct blob {
 	enum sf_mode mode;
 	uint32_t narches;
-	uint32_t arches[BLOB_MAX_ARCHES];   /* AUDIT_ARCH_* values */
-	struct bpf_prog deny;		    /* explicit denials, default ALLOW; may be empty */
-	struct bpf_prog allow;		    /* the policy, default EPERM or LOG */
-	uint8_t digest[DIGEST_SIZE];	    /* integrity, see blob_serialize */
-	uint8_t source_digest[DIGEST_SIZE]; /* policy source + compiler identity */
+	uint32_t arches[BLOB_MAX_ARCHES]; /* AUDIT_ARCH_* values */
+	/*
+	 * Attached in this order: deny first (may be empty: explicit denials
+	 * when they are compiled as a filter of their own, default ALLOW),
+	 * then allow (the policy, default EPERM or LOG).
+	 */
+	struct bpf_prog deny;
+	struct bpf_prog allow;
+	/*
+	 * Absolute paths of the programs this profile is bound to (@bind):
+	 * the launcher may attach it without no_new_privs for these only.
+	 * binding_data holds them NUL-terminated, one after the other.
+	 */
+	uint32_t nbindings;
+	uint32_t binding_off[BLOB_MAX_BINDINGS];
+	char *binding_data;
+	uint32_t binding_size;			  /* bytes of binding_data, NULs included */
+	uint8_t digest[DIGEST_SIZE];		  /* integrity, see blob_serialize */
+	uint8_t source_digest[DIGEST_SIZE];	  /* policy source + compiler identity */
 	char libseccomp_version[BLOB_STRING_LEN]; /* NUL-terminated */
 	char compiler_version[BLOB_STRING_LEN];	  /* NUL-terminated */
 };
@@ -46,6 +66,7 @@ enum blob_error {
 	BLOB_ERR_DIGEST,  /* integrity digest mismatch */
 	BLOB_ERR_PROGRAM, /* a program fails bpf_check */
 	BLOB_ERR_NOMEM,
+	BLOB_ERR_BINDING, /* a binding that is not an absolute path, or too many */
 };
 
 const char *blob_strerror(int err);
@@ -66,6 +87,20 @@ int blob_parse(const void *buf, size_t len, struct blob *out, char *why, size_t 
 int blob_serialize(struct blob *b, uint8_t **out, size_t *outlen);
 
 void blob_free(struct blob *b);
+
+/*
+ * Adds a binding (an absolute path, at most BLOB_BINDING_MAX - 1 bytes,
+ * no control bytes, no "." or ".." component, no "//").  A path already
+ * bound is not added twice.  Returns BLOB_OK, BLOB_ERR_BINDING or
+ * BLOB_ERR_NOMEM.
+ */
+int blob_add_binding(struct blob *b, const char *path);
+
+/* Is path acceptable as a binding (the rule blob_add_binding applies)? */
+bool blob_binding_valid(const char *path, size_t len);
+
+/* Binding i (i < nbindings), NUL-terminated. */
+const char *blob_binding(const struct blob *b, uint32_t i);
 
 /*
  * What the kernel answers one call under this blob, simulated with

@@ -19,11 +19,13 @@ enum {
 	OFF_SOURCE_DIGEST = 100,
 	OFF_LIBSECCOMP = 132,
 	OFF_COMPILER = 148,
-	OFF_RESERVED = 164, /* zero up to BLOB_HEADER_SIZE */
+	OFF_NBINDINGS = 164,
+	OFF_BINDINGS_SIZE = 168,
+	OFF_RESERVED = 172, /* zero up to BLOB_HEADER_SIZE */
 };
 
 _Static_assert(OFF_ARCHES + 4 * BLOB_MAX_ARCHES == OFF_DENY_LEN, "layout");
-_Static_assert(OFF_COMPILER + BLOB_STRING_LEN == OFF_RESERVED, "layout");
+_Static_assert(OFF_COMPILER + BLOB_STRING_LEN == OFF_NBINDINGS, "layout");
 _Static_assert(OFF_RESERVED < BLOB_HEADER_SIZE, "layout");
 
 static uint32_t get_u32(const uint8_t *p)
@@ -62,7 +64,8 @@ const char *blob_strerror(int err)
 	case BLOB_ERR_MAGIC:
 		return "not a sysfence profile (bad magic)";
 	case BLOB_ERR_VERSION:
-		return "unsupported profile format version";
+		return "profile written for another format version: recompile it with this "
+		       "sysfence-compile";
 	case BLOB_ERR_HEADER:
 		return "invalid profile header";
 	case BLOB_ERR_SIZE:
@@ -73,6 +76,8 @@ const char *blob_strerror(int err)
 		return "invalid BPF program in profile";
 	case BLOB_ERR_NOMEM:
 		return "out of memory";
+	case BLOB_ERR_BINDING:
+		return "invalid program binding in profile";
 	}
 	return "unknown error";
 }
@@ -124,11 +129,91 @@ static int read_program(const uint8_t *p, uint32_t len, struct bpf_prog *out)
 	return BLOB_OK;
 }
 
+bool blob_binding_valid(const char *path, size_t len)
+{
+	if (!len || len >= BLOB_BINDING_MAX || path[0] != '/')
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)path[i];
+
+		if (ch < 0x20 || ch == 0x7f)
+			return false;
+		/* Each component: not empty ("//", a trailing '/'), not "." or "..". */
+		if (ch == '/') {
+			size_t n = 0;
+
+			while (i + 1 + n < len && path[i + 1 + n] != '/')
+				n++;
+			if (!n || (n == 1 && path[i + 1] == '.') ||
+			    (n == 2 && path[i + 1] == '.' && path[i + 2] == '.'))
+				return false;
+		}
+	}
+	return true;
+}
+
+const char *blob_binding(const struct blob *b, uint32_t i)
+{
+	return b->binding_data + b->binding_off[i];
+}
+
+int blob_add_binding(struct blob *b, const char *path)
+{
+	size_t n = strlen(path) + 1;
+	char *data;
+
+	if (!blob_binding_valid(path, n - 1))
+		return BLOB_ERR_BINDING;
+	for (uint32_t i = 0; i < b->nbindings; i++)
+		if (!strcmp(blob_binding(b, i), path))
+			return BLOB_OK;
+	if (b->nbindings == BLOB_MAX_BINDINGS || b->binding_size + n > BLOB_BINDINGS_MAX_SIZE)
+		return BLOB_ERR_BINDING;
+	data = realloc(b->binding_data, b->binding_size + n);
+	if (!data)
+		return BLOB_ERR_NOMEM;
+	memcpy(data + b->binding_size, path, n);
+	b->binding_data = data;
+	b->binding_off[b->nbindings++] = b->binding_size;
+	b->binding_size += (uint32_t)n;
+	return BLOB_OK;
+}
+
+/* The bindings section: nbindings valid paths, each NUL-terminated. */
+static int read_bindings(const uint8_t *p, uint32_t size, uint32_t count, struct blob *out)
+{
+	uint32_t pos = 0;
+
+	if (!count)
+		return size ? BLOB_ERR_HEADER : BLOB_OK;
+	out->binding_data = malloc(size);
+	if (!out->binding_data)
+		return BLOB_ERR_NOMEM;
+	memcpy(out->binding_data, p, size);
+	out->binding_size = size;
+	for (uint32_t i = 0; i < count; i++) {
+		const char *s = out->binding_data + pos;
+		size_t n = strnlen(s, size - pos);
+
+		if (n == size - pos || !blob_binding_valid(s, n))
+			return BLOB_ERR_BINDING;
+		for (uint32_t k = 0; k < i; k++)
+			if (!strcmp(blob_binding(out, k), s))
+				return BLOB_ERR_BINDING;
+		out->binding_off[i] = pos;
+		pos += (uint32_t)n + 1;
+	}
+	out->nbindings = count;
+	/* Nothing may follow the last path. */
+	return pos == size ? BLOB_OK : BLOB_ERR_BINDING;
+}
+
 int blob_parse(const void *vbuf, size_t len, struct blob *out, char *why, size_t whylen)
 {
 	const uint8_t *buf = vbuf;
 	uint8_t digest[DIGEST_SIZE];
-	uint32_t deny_len, allow_len, mode;
+	uint32_t deny_len, allow_len, mode, nbindings, bindings_size;
+	size_t programs_end;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -151,12 +236,18 @@ int blob_parse(const void *vbuf, size_t len, struct blob *out, char *why, size_t
 	mode = get_u32(buf + OFF_MODE);
 	deny_len = get_u32(buf + OFF_DENY_LEN);
 	allow_len = get_u32(buf + OFF_ALLOW_LEN);
+	nbindings = get_u32(buf + OFF_NBINDINGS);
+	bindings_size = get_u32(buf + OFF_BINDINGS_SIZE);
 	/* Bounded before any arithmetic, so the size check cannot overflow. */
-	if (deny_len > BPF_MAXINSNS || allow_len > BPF_MAXINSNS)
+	if (deny_len > BPF_MAXINSNS || allow_len > BPF_MAXINSNS ||
+	    bindings_size > BLOB_BINDINGS_MAX_SIZE)
 		return BLOB_ERR_TOO_BIG;
-	if (len < BLOB_HEADER_SIZE + (size_t)(deny_len + allow_len) * BLOB_INSN_SIZE)
+	if (nbindings > BLOB_MAX_BINDINGS)
+		return BLOB_ERR_HEADER;
+	programs_end = BLOB_HEADER_SIZE + (size_t)(deny_len + allow_len) * BLOB_INSN_SIZE;
+	if (len < programs_end + bindings_size)
 		return BLOB_ERR_TRUNCATED;
-	if (len != BLOB_HEADER_SIZE + (size_t)(deny_len + allow_len) * BLOB_INSN_SIZE)
+	if (len != programs_end + bindings_size)
 		return BLOB_ERR_SIZE;
 
 	compute_digest(buf, len, digest);
@@ -171,7 +262,8 @@ int blob_parse(const void *vbuf, size_t len, struct blob *out, char *why, size_t
 			return BLOB_ERR_HEADER;
 		break;
 	case SF_MODE_UNRESTRICTED:
-		if (allow_len || deny_len)
+		/* No filter: nothing to bind either (it never needs NNP). */
+		if (allow_len || deny_len || nbindings)
 			return BLOB_ERR_HEADER;
 		break;
 	default:
@@ -197,6 +289,9 @@ int blob_parse(const void *vbuf, size_t len, struct blob *out, char *why, size_t
 	memcpy(out->digest, buf + OFF_DIGEST, DIGEST_SIZE);
 	memcpy(out->source_digest, buf + OFF_SOURCE_DIGEST, DIGEST_SIZE);
 
+	rc = read_bindings(buf + programs_end, bindings_size, nbindings, out);
+	if (rc != BLOB_OK)
+		goto fail;
 	rc = read_program(buf + BLOB_HEADER_SIZE, deny_len, &out->deny);
 	if (rc == BLOB_OK)
 		rc = read_program(buf + BLOB_HEADER_SIZE + (size_t)deny_len * BLOB_INSN_SIZE,
@@ -225,7 +320,10 @@ int blob_serialize(struct blob *b, uint8_t **out, size_t *outlen)
 		return BLOB_ERR_TOO_BIG;
 	if (b->narches > BLOB_MAX_ARCHES)
 		return BLOB_ERR_HEADER;
-	len = BLOB_HEADER_SIZE + (size_t)(b->deny.len + b->allow.len) * BLOB_INSN_SIZE;
+	if (b->nbindings > BLOB_MAX_BINDINGS || b->binding_size > BLOB_BINDINGS_MAX_SIZE)
+		return BLOB_ERR_BINDING;
+	len = BLOB_HEADER_SIZE + (size_t)(b->deny.len + b->allow.len) * BLOB_INSN_SIZE +
+	      b->binding_size;
 	buf = calloc(1, len);
 	if (!buf)
 		return BLOB_ERR_NOMEM;
@@ -240,6 +338,8 @@ int blob_serialize(struct blob *b, uint8_t **out, size_t *outlen)
 		put_u32(buf + OFF_ARCHES + 4 * i, b->arches[i]);
 	put_u32(buf + OFF_DENY_LEN, b->deny.len);
 	put_u32(buf + OFF_ALLOW_LEN, b->allow.len);
+	put_u32(buf + OFF_NBINDINGS, b->nbindings);
+	put_u32(buf + OFF_BINDINGS_SIZE, b->binding_size);
 	memcpy(buf + OFF_SOURCE_DIGEST, b->source_digest, DIGEST_SIZE);
 	memcpy(buf + OFF_LIBSECCOMP, b->libseccomp_version,
 	       strnlen(b->libseccomp_version, BLOB_STRING_LEN - 1));
@@ -256,6 +356,8 @@ int blob_serialize(struct blob *b, uint8_t **out, size_t *outlen)
 			put_u32(p + 4, prog->insns[i].k);
 		}
 	}
+	if (b->binding_size)
+		memcpy(p, b->binding_data, b->binding_size);
 	compute_digest(buf, len, b->digest);
 	memcpy(buf + OFF_DIGEST, b->digest, DIGEST_SIZE);
 	*out = buf;
@@ -267,8 +369,11 @@ void blob_free(struct blob *b)
 {
 	free(b->deny.insns);
 	free(b->allow.insns);
+	free(b->binding_data);
 	b->deny.insns = b->allow.insns = NULL;
 	b->deny.len = b->allow.len = 0;
+	b->binding_data = NULL;
+	b->binding_size = b->nbindings = 0;
 }
 
 uint32_t blob_verdict(const struct blob *b, const struct seccomp_data *d, uint32_t *allow_ret,

@@ -241,6 +241,10 @@ void disasm_input(FILE *out, const struct tool_input *in)
 		print_arches(out, b);
 		fprintf(out, "programs:      deny %u instructions, allow %u instructions\n",
 			b->deny.len, b->allow.len);
+		if (!b->nbindings)
+			fputs("bound to:      no program (always loaded with no_new_privs)\n", out);
+		for (uint32_t i = 0; i < b->nbindings; i++)
+			fprintf(out, "bound to:      %s\n", blob_binding(b, i));
 		if (in->kind == TOOL_INPUT_BLOB) {
 			digest_hex(b->digest, hex);
 			fprintf(out, "digest:        sha256:%s (verified)\n", hex);

@@ -119,6 +119,14 @@ static void check_accepted(const struct blob *b, const uint8_t *buf, size_t len)
 		FUZZ_ASSERT(b->allow.len && b->narches);
 	for (uint32_t i = 0; i < b->narches; i++)
 		FUZZ_ASSERT(blob_has_arch(b, b->arches[i]));
+	/* Every binding an absolute path the launcher may compare. */
+	FUZZ_ASSERT(b->nbindings <= BLOB_MAX_BINDINGS);
+	FUZZ_ASSERT(b->mode != SF_MODE_UNRESTRICTED || !b->nbindings);
+	for (uint32_t i = 0; i < b->nbindings; i++) {
+		const char *p = blob_binding(b, i);
+
+		FUZZ_ASSERT(blob_binding_valid(p, strlen(p)));
+	}
 
 	/* One canonical form: what was accepted serialises to the same bytes. */
 	copy = *b;

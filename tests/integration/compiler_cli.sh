@@ -50,7 +50,7 @@ expect_exit 0 "--version exits 0" "$C" --version
 cp "$T/out" version1
 check "--version writes nothing on stderr" test ! -s "$T/err"
 check "--version is one line" test "$(wc -l <version1)" -eq 1
-expect_grep version1 '^sysfence-compile [0-9]+\.[0-9]+\.[0-9]+ libseccomp=[0-9.]+ syscalls=[0-9a-f]{16} blob=1 features=[a-z0-9,-]+$' \
+expect_grep version1 '^sysfence-compile [0-9]+\.[0-9]+\.[0-9]+ libseccomp=[0-9.]+ syscalls=[0-9a-f]{16} blob=2 features=[a-z0-9,-]+$' \
 	"--version names the compiler, libseccomp, syscall table, blob format, features"
 "$C" --version >version2
 check "--version is the same on every run" cmp -s version1 version2
@@ -94,7 +94,7 @@ check "nothing on stdout" test ! -s "$T/out"
 check "no diagnostic for a clean policy" test ! -s "$T/err"
 check "the blob is mode 0644 whatever the umask" test "$(stat -c %a out.bin)" = 644
 check "the blob starts with the magic" test "$(head -c 8 out.bin)" = SYSFENCE
-check "format version 1" test "$(u32_at out.bin 8)" = 1
+check "format version 2" test "$(u32_at out.bin 8)" = 2
 check "header size 192" test "$(u32_at out.bin 12)" = 192
 check "mode 0 (enforce)" test "$(u32_at out.bin 16)" = 0
 check "two architectures by default" test "$(u32_at out.bin 24)" = 2

@@ -89,7 +89,8 @@ refuse "folder in the store" 'dir: .*/dir\.bin is not a regular file$' dir
 mkfifo -m 0666 "$P/fifo"
 refuse "FIFO as a profile path (and no hang)" 'fifo: profile file is not a regular file$' "$P/fifo"
 refuse "device as a profile path" '/dev/null: profile file is not a regular file$' /dev/null
-head -c 70000 /dev/zero >"$P/huge"
+# One byte over BLOB_MAX_SIZE (82 112: two full programs and full bindings).
+head -c 82113 /dev/zero >"$P/huge"
 refuse "oversized profile file" 'huge: profile file is larger than a profile can be$' "$P/huge"
 put huge "$P/huge"
 refuse "oversized profile in the store" 'huge: .* is larger than a profile can be$' huge
@@ -124,8 +125,11 @@ bad flip-header
 refuse "changed header byte (digest)" 'flip-header: (profile digest mismatch|invalid profile header)' flip-header
 cp "$GOOD" "$P/magic"; printf 'X' | dd of="$P/magic" bs=1 seek=0 conv=notrunc status=none; bad magic
 refuse "wrong magic" 'magic: not a sysfence profile \(bad magic\)$' magic
-cp "$GOOD" "$P/version"; printf '\x02' | dd of="$P/version" bs=1 seek=8 conv=notrunc status=none; bad version
-refuse "wrong format version" 'version: unsupported profile format version$' version
+cp "$GOOD" "$P/version"; printf '\x03' | dd of="$P/version" bs=1 seek=8 conv=notrunc status=none; bad version
+refuse "wrong format version" 'version: profile written for another format version: recompile it with this sysfence-compile$' version
+# A real format-1 blob (sysfence 0.1, tests/policies/format1.bin): refused, never loaded.
+cp "$SF_ROOT/tests/policies/format1.bin" "$P/format1"; bad format1
+refuse "a format-1 profile from sysfence 0.1" 'format1: profile written for another format version: recompile it' format1
 printf 'SECRET-CONTENT-1234 root:x:0:0\n' >"$P/secret"
 refuse "not a profile, contents never echoed" 'secret: (truncated profile|not a sysfence profile)' "$P/secret"
 expect_no_grep "$T/err" 'SECRET|root:x' "errors never echo file contents"

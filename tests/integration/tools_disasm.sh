@@ -9,7 +9,7 @@ P=$T/app.policy
 	not_ok "compile"
 
 expect_exit 0 "a blob" "$SF_COMPILE" --disasm "$T/app.bin"
-expect_grep "$T/out" "^format: +sysfence blob version 1$" "the format version"
+expect_grep "$T/out" "^format: +sysfence blob version 2$" "the format version"
 expect_grep "$T/out" "^mode: +enforce$" "the mode"
 expect_grep "$T/out" "^architectures: x86_64 \(0xc000003e\), x86 \(0x40000003\)$" "the architectures"
 expect_grep "$T/out" "^programs: +deny [0-9]+ instructions, allow [0-9]+ instructions$" "the lengths"

@@ -651,7 +651,7 @@ static void test_identity(void **state)
 	snprintf(want, sizeof(want),
 		 "sysfence-compile %s libseccomp=2.5.4 syscalls=", SYSFENCE_VERSION);
 	assert_memory_equal(id, want, strlen(want));
-	assert_non_null(strstr(id, " blob=1 "));
+	assert_non_null(strstr(id, " blob=2 "));
 	assert_non_null(strstr(id, " features="));
 	assert_null(strchr(id, '\n'));
 	assert_ptr_equal(compile_identity(), id);

@@ -42,7 +42,9 @@ enum {
 	OFF_SOURCE_DIGEST = 100,
 	OFF_LIBSECCOMP = 132,
 	OFF_COMPILER = 148,
-	OFF_RESERVED = 164,
+	OFF_NBINDINGS = 164,
+	OFF_BINDINGS_SIZE = 168,
+	OFF_RESERVED = 172,
 };
 
 static const struct sock_filter deny_prog[] = {
@@ -241,7 +243,7 @@ static void test_layout_is_little_endian(void **state)
 
 	(void)state;
 	assert_memory_equal(buf, "SYSFENCE", 8);
-	assert_memory_equal(buf + OFF_VERSION, "\x01\0\0\0", 4);
+	assert_memory_equal(buf + OFF_VERSION, "\x02\0\0\0", 4);
 	assert_memory_equal(buf + OFF_HEADER_SIZE, "\xc0\0\0\0", 4);
 	assert_memory_equal(buf + OFF_MODE, "\x01\0\0\0", 4);
 	assert_int_equal(get32(buf + OFF_FLAGS), 0);
@@ -342,11 +344,24 @@ static void test_largest_blob(void **state)
 	blob_free(&b);
 	b.deny = (struct bpf_prog){ copy_prog(p, BPF_MAXINSNS), BPF_MAXINSNS };
 	b.allow = (struct bpf_prog){ p, BPF_MAXINSNS };
+	/* Four bindings of the longest path fill the bindings section. */
+	for (int i = 0; i < 4; i++) {
+		char path[BLOB_BINDING_MAX];
+
+		memset(path, 'a' + i, sizeof(path) - 1);
+		path[0] = '/';
+		path[sizeof(path) - 1] = '\0';
+		assert_int_equal(blob_add_binding(&b, path), BLOB_OK);
+	}
+	assert_int_equal(b.binding_size, BLOB_BINDINGS_MAX_SIZE);
+	assert_int_equal(blob_add_binding(&b, "/x"), BLOB_ERR_BINDING);
 	assert_int_equal(blob_serialize(&b, &buf, &len), BLOB_OK);
 	assert_int_equal(len, BLOB_MAX_SIZE);
-	assert_int_equal(len, 65728);
+	assert_int_equal(len, 65728 + 16384);
 	assert_int_equal(blob_parse(buf, len, &out, NULL, 0), BLOB_OK);
 	assert_int_equal(out.allow.len, BPF_MAXINSNS);
+	assert_int_equal(out.nbindings, 4);
+	assert_int_equal(strlen(blob_binding(&out, 3)), BLOB_BINDING_MAX - 1);
 	blob_free(&out);
 	blob_free(&b);
 	free(buf);
@@ -424,7 +439,7 @@ static void test_bad_magic_and_version(void **state)
 	memset(copy, 0, len);
 	expect_rc(copy, len, BLOB_ERR_MAGIC, "all zero");
 
-	static const uint32_t versions[] = { 0, 2, 0x100, 0x01000000, 0xffffffff };
+	static const uint32_t versions[] = { 0, 1, 3, 0x200, 0x02000000, 0xffffffff };
 	for (size_t i = 0; i < ARRAY_SIZE(versions); i++) {
 		memcpy(copy, buf, len);
 		put32(copy + OFF_VERSION, versions[i]);
@@ -716,17 +731,141 @@ static void test_programs_failing_bpf_check(void **state)
 	free(buf);
 }
 
+static void test_binding_paths(void **state)
+{
+	static const char *const good[] = { "/bin/true", "/usr/lib/a b/c", "/a", "/..a/.b",
+					    "/usr/bin/\xc3\xa9" };
+	static const char *const bad[] = { "",	    "bin/true",	 "/",	       "/usr/",
+					   "//usr", "/usr//bin", "/usr/./bin", "/usr/../bin",
+					   "/..",   "/.",	 "/a\tb",      "/a\nb",
+					   "/a\x7f" };
+	struct blob b = { .mode = SF_MODE_ENFORCE };
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(good); i++) {
+		if (!blob_binding_valid(good[i], strlen(good[i])))
+			fail_msg("'%s' should be a valid binding", good[i]);
+		assert_int_equal(blob_add_binding(&b, good[i]), BLOB_OK);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		if (blob_binding_valid(bad[i], strlen(bad[i])))
+			fail_msg("'%s' should not be a valid binding", bad[i]);
+		assert_int_equal(blob_add_binding(&b, bad[i]), BLOB_ERR_BINDING);
+	}
+	/* The same path twice is one binding. */
+	assert_int_equal(blob_add_binding(&b, "/bin/true"), BLOB_OK);
+	assert_int_equal(b.nbindings, ARRAY_SIZE(good));
+	for (uint32_t i = 0; i < b.nbindings; i++)
+		assert_string_equal(blob_binding(&b, i), good[i]);
+	/* No more than BLOB_MAX_BINDINGS. */
+	for (uint32_t i = b.nbindings; i < BLOB_MAX_BINDINGS; i++) {
+		char p[16];
+
+		snprintf(p, sizeof(p), "/p%u", i);
+		assert_int_equal(blob_add_binding(&b, p), BLOB_OK);
+	}
+	assert_int_equal(blob_add_binding(&b, "/one/more"), BLOB_ERR_BINDING);
+	blob_free(&b);
+	assert_null(b.binding_data);
+	assert_int_equal(b.nbindings, 0);
+}
+
+/* A sample with two bindings, serialized; *len its size. */
+static uint8_t *bound_bytes(size_t *len)
+{
+	struct blob b;
+	uint8_t *buf;
+
+	sample_blob(&b, SF_MODE_ENFORCE);
+	assert_int_equal(blob_add_binding(&b, "/usr/bin/a"), BLOB_OK);
+	assert_int_equal(blob_add_binding(&b, "/usr/bin/bc"), BLOB_OK);
+	assert_int_equal(blob_serialize(&b, &buf, len), BLOB_OK);
+	blob_free(&b);
+	return buf;
+}
+
+static void test_bindings_round_trip(void **state)
+{
+	struct blob out;
+	size_t len;
+	uint8_t *buf = bound_bytes(&len);
+
+	(void)state;
+	assert_int_equal(len, GOOD_SIZE + sizeof("/usr/bin/a") + sizeof("/usr/bin/bc"));
+	assert_int_equal(get32(buf + OFF_NBINDINGS), 2);
+	assert_int_equal(get32(buf + OFF_BINDINGS_SIZE), 23);
+	/* After the programs, NUL-terminated, in order. */
+	assert_memory_equal(buf + GOOD_SIZE, "/usr/bin/a\0/usr/bin/bc\0", 23);
+	assert_int_equal(blob_parse(buf, len, &out, NULL, 0), BLOB_OK);
+	assert_int_equal(out.nbindings, 2);
+	assert_string_equal(blob_binding(&out, 0), "/usr/bin/a");
+	assert_string_equal(blob_binding(&out, 1), "/usr/bin/bc");
+	blob_free(&out);
+	free(buf);
+}
+
+static void test_bindings_forged(void **state)
+{
+	size_t len;
+	uint8_t *buf = bound_bytes(&len);
+	uint8_t *copy = malloc(len + 8);
+	uint8_t *sec;
+
+	(void)state;
+	assert_non_null(copy);
+	sec = copy + GOOD_SIZE;
+#define EDIT(what, want, ...)                                                                      \
+	do {                                                                                       \
+		memcpy(copy, buf, len);                                                            \
+		__VA_ARGS__;                                                                       \
+		refresh_digest(copy, len);                                                         \
+		expect_rc(copy, len, want, what);                                                  \
+	} while (0)
+	EDIT("a relative path", BLOB_ERR_BINDING, sec[0] = 'u');
+	EDIT("a '..' component", BLOB_ERR_BINDING, memcpy(sec, "/usr/../bi", 10));
+	EDIT("a control byte", BLOB_ERR_BINDING, sec[3] = '\n');
+	EDIT("the last NUL missing", BLOB_ERR_BINDING, sec[22] = 'x');
+	EDIT("one path fewer than counted", BLOB_ERR_BINDING, sec[10] = '/');
+	EDIT("the same path twice", BLOB_ERR_BINDING, memcpy(sec + 11, "/usr/bin/a\0\0", 12));
+	EDIT("bytes after the last path", BLOB_ERR_BINDING, put32(copy + OFF_NBINDINGS, 1));
+	EDIT("more bindings than the format allows", BLOB_ERR_HEADER,
+	     put32(copy + OFF_NBINDINGS, BLOB_MAX_BINDINGS + 1));
+	EDIT("bindings counted, none stored", BLOB_ERR_SIZE, put32(copy + OFF_BINDINGS_SIZE, 0));
+	EDIT("a section larger than the format allows", BLOB_ERR_TOO_BIG,
+	     put32(copy + OFF_BINDINGS_SIZE, BLOB_BINDINGS_MAX_SIZE + 1));
+	EDIT("a section larger than the file", BLOB_ERR_TRUNCATED,
+	     put32(copy + OFF_BINDINGS_SIZE, 100));
+#undef EDIT
+	/* Unrestricted profiles load nothing: a binding there is a forgery. */
+	{
+		struct blob b;
+		uint8_t *u;
+		size_t ulen;
+
+		sample_blob(&b, SF_MODE_UNRESTRICTED);
+		assert_int_equal(blob_add_binding(&b, "/bin/sh"), BLOB_OK);
+		assert_int_equal(blob_serialize(&b, &u, &ulen), BLOB_OK);
+		expect_rc(u, ulen, BLOB_ERR_HEADER, "an unrestricted profile with a binding");
+		blob_free(&b);
+		free(u);
+	}
+	free(copy);
+	free(buf);
+}
+
 static void test_strerror(void **state)
 {
 	(void)state;
-	for (int i = BLOB_OK; i <= BLOB_ERR_NOMEM; i++) {
+	for (int i = BLOB_OK; i <= BLOB_ERR_BINDING; i++) {
 		assert_non_null(blob_strerror(i));
 		assert_string_not_equal(blob_strerror(i), "unknown error");
 		for (int j = BLOB_OK; j < i; j++)
 			assert_string_not_equal(blob_strerror(i), blob_strerror(j));
 	}
 	assert_string_equal(blob_strerror(-1), "unknown error");
-	assert_string_equal(blob_strerror(BLOB_ERR_NOMEM + 1), "unknown error");
+	assert_string_equal(blob_strerror(BLOB_ERR_BINDING + 1), "unknown error");
+	/* The launcher's message for an old blob says what to do. */
+	assert_non_null(strstr(blob_strerror(BLOB_ERR_VERSION), "recompile"));
 }
 
 int main(void)
@@ -749,6 +888,9 @@ int main(void)
 		cmocka_unit_test(test_mode_and_program_lengths),
 		cmocka_unit_test(test_version_strings),
 		cmocka_unit_test(test_programs_failing_bpf_check),
+		cmocka_unit_test(test_binding_paths),
+		cmocka_unit_test(test_bindings_round_trip),
+		cmocka_unit_test(test_bindings_forged),
 		cmocka_unit_test(test_strerror),
 	};
 

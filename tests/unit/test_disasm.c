@@ -198,12 +198,25 @@ static void test_blob_and_raw(void **state)
 	disasm_input(f, &blob);
 	fclose(f);
 	assert_non_null(strstr(text,
-			       "profile:       c.bin\nformat:        sysfence blob version 1\n"
+			       "profile:       c.bin\nformat:        sysfence blob version 2\n"
 			       "mode:          complain\n"));
 	assert_non_null(strstr(text, " (verified)\n"));
+	assert_non_null(
+		strstr(text, "bound to:      no program (always loaded with no_new_privs)\n"));
 	assert_non_null(strstr(text, "deny program: none"));
 	assert_non_null(strstr(text, "(default LOG)"));
 	assert_non_null(strstr(text, "ret   LOG\n"));
+	free(text);
+
+	/* Bindings are listed, one line each. */
+	assert_int_equal(blob_add_binding(&blob.blob, "/usr/bin/true"), BLOB_OK);
+	assert_int_equal(blob_add_binding(&blob.blob, "/usr/lib/x/helper"), BLOB_OK);
+	text = NULL;
+	f = open_memstream(&text, &n);
+	disasm_input(f, &blob);
+	fclose(f);
+	assert_non_null(
+		strstr(text, "bound to:      /usr/bin/true\nbound to:      /usr/lib/x/helper\n"));
 	free(text);
 
 	load(&raw, "c.raw", in.blob.allow.insns, in.blob.allow.len * sizeof(struct sock_filter),

@@ -19,7 +19,7 @@ struct compile_opts {
 };
 
 /*
- * "sysfence-compile 0.1.0 libseccomp=2.5.4 syscalls=... blob=1 features=..."
+ * "sysfence-compile 0.1.0 libseccomp=2.5.4 syscalls=... blob=2 features=..."
  * The string --version prints and that goes into every source digest, so
  * a package manager that stores it knows when to recompile.
  */
