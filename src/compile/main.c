@@ -1,12 +1,19 @@
 // SPDX-License-Identifier: MIT
 /*
- * sysfence-compile: the command line.  Parses the options and hands the
- * work to one job (job.c), a batch (batch.c) or an admin tool (src/tools).
+ * sysfence-compile: the front door.  The one parser of the command line
+ * (compile and tool options alike) hands the work to one job (job.c), a
+ * batch (batch.c) or an admin tool (src/tools, tools_main()).
+ *
+ * getopt_long runs in order mode ("-" first in the option string): each
+ * positional argument comes back where it stands, so that --explain's
+ * syscall arguments (-1, -100) stay positional once INPUT and SYSCALL are
+ * known.  Only this file exits.
  * Exit status: 0 success, 1 a policy did not compile (or could not be read
  * or written), 2 usage error.
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,6 +24,8 @@
 #include "sysfence/compile/compile.h"
 #include "sysfence/compile/job.h"
 #include "sysfence/compile/syscalls.h"
+#include "sysfence/compile/text.h"
+#include "sysfence/util.h"
 #include "sysfence/tools/tools.h"
 
 #define EXIT_POLICY 1
@@ -24,31 +33,56 @@
 
 static void usage(FILE *out)
 {
-	fprintf(out, "Usage: sysfence-compile [OPTIONS] INPUT OUTPUT\n"
-		     "       sysfence-compile [OPTIONS] --out-dir DIR [-j N] INPUT...\n"
-		     "       sysfence-compile --check [OPTIONS] INPUT...\n"
-		     "       sysfence-compile --explain INPUT SYSCALL [ARG...]\n"
-		     "       sysfence-compile --disasm BLOB | --report INPUT | --diff OLD NEW\n"
-		     "       sysfence-compile --from-log [FILE|-] [--policy P [--as-patch]]\n"
-		     "\n"
-		     "Compiles a seccomp policy (see sysfence-policy(5)) into a verified blob\n"
-		     "for sysfence-launch(1).  INPUT and OUTPUT may be '-' for stdin/stdout.\n"
-		     "\n"
-		     "Options:\n"
-		     "  --arch ARCH      target architecture, repeatable (default: native and\n"
-		     "                   its compat one, e.g. x86_64 and x86)\n"
-		     "  --strict         unknown syscall names are errors, not warnings\n"
-		     "  --check          only report diagnostics, write nothing\n"
-		     "  --raw            write the bare allow program (struct sock_filter[])\n"
-		     "                   to OUTPUT and the deny program to OUTPUT.deny\n"
-		     "  --out-dir DIR    batch mode: write DIR/NAME.bin for each INPUT\n"
-		     "  -j, --jobs N     batch workers (default: number of cores)\n"
-		     "  --force          batch mode: recompile even blobs that are up to date\n"
-		     "  -q, --quiet      no warnings, only errors\n"
-		     "  --version        print the compiler identity and exit\n"
-		     "  -h, --help       print this help and exit\n"
-		     "\n"
-		     "Exit status: 0 compiled, 1 a policy failed, 2 usage error.\n");
+	fputs("Usage: sysfence-compile [OPTIONS] INPUT OUTPUT\n"
+	      "       sysfence-compile [OPTIONS] --out-dir DIR [-j N] [--force] INPUT...\n"
+	      "       sysfence-compile --check [OPTIONS] INPUT...\n"
+	      "       sysfence-compile --explain [--arch ARCH] INPUT SYSCALL [ARG0 ... ARG5]\n"
+	      "       sysfence-compile --disasm [--raw] INPUT\n"
+	      "       sysfence-compile --report [--arch ARCH]... INPUT\n"
+	      "       sysfence-compile --diff [--arch ARCH]... OLD NEW\n"
+	      "       sysfence-compile --from-log [--comm NAME] [--exe PATH] [--pid N]\n"
+	      "                        [--policy P [--as-patch]] [FILE|-]...\n"
+	      "\n"
+	      "Compiles a seccomp policy (see sysfence-policy(5)) into a verified blob\n"
+	      "for sysfence-launch(1).  INPUT and OUTPUT may be '-' for stdin/stdout.\n"
+	      "A tool's INPUT is a policy, a compiled blob or a program written by --raw.\n"
+	      "\n"
+	      "Compiling:\n"
+	      "  --arch ARCH      target architecture, repeatable (default: native and\n"
+	      "                   its compat one, e.g. x86_64 and x86); for the tools,\n"
+	      "                   the architectures a policy INPUT is compiled for\n"
+	      "  --strict         unknown syscall names are errors, not warnings\n"
+	      "  --check          only report diagnostics, write nothing\n"
+	      "  --raw            write the bare allow program (struct sock_filter[])\n"
+	      "                   to OUTPUT and the deny program to OUTPUT.deny;\n"
+	      "                   for the tools, INPUT must be such a program\n"
+	      "  --out-dir DIR    batch mode: write DIR/NAME.bin for each INPUT\n"
+	      "  -j, --jobs N     batch workers (default: number of cores)\n"
+	      "  --force          batch mode: recompile even blobs that are up to date\n"
+	      "  -q, --quiet      no warnings, only errors\n"
+	      "\n"
+	      "Tools:\n"
+	      "  --explain        which rule decides a call: SYSCALL is a name or a\n"
+	      "                   number, each ARG a number, -N, a constant, u:USER\n"
+	      "                   or g:GROUP (options go before SYSCALL)\n"
+	      "  --disasm         the blob's header and annotated programs\n"
+	      "  --report         instructions per call and the kernel's action cache\n"
+	      "  --diff           the calls two policies or blobs decide differently\n"
+	      "  --from-log       the policy lines the audit records ask for (dmesg,\n"
+	      "                   journalctl -k, audit.log, ausearch -i; FILE or stdin)\n"
+	      "    --comm NAME    only records of this command, repeatable\n"
+	      "    --exe PATH     only records of this executable, repeatable\n"
+	      "    --pid N        only records of this process, repeatable\n"
+	      "    --policy P     leave out what P already allows\n"
+	      "    --as-patch     print a patch against P instead of lines\n"
+	      "\n"
+	      "  --version        print the compiler identity and exit\n"
+	      "  -h, --help       print this help and exit\n"
+	      "\n"
+	      "Exit status: compiling 0 done, 1 a policy failed, 2 usage error;\n"
+	      "--explain 0 allowed, 1 denied; --diff 0 equivalent, 1 different;\n"
+	      "every tool 2 on a usage or input error.\n",
+	      out);
 }
 
 static void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
@@ -64,6 +98,14 @@ static void usage_error(const char *fmt, ...)
 	exit(EXIT_USAGE);
 }
 
+/* Which mode an option belongs to: checked once the mode is known. */
+enum {
+	FOR_COMPILE = 1,  /* compiling, single or batch */
+	FOR_TOOLS = 2,	  /* every tool */
+	FOR_FROM_LOG = 4, /* --from-log only */
+	FOR_ALL = FOR_COMPILE | FOR_TOOLS,
+};
+
 enum {
 	OPT_ARCH = 256,
 	OPT_STRICT,
@@ -72,25 +114,251 @@ enum {
 	OPT_OUT_DIR,
 	OPT_FORCE,
 	OPT_VERSION,
+	OPT_EXPLAIN,
+	OPT_DISASM,
+	OPT_FROM_LOG,
+	OPT_REPORT,
+	OPT_DIFF,
+	OPT_POLICY,
+	OPT_AS_PATCH,
+	OPT_COMM,
+	OPT_EXE,
+	OPT_PID,
 };
+
+static const struct option longopts[] = {
+	{ "arch", required_argument, NULL, OPT_ARCH },
+	{ "strict", no_argument, NULL, OPT_STRICT },
+	{ "check", no_argument, NULL, OPT_CHECK },
+	{ "raw", no_argument, NULL, OPT_RAW },
+	{ "out-dir", required_argument, NULL, OPT_OUT_DIR },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "help", no_argument, NULL, 'h' },
+	{ "explain", no_argument, NULL, OPT_EXPLAIN },
+	{ "disasm", no_argument, NULL, OPT_DISASM },
+	{ "from-log", no_argument, NULL, OPT_FROM_LOG },
+	{ "report", no_argument, NULL, OPT_REPORT },
+	{ "diff", no_argument, NULL, OPT_DIFF },
+	{ "policy", required_argument, NULL, OPT_POLICY },
+	{ "as-patch", no_argument, NULL, OPT_AS_PATCH },
+	{ "comm", required_argument, NULL, OPT_COMM },
+	{ "exe", required_argument, NULL, OPT_EXE },
+	{ "pid", required_argument, NULL, OPT_PID },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct {
+	int opt;
+	const char *name;
+	unsigned modes;
+} option_modes[] = {
+	{ OPT_CHECK, "--check", FOR_COMPILE },
+	{ OPT_OUT_DIR, "--out-dir", FOR_COMPILE },
+	{ 'j', "--jobs", FOR_COMPILE },
+	{ OPT_FORCE, "--force", FOR_COMPILE },
+	{ OPT_RAW, "--raw", FOR_ALL },
+	{ OPT_POLICY, "--policy", FOR_FROM_LOG },
+	{ OPT_AS_PATCH, "--as-patch", FOR_FROM_LOG },
+	{ OPT_COMM, "--comm", FOR_FROM_LOG },
+	{ OPT_EXE, "--exe", FOR_FROM_LOG },
+	{ OPT_PID, "--pid", FOR_FROM_LOG },
+};
+
+static const struct {
+	int opt;
+	enum tools_tool tool;
+	const char *name;
+} tool_options[] = {
+	{ OPT_EXPLAIN, TOOLS_EXPLAIN, "--explain" },
+	{ OPT_DISASM, TOOLS_DISASM, "--disasm" },
+	{ OPT_FROM_LOG, TOOLS_FROM_LOG, "--from-log" },
+	{ OPT_REPORT, TOOLS_REPORT, "--report" },
+	{ OPT_DIFF, TOOLS_DIFF, "--diff" },
+};
+
+struct cli {
+	struct job_opts job;
+	struct tools_args tools;
+	unsigned seen[(OPT_PID + 1 + 31) / 32]; /* options given, by code */
+};
+
+static void mark(struct cli *c, int opt)
+{
+	c->seen[opt / 32] |= 1u << (opt % 32);
+}
+
+static bool given(const struct cli *c, int opt)
+{
+	return c->seen[opt / 32] & (1u << (opt % 32));
+}
+
+static void add_arch(struct compile_opts *o, const char *name)
+{
+	uint32_t a = syscalls_arch_from_name(name);
+
+	if (!a)
+		usage_error("unknown or unsupported architecture '%s'", name);
+	for (size_t i = 0; i < o->narches; i++)
+		if (o->arches[i] == a)
+			usage_error("architecture '%s' given twice", name);
+	if (o->narches == BLOB_MAX_ARCHES)
+		usage_error("at most %u architectures", BLOB_MAX_ARCHES);
+	o->arches[o->narches++] = a;
+}
+
+static void add_filter(const char **list, size_t *n, const char *value, const char *opt)
+{
+	if (*n == TOOLS_MAX_FILTERS)
+		usage_error("%s: at most %d", opt, TOOLS_MAX_FILTERS);
+	list[(*n)++] = value;
+}
+
+/* One option (getopt's code and argument) into the request. */
+static void take_option(struct cli *c, int opt, const char *arg, const char *text)
+{
+	struct tools_args *t = &c->tools;
+
+	mark(c, opt);
+	switch (opt) {
+	case OPT_ARCH:
+		add_arch(&c->job.copts, arg);
+		break;
+	case OPT_STRICT:
+		c->job.copts.strict = true;
+		break;
+	case OPT_CHECK:
+		c->job.check = true;
+		break;
+	case OPT_RAW:
+		c->job.raw = t->raw = true;
+		break;
+	case OPT_OUT_DIR:
+		c->job.out_dir = arg;
+		break;
+	case 'j': {
+		char *end;
+
+		errno = 0;
+		c->job.jobs = strtol(arg, &end, 10);
+		if (errno || *end || end == arg || c->job.jobs < 1 || c->job.jobs > 1024)
+			usage_error("--jobs takes a number from 1 to 1024");
+		break;
+	}
+	case OPT_FORCE:
+		c->job.force = true;
+		break;
+	case 'q':
+		c->job.quiet = t->quiet = true;
+		break;
+	case OPT_VERSION:
+		printf("%s\n", compile_identity());
+		exit(0);
+	case 'h':
+		usage(stdout);
+		exit(fflush(stdout) || ferror(stdout) ? EXIT_POLICY : 0);
+	case OPT_POLICY:
+		t->policy = arg;
+		break;
+	case OPT_AS_PATCH:
+		t->as_patch = true;
+		break;
+	case OPT_COMM:
+		add_filter(t->comms, &t->ncomms, arg, "--comm");
+		break;
+	case OPT_EXE:
+		add_filter(t->exes, &t->nexes, arg, "--exe");
+		break;
+	case OPT_PID: {
+		uint64_t pid;
+
+		if (text_parse_u64(arg, strlen(arg), &pid) || pid > INT_MAX)
+			usage_error("--pid needs a process id");
+		if (t->npids == TOOLS_MAX_FILTERS)
+			usage_error("--pid: at most %d", TOOLS_MAX_FILTERS);
+		t->pids[t->npids++] = (long long)pid;
+		break;
+	}
+	default:
+		for (size_t i = 0; i < ARRAY_SIZE(tool_options); i++) {
+			if (tool_options[i].opt != opt)
+				continue;
+			if (t->tool != TOOLS_NONE)
+				usage_error("%s and %s cannot be combined", t->tool_opt,
+					    tool_options[i].name);
+			t->tool = tool_options[i].tool;
+			t->tool_opt = tool_options[i].name;
+			return;
+		}
+		usage_error("unknown option '%s'", text);
+	}
+}
+
+/* An option given for another mode is a mistake, not something to ignore. */
+static void check_modes(const struct cli *c)
+{
+	unsigned mode = c->tools.tool == TOOLS_NONE	  ? FOR_COMPILE
+			: c->tools.tool == TOOLS_FROM_LOG ? FOR_TOOLS | FOR_FROM_LOG
+							  : FOR_TOOLS;
+
+	for (size_t i = 0; i < ARRAY_SIZE(option_modes); i++) {
+		if (!given(c, option_modes[i].opt) || (option_modes[i].modes & mode))
+			continue;
+		if (c->tools.tool == TOOLS_NONE)
+			usage_error("%s is an option of --from-log", option_modes[i].name);
+		usage_error("unknown option '%s' for %s", option_modes[i].name, c->tools.tool_opt);
+	}
+}
+
+static void parse(int argc, char **argv, struct cli *c)
+{
+	struct tools_args *t = &c->tools;
+	int opt;
+
+	t->pos = calloc((size_t)argc + 1, sizeof(*t->pos));
+	if (!t->pos) {
+		perror("sysfence-compile");
+		exit(EXIT_POLICY);
+	}
+	opterr = 0; /* our own messages, with the hint */
+	while ((opt = getopt_long(argc, argv, "-:j:qh", longopts, NULL)) != -1) {
+		const char *text = argv[optind - 1];
+
+		if (opt == 1) {
+			t->pos[t->npos++] = optarg;
+			/* --explain INPUT SYSCALL: the rest are its arguments. */
+			if (t->tool == TOOLS_EXPLAIN && t->npos == 2)
+				break;
+			continue;
+		}
+		if (opt == '?') {
+			if (optopt)
+				usage_error("unknown option '-%c'", optopt);
+			usage_error("unknown option '%s'", text);
+		}
+		if (opt == ':')
+			usage_error("option '%s' needs a value", text);
+		take_option(c, opt, optarg, text);
+	}
+	/* After '--', or the syscall arguments of --explain. */
+	for (int i = optind; i < argc; i++) {
+		if (t->tool == TOOLS_EXPLAIN && t->npos == 2 && !strcmp(argv[i], "--") &&
+		    i == optind)
+			continue;
+		t->pos[t->npos++] = argv[i];
+	}
+	check_modes(c);
+}
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "arch", required_argument, NULL, OPT_ARCH },
-		{ "strict", no_argument, NULL, OPT_STRICT },
-		{ "check", no_argument, NULL, OPT_CHECK },
-		{ "raw", no_argument, NULL, OPT_RAW },
-		{ "out-dir", required_argument, NULL, OPT_OUT_DIR },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "force", no_argument, NULL, OPT_FORCE },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "version", no_argument, NULL, OPT_VERSION },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct job_opts o = { .jobs = 0 };
-	int c, tool;
+	struct cli c = { .job = { .jobs = 0 } };
+	struct job_opts *o = &c.job;
+	char **pos;
+	size_t npos;
+	int rc;
 
 	/*
 	 * Past RLIMIT_FSIZE the kernel sends SIGXFSZ, whose default action
@@ -99,92 +367,43 @@ int main(int argc, char **argv)
 	 * removed, like a full disk (tests/integration/badinput_matrix.sh).
 	 */
 	signal(SIGXFSZ, SIG_IGN);
-	tool = tools_main(argc, argv);
-	if (tool >= 0)
-		return tool;
-
 	syscalls_init();
-	while ((c = getopt_long(argc, argv, "j:qh", longopts, NULL)) != -1) {
-		switch (c) {
-		case OPT_ARCH: {
-			uint32_t a = syscalls_arch_from_name(optarg);
-
-			if (!a)
-				usage_error("unknown or unsupported architecture '%s'", optarg);
-			for (size_t i = 0; i < o.copts.narches; i++)
-				if (o.copts.arches[i] == a)
-					usage_error("architecture '%s' given twice", optarg);
-			if (o.copts.narches == BLOB_MAX_ARCHES)
-				usage_error("at most %u architectures", BLOB_MAX_ARCHES);
-			o.copts.arches[o.copts.narches++] = a;
-			break;
-		}
-		case OPT_STRICT:
-			o.copts.strict = true;
-			break;
-		case OPT_CHECK:
-			o.check = true;
-			break;
-		case OPT_RAW:
-			o.raw = true;
-			break;
-		case OPT_OUT_DIR:
-			o.out_dir = optarg;
-			break;
-		case 'j': {
-			char *end;
-
-			errno = 0;
-			o.jobs = strtol(optarg, &end, 10);
-			if (errno || *end || end == optarg || o.jobs < 1 || o.jobs > 1024)
-				usage_error("--jobs takes a number from 1 to 1024");
-			break;
-		}
-		case OPT_FORCE:
-			o.force = true;
-			break;
-		case 'q':
-			o.quiet = true;
-			break;
-		case OPT_VERSION:
-			printf("%s\n", compile_identity());
-			return 0;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			fputs("Try 'sysfence-compile --help'.\n", stderr);
-			return EXIT_USAGE;
-		}
+	parse(argc, argv, &c);
+	pos = c.tools.pos;
+	npos = c.tools.npos;
+	if (c.tools.tool != TOOLS_NONE) {
+		c.tools.copts = o->copts;
+		rc = tools_main(&c.tools);
+		free(pos);
+		return rc;
 	}
-	if (!o.copts.narches)
-		o.copts.narches = syscalls_default_arches(o.copts.arches, BLOB_MAX_ARCHES);
-	if (!o.copts.narches)
+	if (!o->copts.narches)
+		o->copts.narches = syscalls_default_arches(o->copts.arches, BLOB_MAX_ARCHES);
+	if (!o->copts.narches)
 		usage_error("the native architecture is not supported; use --arch");
-	if (!o.jobs)
-		o.jobs = batch_default_jobs();
-
+	if (!o->jobs)
+		o->jobs = batch_default_jobs();
 	batch_handle_signals();
 
-	argc -= optind;
-	argv += optind;
-	if (o.check) {
-		if (!argc)
+	if (o->check) {
+		if (!npos)
 			usage_error("--check needs at least one INPUT");
-		if (o.out_dir || o.raw)
+		if (o->out_dir || o->raw)
 			usage_error("--check writes nothing; drop --out-dir/--raw");
-		return batch_run(&o, argv, (size_t)argc);
-	}
-	if (o.out_dir) {
-		if (!argc)
+		rc = batch_run(o, pos, npos);
+	} else if (o->out_dir) {
+		if (!npos)
 			usage_error("--out-dir needs at least one INPUT");
-		if (o.raw)
+		if (o->raw)
 			usage_error("--raw is for a single OUTPUT");
-		return batch_run(&o, argv, (size_t)argc);
+		rc = batch_run(o, pos, npos);
+	} else {
+		if (npos != 2)
+			usage_error("expected INPUT and OUTPUT (or --out-dir DIR INPUT...)");
+		if (o->raw && !strcmp(pos[1], "-"))
+			usage_error("--raw needs a file OUTPUT");
+		rc = job_compile(o, pos[0], pos[1]) == JOB_FAILED ? EXIT_POLICY : 0;
 	}
-	if (argc != 2)
-		usage_error("expected INPUT and OUTPUT (or --out-dir DIR INPUT...)");
-	if (o.raw && !strcmp(argv[1], "-"))
-		usage_error("--raw needs a file OUTPUT");
-	return job_compile(&o, argv[0], argv[1]) == JOB_FAILED ? EXIT_POLICY : 0;
+	free(pos);
+	return rc;
 }

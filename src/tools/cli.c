@@ -1,14 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * The admin tools of sysfence-compile: the thin shell that parses their
- * options, reads the files and hands bytes to the pure modules (explain.c,
- * disasm.c, auditlog.c + fromlog.c, report.c, diff.c).
- *
- * Exit status: --explain 0 allowed, 1 denied; --diff 0 equivalent,
- * 1 different; the others 0; every tool 2 on a usage or input error.
- *
- * Options are parsed by hand rather than with getopt: --explain takes
- * syscall arguments such as -1 or -100, which must stay positional.
+ * The admin tools of sysfence-compile: the thin shell that reads the files
+ * a request names and hands bytes to the pure modules (explain.c,
+ * disasm.c, auditlog.c + fromlog.c, report.c, diff.c).  The options were
+ * parsed by src/compile/main.c, the one parser of the command line.
  */
 #include "sysfence/tools/tools.h"
 
@@ -32,54 +27,7 @@
 #include "sysfence/compile/text.h"
 #include "sysfence/util.h"
 
-#define EXIT_TOOL_ERROR 2
 #define LOG_MAX_SIZE (1024u << 20) /* bytes of audit log per file */
-#define MAX_FILTERS 64
-
-enum tool {
-	TOOL_NONE,
-	TOOL_EXPLAIN,
-	TOOL_DISASM,
-	TOOL_FROM_LOG,
-	TOOL_REPORT,
-	TOOL_DIFF
-};
-
-static const struct {
-	const char *opt;
-	enum tool tool;
-} tool_opts[] = {
-	{ "--explain", TOOL_EXPLAIN }, { "--disasm", TOOL_DISASM }, { "--from-log", TOOL_FROM_LOG },
-	{ "--report", TOOL_REPORT },   { "--diff", TOOL_DIFF },
-};
-
-struct tool_args {
-	enum tool tool;
-	const char *tool_opt;
-	struct compile_opts copts;
-	bool quiet, raw, as_patch;
-	const char *policy;
-	const char *comms[MAX_FILTERS], *exes[MAX_FILTERS];
-	long long pids[MAX_FILTERS];
-	size_t ncomms, nexes, npids;
-	char **pos;
-	size_t npos;
-};
-
-static void tools_usage(FILE *out)
-{
-	fputs("Usage: sysfence-compile --explain [--arch ARCH] INPUT SYSCALL [ARG0 ... ARG5]\n"
-	      "       sysfence-compile --disasm [--raw] INPUT\n"
-	      "       sysfence-compile --report [--arch ARCH]... INPUT\n"
-	      "       sysfence-compile --diff [--arch ARCH]... OLD NEW\n"
-	      "       sysfence-compile --from-log [--comm NAME] [--exe PATH] [--pid N]\n"
-	      "                        [--policy P [--as-patch]] [FILE|-]...\n"
-	      "\n"
-	      "INPUT is a policy, a compiled blob or a program written by --raw.\n"
-	      "See sysfence-compile(1).  Exit status: --explain 0 allowed, 1 denied;\n"
-	      "--diff 0 equivalent, 1 different; 2 on errors.\n",
-	      out);
-}
 
 static int tool_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int tool_error(const char *fmt, ...)
@@ -91,7 +39,7 @@ static int tool_error(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-	return EXIT_TOOL_ERROR;
+	return TOOLS_EXIT_ERROR;
 }
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -104,118 +52,7 @@ static int usage_error(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputs("\nTry 'sysfence-compile --help'.\n", stderr);
-	return EXIT_TOOL_ERROR;
-}
-
-static enum tool tool_of(const char *arg)
-{
-	for (size_t i = 0; i < sizeof(tool_opts) / sizeof(tool_opts[0]); i++)
-		if (!strcmp(arg, tool_opts[i].opt))
-			return tool_opts[i].tool;
-	return TOOL_NONE;
-}
-
-/* "--opt=value" or "--opt value"; returns the value or NULL. */
-static const char *opt_value(const char *name, int argc, char **argv, int *i, bool *matched)
-{
-	size_t n = strlen(name);
-	const char *a = argv[*i];
-
-	*matched = false;
-	if (strncmp(a, name, n))
-		return NULL;
-	if (a[n] == '=') {
-		*matched = true;
-		return a + n + 1;
-	}
-	if (a[n])
-		return NULL;
-	*matched = true;
-	if (*i + 1 >= argc)
-		return NULL;
-	return argv[++*i];
-}
-
-/* Returns -1 when parsed, else an exit status. */
-static int parse_args(int argc, char **argv, struct tool_args *t)
-{
-	bool only_pos = false;
-
-	t->pos = calloc((size_t)argc, sizeof(*t->pos));
-	if (!t->pos)
-		return tool_error("out of memory");
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *v;
-		bool m;
-		enum tool tool;
-
-		if (only_pos || a[0] != '-' || !strcmp(a, "-") ||
-		    (a[1] != '-' && strcmp(a, "-h") && strcmp(a, "-q"))) {
-			t->pos[t->npos++] = argv[i];
-			continue;
-		}
-		if (!strcmp(a, "--")) {
-			only_pos = true;
-			continue;
-		}
-		tool = tool_of(a);
-		if (tool != TOOL_NONE) {
-			if (t->tool != TOOL_NONE)
-				return usage_error("%s and %s cannot be combined", t->tool_opt, a);
-			t->tool = tool;
-			t->tool_opt = a;
-			continue;
-		}
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			tools_usage(stdout);
-			return 0;
-		}
-		if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
-			t->quiet = true;
-		} else if (!strcmp(a, "--strict")) {
-			t->copts.strict = true;
-		} else if (!strcmp(a, "--raw")) {
-			t->raw = true;
-		} else if (!strcmp(a, "--as-patch")) {
-			t->as_patch = true;
-		} else if ((v = opt_value("--arch", argc, argv, &i, &m)) || m) {
-			uint32_t arch = v ? syscalls_arch_from_name(v) : 0;
-
-			if (!v)
-				return usage_error("--arch needs an architecture");
-			if (!arch)
-				return usage_error("unknown or unsupported architecture '%s'", v);
-			for (size_t k = 0; k < t->copts.narches; k++)
-				if (t->copts.arches[k] == arch)
-					return usage_error("architecture '%s' given twice", v);
-			if (t->copts.narches == BLOB_MAX_ARCHES)
-				return usage_error("at most %u architectures", BLOB_MAX_ARCHES);
-			t->copts.arches[t->copts.narches++] = arch;
-		} else if ((v = opt_value("--policy", argc, argv, &i, &m)) || m) {
-			if (!v)
-				return usage_error("--policy needs a file");
-			t->policy = v;
-		} else if ((v = opt_value("--comm", argc, argv, &i, &m)) || m) {
-			if (!v || t->ncomms == MAX_FILTERS)
-				return usage_error("--comm needs a name (at most %d)", MAX_FILTERS);
-			t->comms[t->ncomms++] = v;
-		} else if ((v = opt_value("--exe", argc, argv, &i, &m)) || m) {
-			if (!v || t->nexes == MAX_FILTERS)
-				return usage_error("--exe needs a path (at most %d)", MAX_FILTERS);
-			t->exes[t->nexes++] = v;
-		} else if ((v = opt_value("--pid", argc, argv, &i, &m)) || m) {
-			uint64_t pid;
-
-			if (!v || text_parse_u64(v, strlen(v), &pid) || pid > INT_MAX ||
-			    t->npids == MAX_FILTERS)
-				return usage_error("--pid needs a process id");
-			t->pids[t->npids++] = (long long)pid;
-		} else {
-			return usage_error("unknown option '%s' for %s", a,
-					   t->tool_opt ? t->tool_opt : "the tools");
-		}
-	}
-	return -1;
+	return TOOLS_EXIT_ERROR;
 }
 
 static void print_diags(const char *name, const char *src, size_t len, struct diag_list *d,
@@ -232,7 +69,7 @@ static void print_diags(const char *name, const char *src, size_t len, struct di
  * Reads and loads an input.  arches (may be NULL: the options' or the
  * default) is used to compile a policy.  Returns 0 or an exit status.
  */
-static int load_input(const struct tool_args *t, const char *path, const uint32_t *arches,
+static int load_input(const struct tools_args *t, const char *path, const uint32_t *arches,
 		      size_t narches, struct tool_input *in)
 {
 	const char *name = strcmp(path, "-") ? path : "<stdin>";
@@ -287,7 +124,7 @@ static int load_input(const struct tool_args *t, const char *path, const uint32_
 
 /* ---- --explain ---- */
 
-static int run_explain(struct tool_args *t)
+static int run_explain(const struct tools_args *t)
 {
 	struct explain_call c = { 0 };
 	struct explain_result r;
@@ -346,7 +183,7 @@ static int run_explain(struct tool_args *t)
 
 /* ---- --disasm, --report ---- */
 
-static int run_disasm(struct tool_args *t)
+static int run_disasm(const struct tools_args *t)
 {
 	struct tool_input in;
 	int rc;
@@ -361,7 +198,7 @@ static int run_disasm(struct tool_args *t)
 	return 0;
 }
 
-static int run_report(struct tool_args *t)
+static int run_report(const struct tools_args *t)
 {
 	struct tool_input in;
 	int rc;
@@ -378,7 +215,7 @@ static int run_report(struct tool_args *t)
 
 /* ---- --diff ---- */
 
-static int run_diff(struct tool_args *t)
+static int run_diff(const struct tools_args *t)
 {
 	struct tool_input a, b;
 	int rc;
@@ -401,7 +238,7 @@ static int run_diff(struct tool_args *t)
 
 /* ---- --from-log ---- */
 
-static int run_from_log(struct tool_args *t)
+static int run_from_log(const struct tools_args *t)
 {
 	struct fromlog_filter f = {
 		.comms = t->comms,
@@ -462,46 +299,35 @@ static int run_from_log(struct tool_args *t)
 	return 0;
 }
 
-int tools_main(int argc, char **argv)
+int tools_main(const struct tools_args *t)
 {
-	struct tool_args t = { .tool = TOOL_NONE };
-	int rc = -1;
-	bool any = false;
+	int rc = TOOLS_EXIT_ERROR;
 
-	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
-		any |= tool_of(argv[i]) != TOOL_NONE;
-	if (!any)
-		return -1;
 	syscalls_init();
-	rc = parse_args(argc, argv, &t);
-	if (rc >= 0)
-		goto out;
-	switch (t.tool) {
-	case TOOL_EXPLAIN:
-		rc = run_explain(&t);
+	switch (t->tool) {
+	case TOOLS_EXPLAIN:
+		rc = run_explain(t);
 		break;
-	case TOOL_DISASM:
-		rc = run_disasm(&t);
+	case TOOLS_DISASM:
+		rc = run_disasm(t);
 		break;
-	case TOOL_FROM_LOG:
-		rc = run_from_log(&t);
+	case TOOLS_FROM_LOG:
+		rc = run_from_log(t);
 		break;
-	case TOOL_REPORT:
-		rc = run_report(&t);
+	case TOOLS_REPORT:
+		rc = run_report(t);
 		break;
-	case TOOL_DIFF:
-		rc = run_diff(&t);
+	case TOOLS_DIFF:
+		rc = run_diff(t);
 		break;
-	case TOOL_NONE:
+	case TOOLS_NONE:
 		rc = usage_error("no tool given");
 		break;
 	}
 	fflush(stdout);
 	if (ferror(stdout)) {
 		fputs("sysfence-compile: error writing the output\n", stderr);
-		rc = EXIT_TOOL_ERROR;
+		rc = TOOLS_EXIT_ERROR;
 	}
-out:
-	free(t.pos);
 	return rc;
 }

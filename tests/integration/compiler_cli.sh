@@ -85,6 +85,37 @@ usage_case "--check with --raw" --check --raw good.policy
 usage_case "--out-dir without input" --out-dir .
 usage_case "--raw with --out-dir" --raw --out-dir . good.policy
 usage_case "--raw to stdout" --raw good.policy -
+# One parser for the whole command line: an option of another mode is an error.
+usage_case "--policy without --from-log" --policy good.policy good.policy out.bin
+expect_grep "$T/err" "^sysfence-compile: --policy is an option of --from-log$" \
+	"--policy without --from-log: says whose option it is"
+usage_case "--comm without --from-log" --comm ls good.policy out.bin
+usage_case "--out-dir with --explain" --explain --out-dir . good.policy read
+expect_grep "$T/err" "^sysfence-compile: unknown option '--out-dir' for --explain$" \
+	"--out-dir with --explain: names the tool"
+usage_case "-j with --report" --report -j 2 good.policy
+usage_case "two tools" --explain --disasm good.policy read
+expect_grep "$T/err" "^sysfence-compile: --explain and --disasm cannot be combined$" \
+	"two tools: names both"
+usage_case "a short option that does not exist" -x good.policy out.bin
+expect_grep "$T/err" "^sysfence-compile: unknown option '-x'$" "-x: named"
+usage_case "--arch without a value" good.policy out.bin --arch
+expect_grep "$T/err" "^sysfence-compile: option '--arch' needs a value$" "--arch without a value: said"
+# Options may follow the files (GNU style); after --, everything is a file.
+rm -f out.bin
+expect_exit 0 "options after the files" "$C" good.policy out.bin --quiet --strict
+check "options after the files: written" test -s out.bin
+rm -f ./--strict
+cp good.policy ./--strict
+expect_exit 0 "after --, a file named --strict" "$C" -- --strict out.bin
+rm -f ./--strict
+# --help names every option and the exit statuses.
+"$C" --help >help.txt
+for word in --arch --strict --check --raw --out-dir --jobs --force --quiet --explain \
+	--disasm --report --diff --from-log --comm --exe --pid --policy --as-patch --version \
+	"Exit status"; do
+	check "--help mentions $word" grep -q -- "$word" help.txt
+done
 
 # ---- success ----
 rm -f out.bin

@@ -2,11 +2,46 @@
 #ifndef SYSFENCE_TOOLS_TOOLS_H
 #define SYSFENCE_TOOLS_TOOLS_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "sysfence/compile/compile.h"
+
 /*
  * The admin tools of sysfence-compile (--explain, --disasm, --from-log,
- * --report, --diff).  Returns the exit status when argv asks for a tool,
- * -1 when it is an ordinary compile.
+ * --report, --diff).  The command line is parsed once, by
+ * src/compile/main.c, into this request; tools_main() runs it.
  */
-int tools_main(int argc, char **argv);
+enum tools_tool {
+	TOOLS_NONE,
+	TOOLS_EXPLAIN,
+	TOOLS_DISASM,
+	TOOLS_FROM_LOG,
+	TOOLS_REPORT,
+	TOOLS_DIFF,
+};
+
+#define TOOLS_MAX_FILTERS 64 /* --comm, --exe, --pid each */
+
+struct tools_args {
+	enum tools_tool tool;
+	const char *tool_opt;	   /* "--explain", ... for messages */
+	struct compile_opts copts; /* --arch, --strict: how policies are compiled */
+	bool quiet, raw, as_patch;
+	const char *policy; /* --from-log --policy */
+	const char *comms[TOOLS_MAX_FILTERS], *exes[TOOLS_MAX_FILTERS];
+	long long pids[TOOLS_MAX_FILTERS];
+	size_t ncomms, nexes, npids;
+	char **pos; /* the positional arguments, in order */
+	size_t npos;
+};
+
+/*
+ * Exit status: --explain 0 allowed, 1 denied; --diff 0 equivalent,
+ * 1 different; the others 0; every tool 2 on a usage or input error.
+ */
+#define TOOLS_EXIT_ERROR 2
+
+int tools_main(const struct tools_args *a);
 
 #endif
