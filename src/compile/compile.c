@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sysfence/compile/backend.h"
+#include "sysfence/compile/codegen.h"
 #include "sysfence/compile/syscalls.h"
 #include "sysfence/compile/check.h"
 
@@ -100,7 +100,8 @@ int compile_policy(const char *src, size_t len, const struct compile_opts *o, st
 	}
 	if (check_policy(&pol, o->strict, d) < 0)
 		goto out;
-	if (backend_compile(&pol, o->arches, o->narches, &out->deny, &out->allow, d) < 0)
+	/* One program: the explicit denials live in it (out->deny stays empty). */
+	if (codegen_compile(&pol, o->arches, o->narches, &out->allow, d) < 0)
 		goto out;
 	out->mode = pol.mode;
 	out->narches = (uint32_t)o->narches;

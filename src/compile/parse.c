@@ -188,7 +188,7 @@ static uint64_t width_mask(unsigned width)
  * reduces it to the argument's width.  Returns 0 or -1 (error reported).
  */
 static int parse_value(struct parser *p, struct token t, const char *syscall, unsigned argno,
-		       unsigned width, uint64_t *out)
+		       unsigned width, uint64_t *out, bool *negative)
 {
 	uint64_t v;
 	int rc;
@@ -239,6 +239,7 @@ static int parse_value(struct parser *p, struct token t, const char *syscall, un
 		}
 		if (rc == 0) {
 			*out = (0 - v) & width_mask(width);
+			*negative = v != 0;
 			return 0;
 		}
 	} else if (t.s[0] >= '0' && t.s[0] <= '9') {
@@ -311,6 +312,8 @@ static int parse_arg(struct parser *p, struct token t, const char *syscall, unsi
 	unsigned width = argtypes_width(syscall, argno);
 	const char *bar;
 	size_t skip = 0;
+	bool nv = false, nm = false;
+	int rc;
 
 	memset(a, 0, sizeof(*a));
 	a->width = (uint8_t)width;
@@ -337,9 +340,10 @@ static int parse_arg(struct parser *p, struct token t, const char *syscall, unsi
 			error_at(p, t.col, "expected a mask after '|'");
 			return -1;
 		}
-		if (parse_value(p, sub(t, 1, t.len), syscall, argno, width, &a->mask))
+		if (parse_value(p, sub(t, 1, t.len), syscall, argno, width, &a->mask, &nm))
 			return -1;
 		a->value = a->mask;
+		a->neg = nm ? POLICY_NEG_VALUE | POLICY_NEG_MASK : 0;
 		return 0;
 	default:
 		a->op = POLICY_OP_EQ;
@@ -363,9 +367,10 @@ static int parse_arg(struct parser *p, struct token t, const char *syscall, unsi
 			error_at(p, t.col + (unsigned)at, "expected a value after '|'");
 			return -1;
 		}
-		if (parse_value(p, sub(t, 0, at), syscall, argno, width, &a->mask) ||
-		    parse_value(p, sub(t, at + 1, t.len), syscall, argno, width, &a->value))
+		if (parse_value(p, sub(t, 0, at), syscall, argno, width, &a->mask, &nm) ||
+		    parse_value(p, sub(t, at + 1, t.len), syscall, argno, width, &a->value, &nv))
 			return -1;
+		a->neg = (uint8_t)((nv ? POLICY_NEG_VALUE : 0) | (nm ? POLICY_NEG_MASK : 0));
 		if (a->value & ~a->mask) {
 			error_at(p, t.col,
 				 "'" TOK_FMT
@@ -376,7 +381,9 @@ static int parse_arg(struct parser *p, struct token t, const char *syscall, unsi
 		}
 		return 0;
 	}
-	return parse_value(p, sub(t, skip, t.len), syscall, argno, width, &a->value);
+	rc = parse_value(p, sub(t, skip, t.len), syscall, argno, width, &a->value, &nv);
+	a->neg = nv ? POLICY_NEG_VALUE : 0;
+	return rc;
 }
 
 static int add_rule(struct policy *pol, const struct policy_rule *r)

@@ -36,8 +36,17 @@ struct policy_arg {
 	 * comparison is made on these bits only.
 	 */
 	uint8_t width;
+	/*
+	 * POLICY_NEG_*: the value (mask) was written as a negative number.
+	 * It is stored as the two's complement in `width`; an ABI that
+	 * passes fewer bits takes it in its own width (abi_lower()).
+	 */
+	uint8_t neg;
 	unsigned col; /* 1-based source column, for diagnostics */
 };
+
+#define POLICY_NEG_VALUE 1u
+#define POLICY_NEG_MASK 2u
 
 struct policy_rule {
 	char name[POLICY_NAME_MAX];

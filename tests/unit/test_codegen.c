@@ -25,6 +25,7 @@
 
 #include <cmocka.h>
 
+#include "sysfence/compile/abi.h"
 #include "sysfence/compile/syscalls.h"
 #include "sysfence/compile/compile.h"
 #include "sysfence/util.h"
@@ -168,10 +169,12 @@ static void test_arches(void **state)
 	assert_string_equal(syscalls_arch_name(X64), "x86_64");
 	assert_string_equal(syscalls_arch_name(X86), "x86");
 	assert_null(syscalls_arch_name(0x1234));
-	assert_false(syscalls_arch_is_32bit(X64));
-	assert_true(syscalls_arch_is_32bit(X86));
-	assert_true(syscalls_arch_is_32bit(AUDIT_ARCH_ARM));
-	assert_false(syscalls_arch_is_32bit(AUDIT_ARCH_AARCH64));
+	assert_int_equal(abi_get(X64)->arg_bits, 64);
+	assert_int_equal(abi_get(X86)->arg_bits, 32);
+	assert_int_equal(abi_get(AUDIT_ARCH_ARM)->arg_bits, 32);
+	assert_int_equal(abi_get(AUDIT_ARCH_AARCH64)->arg_bits, 64);
+	assert_int_equal(abi_get(AUDIT_ARCH_MIPS64N32)->arg_bits, 32);
+	assert_null(abi_get(0x1234));
 }
 
 static void test_syscall_names(void **state)

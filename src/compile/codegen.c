@@ -1,0 +1,577 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The code generator (see codegen.h): rules -> per-ABI number ranges with
+ * their actions -> range trees and argument blocks -> one program.
+ */
+#include "sysfence/compile/codegen.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sysfence/blob.h"
+#include "sysfence/compile/abi.h"
+#include "sysfence/compile/block.h"
+#include "sysfence/compile/emit.h"
+#include "sysfence/compile/rangetree.h"
+#include "sysfence/compile/syscalls.h"
+#include "sysfence/util.h"
+
+#define RET_EACCES (SECCOMP_RET_ERRNO | EACCES)
+#define RET_ENOSYS (SECCOMP_RET_ERRNO | ENOSYS)
+#define RET_EPERM (SECCOMP_RET_ERRNO | EPERM)
+
+/* The emitter stops here: far past anything the kernel accepts. */
+#define EMIT_LIMIT (1u << 20)
+/*
+ * More distinct rules than this for one syscall cannot fit a program (each
+ * costs an instruction at least): reported without compiling them.
+ */
+#define GROUP_RULES_MAX BPF_MAXINSNS
+/* What a short path to a number the policy does not allow is worth. */
+#define WEIGHT_DENIED 0.1
+/*
+ * Comparisons + argument checks an allowed call should stay within, where
+ * the tree can: with the prelude (ld arch, jeq, ld nr) and the RET, 14.
+ */
+#define MAX_TREE_COST 10
+/* How many syscalls the "too many instructions" error names. */
+#define COSTS_NAMED 5
+
+/* The distinct rules for one syscall name, allows before denials. */
+struct group {
+	const struct policy_rule *const *rules;
+	size_t n;
+	unsigned note_arches; /* bit i: the multiplexer note was given for arch i */
+};
+
+/* A group that decides a number: directly, or through a multiplexer. */
+struct ref {
+	uint32_t nr;
+	uint32_t group;
+	uint8_t mux; /* enum abi_mux, ABI_MUX_NONE for the direct call */
+	uint32_t call;
+};
+
+/* Instructions spent on the argument checks of one syscall. */
+struct cost {
+	const char *name;
+	const struct policy_rule *first;
+	size_t insns;
+	size_t rules;
+};
+
+struct cached_block {
+	uint32_t dflt;
+	size_t n;
+	struct abi_rule *rules;
+	emit_target entry;
+};
+
+struct gen {
+	const struct policy *pol;
+	struct diag_list *d;
+	struct emit e;
+	uint32_t dflt;
+	const struct policy_rule **sorted;
+	struct group *groups;
+	size_t ngroups;
+	struct abi_rule *tmp;
+	size_t tmpcap;
+	struct cost *costs;
+	size_t ncosts, capcosts;
+	struct cached_block *cache;
+	size_t ncache, capcache;
+	unsigned arch_index;
+	bool failed;
+};
+
+static bool grow(void **p, size_t *cap, size_t need, size_t size)
+{
+	size_t ncap = *cap ? *cap : 16;
+	void *n;
+
+	if (need <= *cap)
+		return true;
+	while (ncap < need)
+		ncap *= 2;
+	n = realloc(*p, ncap * size);
+	if (!n)
+		return false;
+	*p = n;
+	*cap = ncap;
+	return true;
+}
+
+/* ---- the policy's distinct rules, by name ---- */
+
+static int cmp_arg(const struct policy_arg *x, const struct policy_arg *y)
+{
+	if (x->op != y->op)
+		return x->op < y->op ? -1 : 1;
+	if (x->value != y->value)
+		return x->value < y->value ? -1 : 1;
+	if (x->mask != y->mask)
+		return x->mask < y->mask ? -1 : 1;
+	if (x->neg != y->neg)
+		return x->neg < y->neg ? -1 : 1;
+	return x->width < y->width ? -1 : x->width > y->width;
+}
+
+static int cmp_content(const struct policy_rule *x, const struct policy_rule *y)
+{
+	int c = strcmp(x->name, y->name);
+
+	if (c)
+		return c;
+	if (x->deny != y->deny)
+		return x->deny ? 1 : -1;
+	if (x->nargs != y->nargs)
+		return x->nargs < y->nargs ? -1 : 1;
+	for (unsigned i = 0; i < x->nargs; i++)
+		if ((c = cmp_arg(&x->args[i], &y->args[i])))
+			return c;
+	return 0;
+}
+
+/* By content, then source line: the first of equal rules is kept. */
+static int cmp_rule_ptr(const void *a, const void *b)
+{
+	const struct policy_rule *x = *(const struct policy_rule *const *)a;
+	const struct policy_rule *y = *(const struct policy_rule *const *)b;
+	int c = cmp_content(x, y);
+
+	if (c)
+		return c;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+static int make_groups(struct gen *g)
+{
+	const struct policy *pol = g->pol;
+	size_t n = 0;
+
+	/* An array of pointers: sizeof(*g->sorted) is meant. */
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression) */
+	g->sorted = malloc((pol->count + 1) * sizeof(*g->sorted));
+	g->groups = malloc((pol->count + 1) * sizeof(*g->groups));
+	if (!g->sorted || !g->groups)
+		return -1;
+	for (size_t i = 0; i < pol->count; i++)
+		g->sorted[i] = &pol->rules[i];
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): as above */
+	qsort(g->sorted, pol->count, sizeof(*g->sorted), cmp_rule_ptr);
+	for (size_t i = 0; i < pol->count; i++)
+		if (!n || cmp_content(g->sorted[n - 1], g->sorted[i]))
+			g->sorted[n++] = g->sorted[i];
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+
+		while (j < n && !strcmp(g->sorted[j]->name, g->sorted[i]->name))
+			j++;
+		g->groups[g->ngroups++] = (struct group){ &g->sorted[i], j - i, 0 };
+		i = j;
+	}
+	return 0;
+}
+
+/* ---- what one number does ---- */
+
+static struct cost *cost_of(struct gen *g, const char *name, const struct policy_rule *first)
+{
+	for (size_t i = 0; i < g->ncosts; i++)
+		if (!strcmp(g->costs[i].name, name))
+			return &g->costs[i];
+	if (!grow((void **)&g->costs, &g->capcosts, g->ncosts + 1, sizeof(*g->costs)))
+		return NULL;
+	g->costs[g->ncosts] = (struct cost){ name, first, 0, 0 };
+	return &g->costs[g->ncosts++];
+}
+
+static bool push_rule(struct gen *g, size_t *n)
+{
+	if (!grow((void **)&g->tmp, &g->tmpcap, *n + 1, sizeof(*g->tmp))) {
+		g->failed = true;
+		return false;
+	}
+	return true;
+}
+
+static void mux_note(struct gen *g, const struct abi *a, struct group *gr, const struct ref *rf,
+		     const struct policy_rule *r)
+{
+	if (gr->note_arches & (1u << g->arch_index))
+		return;
+	gr->note_arches |= 1u << g->arch_index;
+	diag_add(g->d, DIAG_NOTE, r->line, r->col,
+		 "on %s, %s can also be called as %s(%u, ...), whose arguments no filter can "
+		 "read: a rule with conditions does not allow that form there",
+		 a->name, r->name, abi_mux_name((enum abi_mux)rf->mux), rf->call);
+}
+
+/* Lowers the rules of refs[0..n) (all for one number) into g->tmp. */
+static size_t lower_refs(struct gen *g, const struct abi *a, const struct ref *refs, size_t n)
+{
+	size_t cnt = 0;
+
+	for (size_t k = 0; k < n && !g->failed; k++) {
+		struct group *gr = &g->groups[refs[k].group];
+		bool deny = false, allow = false;
+
+		if (refs[k].mux == ABI_MUX_NONE) {
+			for (size_t i = 0; i < gr->n; i++) {
+				if (!push_rule(g, &cnt))
+					return 0;
+				if (abi_lower(a, gr->rules[i], &g->tmp[cnt]) != ABI_RULE_NEVER)
+					cnt++;
+			}
+			continue;
+		}
+		/* Through a multiplexer: one denial, one allow, at most. */
+		for (size_t i = 0; i < gr->n && !(deny && allow); i++) {
+			const struct policy_rule *r = gr->rules[i];
+
+			if (!push_rule(g, &cnt))
+				return 0;
+			if ((r->deny ? deny : allow) ||
+			    !abi_lower_mux(a, r, (enum abi_mux)refs[k].mux, refs[k].call,
+					   &g->tmp[cnt])) {
+				if (!r->deny && !allow)
+					mux_note(g, a, gr, &refs[k], r);
+				continue;
+			}
+			deny |= r->deny;
+			allow |= !r->deny;
+			cnt++;
+		}
+	}
+	return cnt;
+}
+
+static bool same_block(const struct cached_block *c, uint32_t dflt, const struct abi_rule *r,
+		       size_t n)
+{
+	if (c->dflt != dflt || c->n != n)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (c->rules[i].deny != r[i].deny || c->rules[i].ncond != r[i].ncond ||
+		    memcmp(c->rules[i].cond, r[i].cond, r[i].ncond * sizeof(r[i].cond[0])))
+			return false;
+	}
+	return true;
+}
+
+/* The argument checks of one number: shared with an equal block in reach. */
+static emit_target block_for(struct gen *g, const struct abi *a, size_t n, uint32_t dflt,
+			     struct cost *cost)
+{
+	struct cached_block *c;
+	size_t before = emit_here(&g->e);
+	emit_target t;
+
+	for (size_t i = 0; i < g->ncache; i++)
+		if (same_block(&g->cache[i], dflt, g->tmp, n))
+			return g->cache[i].entry;
+	t = block_emit(&g->e, a, g->tmp, n, dflt);
+	if (cost)
+		cost->insns += emit_here(&g->e) - before;
+	if (!grow((void **)&g->cache, &g->capcache, g->ncache + 1, sizeof(*g->cache)))
+		return t;
+	c = &g->cache[g->ncache];
+	c->rules = malloc(n * sizeof(*c->rules));
+	if (!c->rules)
+		return t;
+	memcpy(c->rules, g->tmp, n * sizeof(*c->rules));
+	c->dflt = dflt;
+	c->n = n;
+	c->entry = t;
+	g->ncache++;
+	return t;
+}
+
+static void clear_cache(struct gen *g)
+{
+	for (size_t i = 0; i < g->ncache; i++)
+		free(g->cache[i].rules);
+	g->ncache = 0;
+}
+
+/*
+ * The target for number nr decided by refs[0..n), and whether it may allow.
+ */
+static emit_target decide(struct gen *g, const struct abi *a, uint32_t nr, const struct ref *refs,
+			  size_t n, uint32_t dflt, bool *allows)
+{
+	bool deny_always = false, allow_always = false, cond_deny = false, cond_allow = false;
+	size_t total = 0, cnt;
+	enum abi_mux mux = abi_mux_at(a, nr);
+	const struct policy_rule *first = g->groups[refs[0].group].rules[0];
+	struct cost *cost;
+
+	*allows = false;
+	for (size_t k = 0; k < n; k++)
+		if (refs[k].mux == ABI_MUX_NONE)
+			total += g->groups[refs[k].group].n;
+	/* Named for what a user wrote: the multiplexer, or the call. */
+	cost = cost_of(g, mux != ABI_MUX_NONE ? abi_mux_name(mux) : first->name, first);
+	if (total > GROUP_RULES_MAX) {
+		if (cost) {
+			cost->insns += total;
+			cost->rules = total;
+		}
+		return EMIT_RET(dflt);
+	}
+	cnt = block_normalize(g->tmp, lower_refs(g, a, refs, n));
+	if (cost && cnt > cost->rules)
+		cost->rules = cnt;
+	for (size_t i = 0; i < cnt; i++) {
+		bool always = !g->tmp[i].ncond;
+
+		deny_always |= g->tmp[i].deny && always;
+		allow_always |= !g->tmp[i].deny && always;
+		cond_deny |= g->tmp[i].deny && !always;
+		cond_allow |= !g->tmp[i].deny && !always;
+	}
+	if (deny_always)
+		return EMIT_RET(RET_EACCES);
+	*allows = allow_always || cond_allow;
+	if (!cond_deny && allow_always)
+		return EMIT_RET(SECCOMP_RET_ALLOW);
+	if (!cond_deny && !cond_allow)
+		return EMIT_RET(dflt);
+	return block_for(g, a, cnt, dflt, cost);
+}
+
+/* ---- one ABI ---- */
+
+static int cmp_ref(const void *a, const void *b)
+{
+	const struct ref *x = a, *y = b;
+
+	if (x->nr != y->nr)
+		return x->nr < y->nr ? -1 : 1;
+	return x->group < y->group ? -1 : x->group > y->group;
+}
+
+struct ranges {
+	struct rt_range *r;
+	size_t n, cap;
+};
+
+static bool add_range(struct ranges *rs, uint32_t lo, uint32_t hi, emit_target t, double w)
+{
+	if (!grow((void **)&rs->r, &rs->cap, rs->n + 1, sizeof(*rs->r)))
+		return false;
+	rs->r[rs->n++] = (struct rt_range){ lo, hi, t, w, 0 };
+	return true;
+}
+
+/*
+ * Unknown numbers: ENOSYS, except on x86_64 from the x32 bit up: killed.
+ * Their weight counts the numbers below `top` (the table's end) only.
+ */
+static bool add_unknown(struct ranges *rs, const struct abi *a, uint32_t lo, uint32_t hi,
+			uint32_t top)
+{
+	double w = lo < top ? WEIGHT_DENIED * (double)((hi < top ? hi : top - 1) - lo + 1) : 0;
+
+	if (a->x32_bit && hi >= a->x32_bit) {
+		if (lo < a->x32_bit && !add_range(rs, lo, a->x32_bit - 1, EMIT_RET(RET_ENOSYS), w))
+			return false;
+		if (!add_range(rs, lo > a->x32_bit ? lo : a->x32_bit,
+			       hi < UINT32_MAX ? hi : UINT32_MAX - 1,
+			       EMIT_RET(SECCOMP_RET_KILL_PROCESS), 0))
+			return false;
+		return hi < UINT32_MAX || add_range(rs, UINT32_MAX, UINT32_MAX, EMIT_RET(RET_ENOSYS), 0);
+	}
+	return add_range(rs, lo, hi, EMIT_RET(RET_ENOSYS), w);
+}
+
+static emit_target emit_section(struct gen *g, const struct abi *a)
+{
+	size_t nknown, nunknown, nrefs = 0, caprefs = 0, ri = 0, ui = 0, ki = 0;
+	const uint32_t *known = syscalls_numbers(a->token, &nknown);
+	const struct syscalls_range *unknown = syscalls_unknown(a->token, &nunknown);
+	struct ref *refs = NULL;
+	struct ranges rs = { 0 };
+	int clone3 = syscalls_nr(a->token, "clone3");
+	int muxnr[3] = { -1, abi_mux_nr(a, ABI_MUX_SOCKETCALL), abi_mux_nr(a, ABI_MUX_IPC) };
+	uint32_t top = nknown ? known[nknown - 1] + 1 : 0;
+	emit_target root = EMIT_RET(SECCOMP_RET_KILL_PROCESS);
+
+	if (!known || !unknown) {
+		g->failed = true;
+		return root;
+	}
+	/* Which groups decide which numbers. */
+	for (size_t i = 0; i < g->ngroups; i++) {
+		const char *name = g->groups[i].rules[0]->name;
+		int nr = syscalls_nr(a->token, name);
+		uint32_t call = 0;
+		enum abi_mux m = abi_mux_of(name, &call);
+
+		if (!grow((void **)&refs, &caprefs, nrefs + 2, sizeof(*refs)))
+			goto oom;
+		if (nr >= 0)
+			refs[nrefs++] = (struct ref){ (uint32_t)nr, (uint32_t)i, ABI_MUX_NONE, 0 };
+		if (m != ABI_MUX_NONE && muxnr[m] >= 0)
+			refs[nrefs++] = (struct ref){ (uint32_t)muxnr[m], (uint32_t)i, (uint8_t)m, call };
+	}
+	qsort(refs, nrefs, sizeof(*refs), cmp_ref);
+
+	/* The unknown ranges and the known numbers between them, in order. */
+	while (ui < nunknown || ki < nknown) {
+		if (ki == nknown || (ui < nunknown && unknown[ui].lo < known[ki])) {
+			if (!add_unknown(&rs, a, unknown[ui].lo, unknown[ui].hi, top))
+				goto oom;
+			ui++;
+			continue;
+		}
+		{
+			uint32_t nr = known[ki++];
+			uint32_t dflt = (int64_t)nr == clone3 ? RET_ENOSYS : g->dflt;
+			size_t first;
+			bool allows = false;
+			emit_target t;
+
+			while (ri < nrefs && refs[ri].nr < nr)
+				ri++;
+			first = ri;
+			while (ri < nrefs && refs[ri].nr == nr)
+				ri++;
+			t = ri > first ? decide(g, a, nr, &refs[first], ri - first, dflt, &allows)
+				       : EMIT_RET(dflt);
+			if (!add_range(&rs, nr, nr, t, allows ? 1.0 : WEIGHT_DENIED))
+				goto oom;
+			if (allows) {
+				int x = emit_longest_path(&g->e, t, SECCOMP_RET_ALLOW);
+
+				rs.r[rs.n - 1].extra = x > 0 ? (unsigned)x : 0;
+			}
+		}
+	}
+	if (!g->failed) {
+		root = rt_emit(&g->e, rs.r, &rs.n, MAX_TREE_COST);
+		emit_goto(&g->e, root);
+		root = emit_load(&g->e, BPF_OFF_NR, UINT32_MAX);
+	}
+	free(refs);
+	free(rs.r);
+	return root;
+oom:
+	g->failed = true;
+	free(refs);
+	free(rs.r);
+	return root;
+}
+
+/* ---- the program ---- */
+
+static int cmp_cost(const void *a, const void *b)
+{
+	const struct cost *x = a, *y = b;
+
+	return x->insns > y->insns ? -1 : x->insns < y->insns;
+}
+
+/* The error for a program over BPF_MAXINSNS, naming who is responsible. */
+static void too_many(struct gen *g, size_t len)
+{
+	char who[512];
+	size_t at = 0;
+
+	qsort(g->costs, g->ncosts, sizeof(*g->costs), cmp_cost);
+	who[0] = '\0';
+	for (size_t i = 0; i < g->ncosts && i < COSTS_NAMED && g->costs[i].insns; i++)
+		at += (size_t)snprintf(who + at, sizeof(who) - at, "%s%s (%zu)", i ? ", " : "",
+				       g->costs[i].name, g->costs[i].insns);
+	diag_add(g->d, DIAG_ERROR, 0, 0,
+		 "the program has %s%zu BPF instructions; the kernel accepts at most %d "
+		 "(BPF_MAXINSNS)%s%s",
+		 g->e.failed ? "more than " : "", len, BPF_MAXINSNS,
+		 *who ? "; most are the argument checks of " : "", who);
+	for (size_t i = 0; i < g->ncosts && i < COSTS_NAMED && g->costs[i].insns; i++)
+		diag_add(g->d, DIAG_NOTE, g->costs[i].first->line, g->costs[i].first->col,
+			 "%zu distinct rules for %s take %zu instructions", g->costs[i].rules,
+			 g->costs[i].name, g->costs[i].insns);
+}
+
+int codegen_compile(const struct policy *pol, const uint32_t *arches, size_t narches,
+		    struct bpf_prog *out, struct diag_list *diags)
+{
+	struct gen g = { .pol = pol, .d = diags };
+	emit_target sections[BLOB_MAX_ARCHES], t;
+	char why[128];
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (pol->mode == SF_MODE_UNRESTRICTED)
+		return 0;
+	if (!narches || narches > BLOB_MAX_ARCHES) {
+		diag_add(diags, DIAG_ERROR, 0, 0, "between 1 and %u architectures", BLOB_MAX_ARCHES);
+		return -1;
+	}
+	for (size_t i = 0; i < narches; i++) {
+		if (!abi_get(arches[i])) {
+			diag_add(diags, DIAG_ERROR, 0, 0, "unsupported architecture 0x%08x",
+				 arches[i]);
+			return -1;
+		}
+	}
+	g.dflt = pol->mode == SF_MODE_COMPLAIN ? SECCOMP_RET_LOG : RET_EPERM;
+	emit_init(&g.e, EMIT_LIMIT);
+	if (make_groups(&g)) {
+		g.failed = true;
+		goto out;
+	}
+	/* Backwards: the last section first, the native one right after the dispatcher. */
+	for (size_t i = narches; i-- > 0 && !g.failed;) {
+		g.arch_index = (unsigned)i;
+		clear_cache(&g);
+		sections[i] = emit_section(&g, abi_get(arches[i]));
+	}
+	t = EMIT_RET(SECCOMP_RET_KILL_PROCESS);
+	for (size_t i = narches; i-- > 0 && !g.failed;)
+		t = emit_jump(&g.e, SF_BPF_JEQ_K, arches[i], sections[i], t);
+	emit_goto(&g.e, t);
+	emit_load(&g.e, BPF_OFF_ARCH, UINT32_MAX);
+	if (g.failed)
+		goto out;
+	if (g.e.failed || emit_here(&g.e) > BPF_MAXINSNS) {
+		too_many(&g, emit_here(&g.e));
+		goto out;
+	}
+	for (size_t i = 0; i < g.ncosts; i++) {
+		if (g.costs[i].rules > GROUP_RULES_MAX) {
+			too_many(&g, emit_here(&g.e) + g.costs[i].rules);
+			goto out;
+		}
+	}
+	out->insns = emit_finish(&g.e, &out->len);
+	if (!out->insns) {
+		g.failed = true;
+		goto out;
+	}
+	if (bpf_check(out->insns, out->len, why, sizeof(why))) {
+		diag_add(diags, DIAG_ERROR, 0, 0,
+			 "internal error: the generated program fails the check: %s", why);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (g.failed && !diags->errors)
+		diag_add(diags, DIAG_ERROR, 0, 0, "cannot build the program: %s", strerror(ENOMEM));
+	if (rc) {
+		free(out->insns);
+		memset(out, 0, sizeof(*out));
+	}
+	emit_free(&g.e);
+	clear_cache(&g);
+	free(g.cache);
+	free(g.tmp);
+	free(g.costs);
+	free(g.sorted);
+	free(g.groups);
+	return rc;
+}
