@@ -40,25 +40,25 @@
 #define X32_SYSCALL_BIT 0x40000000u
 
 static const struct abi abis[] = {
-	/* name, token, arg_bits, big_endian, uid16, x32_bit, compat, window, extra */
-	{ "x86_64", AUDIT_ARCH_X86_64, 64, false, false, X32_SYSCALL_BIT, AUDIT_ARCH_I386, 0, 0 },
-	{ "x86", AUDIT_ARCH_I386, 32, false, true, 0, 0, 0, 0 },
-	{ "aarch64", AUDIT_ARCH_AARCH64, 64, false, false, 0, AUDIT_ARCH_ARM, 0, 0 },
-	{ "arm", AUDIT_ARCH_ARM, 32, false, true, 0, 0, 0, 0x0f0000 },
-	{ "riscv64", AUDIT_ARCH_RISCV64, 64, false, false, 0, 0, 0, 0 },
-	{ "ppc64le", AUDIT_ARCH_PPC64LE, 64, false, false, 0, 0, 0, 0 },
-	{ "ppc64", AUDIT_ARCH_PPC64, 64, true, false, 0, AUDIT_ARCH_PPC, 0, 0 },
-	{ "ppc", AUDIT_ARCH_PPC, 32, true, false, 0, 0, 0, 0 },
-	{ "s390x", AUDIT_ARCH_S390X, 64, true, false, 0, AUDIT_ARCH_S390, 0, 0 },
-	{ "s390", AUDIT_ARCH_S390, 32, true, true, 0, 0, 0, 0 },
-	{ "mips", AUDIT_ARCH_MIPS, 32, true, false, 0, 0, 4000, 0 },
-	{ "mipsel", AUDIT_ARCH_MIPSEL, 32, false, false, 0, 0, 4000, 0 },
-	{ "mips64", AUDIT_ARCH_MIPS64, 64, true, false, 0, 0, 5000, 0 },
-	{ "mipsel64", AUDIT_ARCH_MIPSEL64, 64, false, false, 0, 0, 5000, 0 },
-	{ "mips64n32", AUDIT_ARCH_MIPS64N32, 32, true, false, 0, 0, 6000, 0 },
-	{ "mipsel64n32", AUDIT_ARCH_MIPSEL64N32, 32, false, false, 0, 0, 6000, 0 },
-	{ "parisc", AUDIT_ARCH_PARISC, 32, true, false, 0, 0, 0, 0 },
-	{ "parisc64", AUDIT_ARCH_PARISC64, 64, true, false, 0, 0, 0, 0 },
+	/* name, token, arg_bits, reg_bits, big_endian, uid16, x32_bit, compat, window, extra */
+	{ "x86_64", AUDIT_ARCH_X86_64, 64, 64, false, false, X32_SYSCALL_BIT, AUDIT_ARCH_I386, 0, 0 },
+	{ "x86", AUDIT_ARCH_I386, 32, 32, false, true, 0, 0, 0, 0 },
+	{ "aarch64", AUDIT_ARCH_AARCH64, 64, 64, false, false, 0, AUDIT_ARCH_ARM, 0, 0 },
+	{ "arm", AUDIT_ARCH_ARM, 32, 32, false, true, 0, 0, 0, 0x0f0000 },
+	{ "riscv64", AUDIT_ARCH_RISCV64, 64, 64, false, false, 0, 0, 0, 0 },
+	{ "ppc64le", AUDIT_ARCH_PPC64LE, 64, 64, false, false, 0, 0, 0, 0 },
+	{ "ppc64", AUDIT_ARCH_PPC64, 64, 64, true, false, 0, AUDIT_ARCH_PPC, 0, 0 },
+	{ "ppc", AUDIT_ARCH_PPC, 32, 32, true, false, 0, 0, 0, 0 },
+	{ "s390x", AUDIT_ARCH_S390X, 64, 64, true, false, 0, AUDIT_ARCH_S390, 0, 0 },
+	{ "s390", AUDIT_ARCH_S390, 32, 32, true, true, 0, 0, 0, 0 },
+	{ "mips", AUDIT_ARCH_MIPS, 32, 32, true, false, 0, 0, 4000, 0 },
+	{ "mipsel", AUDIT_ARCH_MIPSEL, 32, 32, false, false, 0, 0, 4000, 0 },
+	{ "mips64", AUDIT_ARCH_MIPS64, 64, 64, true, false, 0, 0, 5000, 0 },
+	{ "mipsel64", AUDIT_ARCH_MIPSEL64, 64, 64, false, false, 0, 0, 5000, 0 },
+	{ "mips64n32", AUDIT_ARCH_MIPS64N32, 32, 64, true, false, 0, 0, 6000, 0 },
+	{ "mipsel64n32", AUDIT_ARCH_MIPSEL64N32, 32, 64, false, false, 0, 0, 6000, 0 },
+	{ "parisc", AUDIT_ARCH_PARISC, 32, 32, true, false, 0, 0, 0, 0 },
+	{ "parisc64", AUDIT_ARCH_PARISC64, 64, 64, true, false, 0, 0, 0, 0 },
 };
 
 const struct abi *abi_all(size_t *count)
@@ -100,7 +100,7 @@ void abi_seccomp_data(const struct abi *a, uint32_t nr, const uint64_t args[6],
 	out->nr = (int)nr;
 	out->arch = a->token;
 	for (unsigned i = 0; i < 6; i++) {
-		uint64_t v = a->arg_bits == 32 ? (uint32_t)args[i] : args[i];
+		uint64_t v = a->reg_bits == 32 ? (uint32_t)args[i] : args[i];
 
 		put_word(out, abi_arg_offset(a, i, false), (uint32_t)v);
 		put_word(out, abi_arg_offset(a, i, true), (uint32_t)(v >> 32));
@@ -116,10 +116,12 @@ uint64_t abi_seccomp_arg(const struct abi *a, const struct seccomp_data *d, unsi
 bool abi_is_x32(const struct abi *a, uint32_t nr)
 {
 	/*
-	 * libseccomp's rule, kept: everything from the x32 bit up, except -1
-	 * (the "no syscall" number ptracers set), is not an x86_64 call.
+	 * The kernel runs nr - __X32_SYSCALL_BIT as an x32 call when it is
+	 * below its x32 table's size (arch/x86/entry/common.c); a filter kills
+	 * the whole x32 half of the numbers.  Above it, "negative" numbers are
+	 * no call at all (ENOSYS, and -1 is what ptracers set to skip one).
 	 */
-	return a->x32_bit && nr >= a->x32_bit && nr != UINT32_MAX;
+	return a->x32_bit && nr >= a->x32_bit && nr - a->x32_bit < a->x32_bit;
 }
 
 /* ---- multiplexers ---- */

@@ -19,6 +19,11 @@
 #include "sysfence/compile/rangetree.h"
 
 #define DEAD UINT32_MAX
+/*
+ * Past this many rules for one syscall the diagram is not tried (building
+ * it costs rules^2): one rule after the other.
+ */
+#define BLOCK_DIAGRAM_RULES 1024
 
 enum node_kind {
 	NODE_LEAF,
@@ -48,9 +53,11 @@ struct builder {
 	size_t nnodes, capnodes, maxnodes;
 	struct piece *pieces;
 	size_t npieces, cappieces;
-	/* memo: open addressing over keys of n + 1 words */
+	/* memo: open addressing; a slot's key (n + 1 words) is in keys */
 	uint32_t *keys;
-	size_t *slot_node, nslots, nkeys;
+	size_t *slot_node, *slot_key, nslots, nkeys;
+	/* nodes by content (hash-consing): equal outcomes are one node */
+	size_t *node_slot, nnode_slots;
 	bool failed;
 };
 
@@ -89,6 +96,8 @@ size_t block_normalize(struct abi_rule *rules, size_t n)
 {
 	size_t m = 0;
 
+	if (!n)
+		return 0;
 	for (size_t i = 0; i < n; i++)
 		qsort(rules[i].cond, rules[i].ncond, sizeof(rules[i].cond[0]), cmp_cond_sort);
 	qsort(rules, n, sizeof(*rules), cmp_rule);
@@ -100,8 +109,98 @@ size_t block_normalize(struct abi_rule *rules, size_t n)
 
 /* ---- the diagram ---- */
 
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+	return (h ^ v) * 1099511628211ULL;
+}
+
+static uint64_t node_hash(const struct builder *b, const struct node *n)
+{
+	uint64_t h = mix(1469598103934665603ULL, n->kind);
+
+	h = mix(h, n->cond->arg);
+	h = mix(h, n->cond->wide);
+	h = mix(h, n->cond->lomask);
+	if (n->kind == NODE_MASK)
+		return mix(mix(mix(mix(h, n->cond->mask), n->cond->value), n->t), n->f);
+	for (size_t i = 0; i < n->npieces; i++)
+		h = mix(mix(h, b->pieces[n->first + i].lo), b->pieces[n->first + i].child);
+	return h;
+}
+
+static bool node_equal(const struct builder *b, const struct node *x, const struct node *y)
+{
+	if (x->kind != y->kind || x->cond->arg != y->cond->arg ||
+	    x->cond->wide != y->cond->wide || x->cond->lomask != y->cond->lomask)
+		return false;
+	if (x->kind == NODE_MASK)
+		return x->cond->mask == y->cond->mask && x->cond->value == y->cond->value &&
+		       x->t == y->t && x->f == y->f;
+	if (x->npieces != y->npieces)
+		return false;
+	for (size_t i = 0; i < x->npieces; i++)
+		if (b->pieces[x->first + i].lo != b->pieces[y->first + i].lo ||
+		    b->pieces[x->first + i].child != b->pieces[y->first + i].child)
+			return false;
+	return true;
+}
+
+/* Inserts node id into the content table (grown at half full). */
+static void node_insert(struct builder *b, size_t id)
+{
+	if (2 * (b->nnodes + 1) > b->nnode_slots) {
+		size_t n = b->nnode_slots ? 2 * b->nnode_slots : 64;
+		size_t *ns = malloc(n * sizeof(*ns));
+
+		if (!ns) {
+			b->failed = true;
+			return;
+		}
+		for (size_t i = 0; i < n; i++)
+			ns[i] = SIZE_MAX;
+		free(b->node_slot);
+		b->node_slot = ns;
+		b->nnode_slots = n;
+		for (size_t k = 3; k < b->nnodes; k++)
+			node_insert(b, k);
+		if (id == b->nnodes)
+			return; /* not stored yet: the caller inserts it */
+	}
+	for (size_t s = (size_t)node_hash(b, &b->nodes[id]) & (b->nnode_slots - 1);;
+	     s = (s + 1) & (b->nnode_slots - 1)) {
+		if (b->node_slot[s] == SIZE_MAX) {
+			b->node_slot[s] = id;
+			return;
+		}
+	}
+}
+
+/* An existing node with proto's content, or SIZE_MAX. */
+static size_t node_find(const struct builder *b, const struct node *proto)
+{
+	if (!b->nnode_slots)
+		return SIZE_MAX;
+	for (size_t s = (size_t)node_hash(b, proto) & (b->nnode_slots - 1);;
+	     s = (s + 1) & (b->nnode_slots - 1)) {
+		size_t id = b->node_slot[s];
+
+		if (id == SIZE_MAX)
+			return SIZE_MAX;
+		if (node_equal(b, &b->nodes[id], proto))
+			return id;
+	}
+}
+
 static size_t new_node(struct builder *b, const struct node *proto)
 {
+	size_t same = node_find(b, proto);
+
+	if (same != SIZE_MAX) {
+		/* this node's pieces were the last ones appended: not needed */
+		if (proto->kind == NODE_RANGE && proto->first + proto->npieces == b->npieces)
+			b->npieces = proto->first;
+		return same;
+	}
 	if (b->nnodes == b->capnodes) {
 		size_t ncap = b->capnodes ? 2 * b->capnodes : 16;
 		struct node *nn = realloc(b->nodes, ncap * sizeof(*nn));
@@ -116,6 +215,7 @@ static size_t new_node(struct builder *b, const struct node *proto)
 	if (b->nnodes >= b->maxnodes)
 		b->failed = true;
 	b->nodes[b->nnodes] = *proto;
+	node_insert(b, b->nnodes);
 	return b->nnodes++;
 }
 
@@ -155,7 +255,7 @@ static size_t memo_slot(struct builder *b, const uint32_t *key, bool *found)
 			*found = false;
 			return s;
 		}
-		if (!memcmp(&b->keys[s * w], key, w * sizeof(*key))) {
+		if (!memcmp(&b->keys[b->slot_key[s] * w], key, w * sizeof(*key))) {
 			*found = true;
 			return s;
 		}
@@ -365,11 +465,12 @@ static size_t build(struct builder *b, uint32_t *m)
 	/* The slot may have moved: the table never grows while building. */
 	s = memo_slot(b, m, &found);
 	if (!found && !b->failed) {
-		if (2 * ++b->nkeys > b->nslots) {
+		if (2 * (b->nkeys + 1) > b->nslots) {
 			b->failed = true; /* the table never grows: too many sets */
 			return node;
 		}
-		memcpy(&b->keys[s * (b->n + 1)], m, (b->n + 1) * sizeof(*m));
+		memcpy(&b->keys[b->nkeys * (b->n + 1)], m, (b->n + 1) * sizeof(*m));
+		b->slot_key[s] = b->nkeys++;
 		b->slot_node[s] = node;
 	}
 	return node;
@@ -581,6 +682,8 @@ static void builder_free(struct builder *b)
 	free(b->pieces);
 	free(b->keys);
 	free(b->slot_node);
+	free(b->slot_key);
+	free(b->node_slot);
 	memset(b, 0, sizeof(*b));
 }
 
@@ -590,6 +693,8 @@ static void builder_reset(struct builder *b)
 	b->npieces = 0;
 	b->nkeys = 0;
 	b->failed = false;
+	for (size_t s = 0; s < b->nnode_slots; s++)
+		b->node_slot[s] = SIZE_MAX;
 	for (size_t s = 0; s < b->nslots; s++)
 		b->slot_node[s] = SIZE_MAX;
 }
@@ -609,10 +714,12 @@ emit_target block_emit(struct emit *e, const struct abi *a, const struct abi_rul
 	b.maxnodes = 3 + 16 + 4 * conds;
 	for (b.nslots = 16; b.nslots < 2 * b.maxnodes; b.nslots *= 2)
 		;
-	b.keys = malloc(b.nslots * (n + 1) * sizeof(*b.keys));
+	/* at most nslots / 2 keys are stored */
+	b.keys = malloc((b.nslots / 2 + 1) * (n + 1) * sizeof(*b.keys));
 	b.slot_node = malloc(b.nslots * sizeof(*b.slot_node));
+	b.slot_key = malloc(b.nslots * sizeof(*b.slot_key));
 	m = malloc((n + 1) * sizeof(*m));
-	if (!b.keys || !b.slot_node || !m)
+	if (!b.keys || !b.slot_node || !b.slot_key || !m)
 		goto fail;
 	{
 		const struct node leaves[3] = {
@@ -631,8 +738,8 @@ emit_target block_emit(struct emit *e, const struct abi *a, const struct abi_rul
 	for (size_t i = 0; i < n; i++)
 		m[i] = rules[i].ncond ? (uint32_t)((1u << rules[i].ncond) - 1) : 0;
 	m[n] = 0;
-	root = n <= 64 ? build(&b, m) : 0;
-	if (n > 64 || b.failed) {
+	root = n <= BLOCK_DIAGRAM_RULES ? build(&b, m) : 0;
+	if (n > BLOCK_DIAGRAM_RULES || b.failed) {
 		builder_reset(&b);
 		b.maxnodes = SIZE_MAX;
 		root = build_linear(&b);

@@ -322,7 +322,9 @@ static emit_target decide(struct gen *g, const struct abi *a, uint32_t nr, const
 		}
 		return EMIT_RET(dflt);
 	}
-	cnt = block_normalize(g->tmp, lower_refs(g, a, refs, n));
+	/* lower_refs() may move g->tmp: read it after. */
+	cnt = lower_refs(g, a, refs, n);
+	cnt = block_normalize(g->tmp, cnt);
 	if (cost && cnt > cost->rules)
 		cost->rules = cnt;
 	for (size_t i = 0; i < cnt; i++) {
@@ -368,24 +370,23 @@ static bool add_range(struct ranges *rs, uint32_t lo, uint32_t hi, emit_target t
 }
 
 /*
- * Unknown numbers: ENOSYS, except on x86_64 from the x32 bit up: killed.
- * Their weight counts the numbers below `top` (the table's end) only.
+ * Unknown numbers: ENOSYS, except the x32 calls on x86_64: killed.  Their
+ * weight counts the numbers below `top` (the table's end) only.
  */
 static bool add_unknown(struct ranges *rs, const struct abi *a, uint32_t lo, uint32_t hi,
 			uint32_t top)
 {
 	double w = lo < top ? WEIGHT_DENIED * (double)((hi < top ? hi : top - 1) - lo + 1) : 0;
+	uint64_t xlo = a->x32_bit, xhi = 2 * (uint64_t)a->x32_bit - 1;
 
-	if (a->x32_bit && hi >= a->x32_bit) {
-		if (lo < a->x32_bit && !add_range(rs, lo, a->x32_bit - 1, EMIT_RET(RET_ENOSYS), w))
-			return false;
-		if (!add_range(rs, lo > a->x32_bit ? lo : a->x32_bit,
-			       hi < UINT32_MAX ? hi : UINT32_MAX - 1,
-			       EMIT_RET(SECCOMP_RET_KILL_PROCESS), 0))
-			return false;
-		return hi < UINT32_MAX || add_range(rs, UINT32_MAX, UINT32_MAX, EMIT_RET(RET_ENOSYS), 0);
-	}
-	return add_range(rs, lo, hi, EMIT_RET(RET_ENOSYS), w);
+	if (!a->x32_bit || hi < xlo || lo > xhi)
+		return add_range(rs, lo, hi, EMIT_RET(RET_ENOSYS), w);
+	if (lo < xlo && !add_range(rs, lo, (uint32_t)xlo - 1, EMIT_RET(RET_ENOSYS), w))
+		return false;
+	if (!add_range(rs, lo > xlo ? lo : (uint32_t)xlo, hi < xhi ? hi : (uint32_t)xhi,
+		       EMIT_RET(SECCOMP_RET_KILL_PROCESS), 0))
+		return false;
+	return hi <= xhi || add_range(rs, (uint32_t)xhi + 1, hi, EMIT_RET(RET_ENOSYS), 0);
 }
 
 static emit_target emit_section(struct gen *g, const struct abi *a)

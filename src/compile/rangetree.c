@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define RT_DP_MAX 512
+#define RT_DP_MAX 256
 #define RT_MAX_HOLES 3
 
 struct rt {
@@ -274,27 +274,55 @@ static size_t merge(struct rt_range *r, size_t n)
 	return m;
 }
 
+static emit_target emit_ranges(struct emit *e, struct rt_range *r, size_t n, unsigned max_cost);
+
+/*
+ * More ranges than the DP takes: split at the weighted middle until the
+ * parts are small enough for it.
+ */
+static emit_target emit_halves(struct emit *e, struct rt_range *r, size_t n, unsigned max_cost)
+{
+	double total = 0, acc = 0;
+	size_t k = 0;
+	emit_target left, right;
+
+	for (size_t i = 0; i < n; i++)
+		total += r[i].weight + 1e-9;
+	while (k + 2 < n && acc + r[k].weight + 1e-9 < total / 2)
+		acc += r[k++].weight + 1e-9;
+	/* left: r[0..k], right: r[k+1..n) */
+	right = emit_ranges(e, r + k + 1, n - k - 1, max_cost);
+	left = emit_ranges(e, r, k + 1, max_cost);
+	return emit_jump(e, SF_BPF_JGE_K, r[k + 1].lo, right, left);
+}
+
 emit_target rt_emit(struct emit *e, struct rt_range *r, size_t *np, unsigned max_cost)
 {
-	struct rt t = { .r = r };
 	size_t n = merge(r, *np);
+
+	*np = n;
+	return emit_ranges(e, r, n, max_cost);
+}
+
+static emit_target emit_ranges(struct emit *e, struct rt_range *r, size_t n, unsigned max_cost)
+{
+	struct rt t = { .r = r };
 	emit_target root;
 	double total = 0;
 	unsigned *depth = NULL;
 
-	*np = n;
 	if (n == 1)
 		return r[0].target;
+	if (n > RT_DP_MAX)
+		return emit_halves(e, r, n, max_cost);
 	t.n = n;
 	t.pre = malloc((n + 1) * sizeof(*t.pre));
 	t.boost = malloc(n * sizeof(*t.boost));
 	depth = malloc(n * sizeof(*depth));
-	if (n <= RT_DP_MAX) {
-		t.cost = malloc(n * n * sizeof(*t.cost));
-		t.split = malloc(n * n * sizeof(*t.split));
-		t.leaf = malloc(n * n * sizeof(*t.leaf));
-	}
-	t.balanced = n > RT_DP_MAX || !t.cost || !t.split || !t.leaf;
+	t.cost = malloc(n * n * sizeof(*t.cost));
+	t.split = malloc(n * n * sizeof(*t.split));
+	t.leaf = malloc(n * n * sizeof(*t.leaf));
+	t.balanced = !t.cost || !t.split || !t.leaf;
 	if (!t.pre || !t.boost || !depth) {
 		e->failed = true;
 		root = r[0].target;

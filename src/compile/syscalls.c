@@ -75,6 +75,7 @@ struct arch_table {
 	struct named_nr *names; /* every syscall of the arch, sorted by name */
 	size_t nnames, capnames;
 	uint32_t *numbers;	     /* the same numbers, ascending */
+	const char **nr_names;	     /* their names, in the same order */
 	uint8_t digest[DIGEST_SIZE]; /* of every (number, name) known */
 	int failed;
 };
@@ -177,10 +178,14 @@ static int build_table(const struct abi *a, struct arch_table *t)
 	digest_final(&dc, t->digest);
 	/* Found in ascending order: the numbers before sorting by name. */
 	t->numbers = malloc((t->nnames + 1) * sizeof(*t->numbers));
-	if (!t->numbers)
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
+	t->nr_names = malloc((t->nnames + 1) * sizeof(*t->nr_names));
+	if (!t->numbers || !t->nr_names)
 		return -1;
-	for (size_t i = 0; i < t->nnames; i++)
+	for (size_t i = 0; i < t->nnames; i++) {
 		t->numbers[i] = t->names[i].nr;
+		t->nr_names[i] = t->names[i].name;
+	}
 	qsort(t->names, t->nnames, sizeof(*t->names), cmp_named_nr);
 	return push_range(t, &cap, (uint32_t)next, UINT32_MAX);
 }
@@ -202,7 +207,9 @@ static const struct arch_table *arch_table(uint32_t arch)
 			free(t->names);
 			free(t->unknown);
 			free(t->numbers);
+			free(t->nr_names);
 			t->numbers = NULL;
+			t->nr_names = NULL;
 			t->names = NULL;
 			t->unknown = NULL;
 			t->nunknown = t->nnames = 0;
@@ -256,13 +263,27 @@ int syscalls_nr(uint32_t arch, const char *name)
 
 const char *syscalls_name(uint32_t arch, int nr, char *buf, size_t len)
 {
-	char *name = seccomp_syscall_resolve_num_arch(arch, nr);
+	const struct arch_table *t = arch_table(arch);
+	size_t lo = 0, hi = t ? t->nnames : 0;
 
-	if (!name)
-		return NULL;
-	snprintf(buf, len, "%s", name);
-	free(name);
-	return buf;
+	/*
+	 * From the scanned table, not libseccomp directly: it also names
+	 * numbers outside the ABI's window (mips o32 "54" for 4054), which
+	 * the kernel does not know and the filters answer with ENOSYS.
+	 */
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (t->numbers[mid] == (uint32_t)nr) {
+			snprintf(buf, len, "%s", t->nr_names[mid]);
+			return buf;
+		}
+		if (t->numbers[mid] < (uint32_t)nr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
 }
 
 bool syscalls_known_anywhere(const char *name)

@@ -283,7 +283,7 @@ static void arg_values(const struct flow_probe *fp, uint32_t arch, unsigned argn
 	const struct abi *a = abi_get(arch);
 	unsigned wlo = a ? (abi_arg_offset(a, argno, false) - BPF_OFF_ARGS) / 4 : 2 * argno;
 	unsigned whi = a ? (abi_arg_offset(a, argno, true) - BPF_OFF_ARGS) / 4 : 2 * argno + 1;
-	bool arch32 = a && a->arg_bits == 32;
+	bool arch32 = a && a->reg_bits == 32;
 	const uint32_t zero = 0;
 	const uint32_t *lo = &zero, *hi = &zero;
 	size_t nlo = 1, nhi = 1;

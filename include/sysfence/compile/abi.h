@@ -28,6 +28,11 @@ struct abi {
 	 * ABIs and on mips n32 (its long and pointers are 32 bits), else 64.
 	 */
 	uint8_t arg_bits;
+	/*
+	 * Bits of the registers seccomp_data.args carries: arg_bits, but 64
+	 * on mips n32, whose callers may set the upper halves.
+	 */
+	uint8_t reg_bits;
 	bool big_endian; /* order of the halves of seccomp_data.args[i] */
 	bool uid16;	 /* chown, setuid, ... take 16-bit ids (the *32 calls 32) */
 	uint32_t x32_bit; /* x86_64: numbers with __X32_SYSCALL_BIT are x32 calls */
@@ -51,8 +56,8 @@ uint32_t abi_arg_offset(const struct abi *a, unsigned argno, bool high);
 /*
  * The seccomp_data the kernel hands a filter for this call, laid out as
  * the ABI's kernel does (for the simulator): on a 32-bit ABI the registers
- * are 32 bits and the kernel zero-extends them, so only the low halves of
- * args reach the filter.
+ * are 32 bits and the kernel zero-extends them (reg_bits), so only the low
+ * halves of args reach the filter.
  */
 void abi_seccomp_data(const struct abi *a, uint32_t nr, const uint64_t args[6],
 		      struct seccomp_data *out);
