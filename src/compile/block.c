@@ -99,8 +99,11 @@ size_t block_normalize(struct abi_rule *rules, size_t n)
 	if (!n)
 		return 0;
 	for (size_t i = 0; i < n; i++)
-		qsort(rules[i].cond, rules[i].ncond, sizeof(rules[i].cond[0]), cmp_cond_sort);
-	qsort(rules, n, sizeof(*rules), cmp_rule);
+		if (rules[i].ncond > 1)
+			qsort(rules[i].cond, rules[i].ncond, sizeof(rules[i].cond[0]),
+			      cmp_cond_sort);
+	if (n > 1)
+		qsort(rules, n, sizeof(*rules), cmp_rule);
 	for (size_t i = 0; i < n; i++)
 		if (!m || cmp_rule(&rules[m - 1], &rules[i]))
 			rules[m++] = rules[i];
@@ -554,7 +557,7 @@ static emit_target emit_word_tree(struct emitter *x, const struct piece *p, size
 		r[i] = (struct rt_range){ (uint32_t)lo[i], (uint32_t)hi[i],
 					  emit_node(x, p[i].child),
 					  x->b->nodes[p[i].child].allows ? 1.0 : 0.1, 0 };
-	root = rt_emit(x->e, r, &n, 0);
+	root = rt_emit(x->e, r, &n, 0, NULL);
 	free(r);
 	emit_goto(x->e, root);
 	return emit_load(x->e, off, mask);
@@ -635,7 +638,7 @@ static emit_target emit_range(struct emitter *x, const struct node *nd)
 			pos = (uint64_t)(hend + 1) << 32;
 		}
 		n = nh;
-		t = rt_emit(x->e, hr, &n, 0);
+		t = rt_emit(x->e, hr, &n, 0, NULL);
 		free(hr);
 		emit_goto(x->e, t);
 		t = emit_load(x->e, abi_arg_offset(x->abi, v->arg, true), UINT32_MAX);

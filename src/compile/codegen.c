@@ -36,6 +36,9 @@
  * the tree can: with the prelude (ld arch, jeq, ld nr) and the RET, 14.
  */
 #define MAX_TREE_COST 10
+/* A block this far away needs a JA; one this short is copied instead. */
+#define BLOCK_REACH 240
+#define BLOCK_COPY_MAX 6
 /* How many syscalls the "too many instructions" error names. */
 #define COSTS_NAMED 5
 
@@ -44,6 +47,7 @@ struct group {
 	const struct policy_rule *const *rules;
 	size_t n;
 	unsigned note_arches; /* bit i: the multiplexer note was given for arch i */
+	size_t cost;	      /* its entry in gen.costs, or SIZE_MAX */
 };
 
 /* A group that decides a number: directly, or through a multiplexer. */
@@ -62,11 +66,21 @@ struct cost {
 	size_t rules;
 };
 
+struct mux_notes {
+	const struct policy_rule *first;
+	unsigned count, muxes;
+	char names[96];
+};
+
+/* Argument checks of one ABI, placed when the number tree first reaches them. */
 struct cached_block {
 	uint32_t dflt;
 	size_t n;
 	struct abi_rule *rules;
+	size_t cost; /* index in gen.costs (which may move), or SIZE_MAX */
+	bool placed;
 	emit_target entry;
+	unsigned extra; /* the longest path to ALLOW, less its RET */
 };
 
 struct gen {
@@ -84,6 +98,8 @@ struct gen {
 	struct cached_block *cache;
 	size_t ncache, capcache;
 	unsigned arch_index;
+	size_t mux_cost[3]; /* gen.costs entries of socketcall and ipc */
+	struct mux_notes mux_notes;
 	bool failed;
 };
 
@@ -170,7 +186,7 @@ static int make_groups(struct gen *g)
 
 		while (j < n && !strcmp(g->sorted[j]->name, g->sorted[i]->name))
 			j++;
-		g->groups[g->ngroups++] = (struct group){ &g->sorted[i], j - i, 0 };
+		g->groups[g->ngroups++] = (struct group){ &g->sorted[i], j - i, 0, SIZE_MAX };
 		i = j;
 	}
 	return 0;
@@ -178,14 +194,16 @@ static int make_groups(struct gen *g)
 
 /* ---- what one number does ---- */
 
-static struct cost *cost_of(struct gen *g, const char *name, const struct policy_rule *first)
+/* The cost entry *slot names (SIZE_MAX: a new one, for name). */
+static struct cost *cost_of(struct gen *g, size_t *slot, const char *name,
+			    const struct policy_rule *first)
 {
-	for (size_t i = 0; i < g->ncosts; i++)
-		if (!strcmp(g->costs[i].name, name))
-			return &g->costs[i];
+	if (*slot != SIZE_MAX)
+		return &g->costs[*slot];
 	if (!grow((void **)&g->costs, &g->capcosts, g->ncosts + 1, sizeof(*g->costs)))
 		return NULL;
 	g->costs[g->ncosts] = (struct cost){ name, first, 0, 0 };
+	*slot = g->ncosts;
 	return &g->costs[g->ncosts++];
 }
 
@@ -198,16 +216,44 @@ static bool push_rule(struct gen *g, size_t *n)
 	return true;
 }
 
-static void mux_note(struct gen *g, const struct abi *a, struct group *gr, const struct ref *rf,
+/* A conditional allow that does not allow the multiplexed form: noted once per ABI. */
+static void mux_note(struct gen *g, struct group *gr, const struct ref *rf,
 		     const struct policy_rule *r)
 {
+	struct mux_notes *mn = &g->mux_notes;
+	size_t len = strlen(mn->names);
+
 	if (gr->note_arches & (1u << g->arch_index))
 		return;
 	gr->note_arches |= 1u << g->arch_index;
-	diag_add(g->d, DIAG_NOTE, r->line, r->col,
-		 "on %s, %s can also be called as %s(%u, ...), whose arguments no filter can "
-		 "read: a rule with conditions does not allow that form there",
-		 a->name, r->name, abi_mux_name((enum abi_mux)rf->mux), rf->call);
+	/* the note points at the first such line of the file */
+	for (size_t i = 0; i < gr->n; i++)
+		if (!gr->rules[i]->deny && gr->rules[i]->line < r->line)
+			r = gr->rules[i];
+	if (!mn->first || r->line < mn->first->line)
+		mn->first = r;
+	mn->muxes |= 1u << rf->mux;
+	if (mn->count++ < 4)
+		snprintf(mn->names + len, sizeof(mn->names) - len, "%s%s", len ? ", " : "",
+			 r->name);
+	else if (mn->count == 5)
+		snprintf(mn->names + len, sizeof(mn->names) - len, ", ...");
+}
+
+static void mux_note_flush(struct gen *g, const struct abi *a)
+{
+	struct mux_notes *mn = &g->mux_notes;
+
+	if (mn->count)
+		diag_add(g->d, DIAG_NOTE, mn->first->line, mn->first->col,
+			 "on %s, %s %s also reached through %s, whose arguments no filter can "
+			 "read: rules with conditions do not allow that form (a program using it "
+			 "gets the default action)",
+			 a->name, mn->names, mn->count > 1 ? "are" : "is",
+			 mn->muxes == (1u << ABI_MUX_SOCKETCALL) ? "socketcall(2)"
+			 : mn->muxes == (1u << ABI_MUX_IPC)	 ? "ipc(2)"
+								 : "socketcall(2) and ipc(2)");
+	memset(mn, 0, sizeof(*mn));
 }
 
 /* Lowers the rules of refs[0..n) (all for one number) into g->tmp. */
@@ -238,7 +284,7 @@ static size_t lower_refs(struct gen *g, const struct abi *a, const struct ref *r
 			    !abi_lower_mux(a, r, (enum abi_mux)refs[k].mux, refs[k].call,
 					   &g->tmp[cnt])) {
 				if (!r->deny && !allow)
-					mux_note(g, a, gr, &refs[k], r);
+					mux_note(g, gr, &refs[k], r);
 				continue;
 			}
 			deny |= r->deny;
@@ -262,32 +308,73 @@ static bool same_block(const struct cached_block *c, uint32_t dflt, const struct
 	return true;
 }
 
-/* The argument checks of one number: shared with an equal block in reach. */
+/*
+ * The argument checks of one number, as a lazy target: shared by equal
+ * rule sets of the ABI, placed by place_block() next to the comparison of
+ * the number tree that first reaches them (in reach of an 8-bit jump).
+ * Their longest path to ALLOW is measured on a scratch copy, for the tree.
+ */
 static emit_target block_for(struct gen *g, const struct abi *a, size_t n, uint32_t dflt,
-			     struct cost *cost)
+			     struct cost *cost, unsigned *extra)
 {
 	struct cached_block *c;
-	size_t before = emit_here(&g->e);
+	struct emit scratch;
 	emit_target t;
+	int x;
 
-	for (size_t i = 0; i < g->ncache; i++)
-		if (same_block(&g->cache[i], dflt, g->tmp, n))
-			return g->cache[i].entry;
-	t = block_emit(&g->e, a, g->tmp, n, dflt);
-	if (cost)
-		cost->insns += emit_here(&g->e) - before;
-	if (!grow((void **)&g->cache, &g->capcache, g->ncache + 1, sizeof(*g->cache)))
-		return t;
+	for (size_t i = 0; i < g->ncache; i++) {
+		if (same_block(&g->cache[i], dflt, g->tmp, n)) {
+			*extra = g->cache[i].extra;
+			return EMIT_LAZY(i);
+		}
+	}
+	if (!grow((void **)&g->cache, &g->capcache, g->ncache + 1, sizeof(*g->cache))) {
+		g->failed = true;
+		return EMIT_RET(dflt);
+	}
 	c = &g->cache[g->ncache];
+	memset(c, 0, sizeof(*c));
 	c->rules = malloc(n * sizeof(*c->rules));
-	if (!c->rules)
-		return t;
+	if (!c->rules) {
+		g->failed = true;
+		return EMIT_RET(dflt);
+	}
 	memcpy(c->rules, g->tmp, n * sizeof(*c->rules));
 	c->dflt = dflt;
 	c->n = n;
-	c->entry = t;
-	g->ncache++;
-	return t;
+	c->cost = cost ? (size_t)(cost - g->costs) : SIZE_MAX;
+	emit_init(&scratch, EMIT_LIMIT);
+	t = block_emit(&scratch, a, c->rules, n, dflt);
+	x = emit_longest_path(&scratch, t, SECCOMP_RET_ALLOW);
+	emit_free(&scratch);
+	c->extra = x > 0 ? (unsigned)x : 0;
+	*extra = c->extra;
+	return EMIT_LAZY(g->ncache++);
+}
+
+struct placer {
+	struct gen *g;
+	const struct abi *a;
+};
+
+static emit_target place_block(void *ctx, emit_target lazy)
+{
+	struct placer *p = ctx;
+	struct cached_block *c = &p->g->cache[EMIT_LAZY_ID(lazy)];
+	size_t before = emit_here(&p->g->e);
+
+	/*
+	 * Placed already: shared when still in reach of an 8-bit jump; a
+	 * short block is rather placed again than reached through a JA (one
+	 * more instruction on every call that takes it).
+	 */
+	if (c->placed && (before - (size_t)c->entry < BLOCK_REACH || c->extra > BLOCK_COPY_MAX))
+		return c->entry;
+	c->entry = block_emit(&p->g->e, p->a, c->rules, c->n, c->dflt);
+	c->placed = true;
+	if (c->cost != SIZE_MAX)
+		p->g->costs[c->cost].insns += emit_here(&p->g->e) - before;
+	return c->entry;
 }
 
 static void clear_cache(struct gen *g)
@@ -300,12 +387,12 @@ static void clear_cache(struct gen *g)
 /*
  * The target for number nr decided by refs[0..n), and whether it may allow.
  */
-static emit_target decide(struct gen *g, const struct abi *a, uint32_t nr, const struct ref *refs,
-			  size_t n, uint32_t dflt, bool *allows)
+static emit_target decide(struct gen *g, const struct abi *a, enum abi_mux mux,
+			  const struct ref *refs, size_t n, uint32_t dflt, bool *allows,
+			  unsigned *extra)
 {
 	bool deny_always = false, allow_always = false, cond_deny = false, cond_allow = false;
 	size_t total = 0, cnt;
-	enum abi_mux mux = abi_mux_at(a, nr);
 	const struct policy_rule *first = g->groups[refs[0].group].rules[0];
 	struct cost *cost;
 
@@ -314,7 +401,8 @@ static emit_target decide(struct gen *g, const struct abi *a, uint32_t nr, const
 		if (refs[k].mux == ABI_MUX_NONE)
 			total += g->groups[refs[k].group].n;
 	/* Named for what a user wrote: the multiplexer, or the call. */
-	cost = cost_of(g, mux != ABI_MUX_NONE ? abi_mux_name(mux) : first->name, first);
+	cost = cost_of(g, mux != ABI_MUX_NONE ? &g->mux_cost[mux] : &g->groups[refs[0].group].cost,
+		       mux != ABI_MUX_NONE ? abi_mux_name(mux) : first->name, first);
 	if (total > GROUP_RULES_MAX) {
 		if (cost) {
 			cost->insns += total;
@@ -342,7 +430,7 @@ static emit_target decide(struct gen *g, const struct abi *a, uint32_t nr, const
 		return EMIT_RET(SECCOMP_RET_ALLOW);
 	if (!cond_deny && !cond_allow)
 		return EMIT_RET(dflt);
-	return block_for(g, a, cnt, dflt, cost);
+	return block_for(g, a, cnt, dflt, cost, extra);
 }
 
 /* ---- one ABI ---- */
@@ -434,6 +522,7 @@ static emit_target emit_section(struct gen *g, const struct abi *a)
 			uint32_t dflt = (int64_t)nr == clone3 ? RET_ENOSYS : g->dflt;
 			size_t first;
 			bool allows = false;
+			unsigned extra = 0;
 			emit_target t;
 
 			while (ri < nrefs && refs[ri].nr < nr)
@@ -441,19 +530,24 @@ static emit_target emit_section(struct gen *g, const struct abi *a)
 			first = ri;
 			while (ri < nrefs && refs[ri].nr == nr)
 				ri++;
-			t = ri > first ? decide(g, a, nr, &refs[first], ri - first, dflt, &allows)
+			enum abi_mux mux = (int64_t)nr == muxnr[ABI_MUX_SOCKETCALL] ? ABI_MUX_SOCKETCALL
+					   : (int64_t)nr == muxnr[ABI_MUX_IPC]	     ? ABI_MUX_IPC
+										     : ABI_MUX_NONE;
+
+			t = ri > first ? decide(g, a, mux, &refs[first], ri - first, dflt, &allows,
+						&extra)
 				       : EMIT_RET(dflt);
 			if (!add_range(&rs, nr, nr, t, allows ? 1.0 : WEIGHT_DENIED))
 				goto oom;
-			if (allows) {
-				int x = emit_longest_path(&g->e, t, SECCOMP_RET_ALLOW);
-
-				rs.r[rs.n - 1].extra = x > 0 ? (unsigned)x : 0;
-			}
+			rs.r[rs.n - 1].extra = extra;
 		}
 	}
+	mux_note_flush(g, a);
 	if (!g->failed) {
-		root = rt_emit(&g->e, rs.r, &rs.n, MAX_TREE_COST);
+		struct placer pl = { g, a };
+		const struct rt_lazy lazy = { place_block, &pl };
+
+		root = rt_emit(&g->e, rs.r, &rs.n, MAX_TREE_COST, &lazy);
 		emit_goto(&g->e, root);
 		root = emit_load(&g->e, BPF_OFF_NR, UINT32_MAX);
 	}
@@ -476,8 +570,11 @@ static int cmp_cost(const void *a, const void *b)
 	return x->insns > y->insns ? -1 : x->insns < y->insns;
 }
 
-/* The error for a program over BPF_MAXINSNS, naming who is responsible. */
-static void too_many(struct gen *g, size_t len)
+/*
+ * The error for a program over BPF_MAXINSNS, naming who is responsible;
+ * at_least when len is a bound (the program was not generated to the end).
+ */
+static void too_many(struct gen *g, size_t len, bool at_least)
 {
 	char who[512];
 	size_t at = 0;
@@ -490,18 +587,21 @@ static void too_many(struct gen *g, size_t len)
 	diag_add(g->d, DIAG_ERROR, 0, 0,
 		 "the program has %s%zu BPF instructions; the kernel accepts at most %d "
 		 "(BPF_MAXINSNS)%s%s",
-		 g->e.failed ? "more than " : "", len, BPF_MAXINSNS,
+		 at_least ? "more than " : "", len, BPF_MAXINSNS,
 		 *who ? "; most are the argument checks of " : "", who);
 	for (size_t i = 0; i < g->ncosts && i < COSTS_NAMED && g->costs[i].insns; i++)
 		diag_add(g->d, DIAG_NOTE, g->costs[i].first->line, g->costs[i].first->col,
-			 "%zu distinct rules for %s take %zu instructions", g->costs[i].rules,
-			 g->costs[i].name, g->costs[i].insns);
+			 g->costs[i].rules > GROUP_RULES_MAX
+				 ? "%zu distinct rules for %s: an instruction each at least, %zu in all "
+				   "on these architectures"
+				 : "%zu distinct rules for %s take %zu instructions",
+			 g->costs[i].rules, g->costs[i].name, g->costs[i].insns);
 }
 
 int codegen_compile(const struct policy *pol, const uint32_t *arches, size_t narches,
 		    struct bpf_prog *out, struct diag_list *diags)
 {
-	struct gen g = { .pol = pol, .d = diags };
+	struct gen g = { .pol = pol, .d = diags, .mux_cost = { SIZE_MAX, SIZE_MAX, SIZE_MAX } };
 	emit_target sections[BLOB_MAX_ARCHES], t;
 	char why[128];
 	int rc = -1;
@@ -539,15 +639,15 @@ int codegen_compile(const struct policy *pol, const uint32_t *arches, size_t nar
 	emit_load(&g.e, BPF_OFF_ARCH, UINT32_MAX);
 	if (g.failed)
 		goto out;
-	if (g.e.failed || emit_here(&g.e) > BPF_MAXINSNS) {
-		too_many(&g, emit_here(&g.e));
-		goto out;
-	}
 	for (size_t i = 0; i < g.ncosts; i++) {
 		if (g.costs[i].rules > GROUP_RULES_MAX) {
-			too_many(&g, emit_here(&g.e) + g.costs[i].rules);
+			too_many(&g, BPF_MAXINSNS, true);
 			goto out;
 		}
+	}
+	if (g.e.failed || emit_here(&g.e) > BPF_MAXINSNS) {
+		too_many(&g, emit_here(&g.e), g.e.failed);
+		goto out;
 	}
 	out->insns = emit_finish(&g.e, &out->len);
 	if (!out->insns) {

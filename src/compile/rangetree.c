@@ -24,13 +24,20 @@ struct rt {
 	size_t n;
 	double *pre;	  /* pre[i]: weight of ranges 0..i-1 */
 	double *cost;	  /* cost[i * n + j] */
+	double *cost_t;	  /* the same transposed, cost_t[j * n + i]: rows for the inner loop */
 	uint16_t *split;  /* best split of i..j: i..k | k+1..j */
 	int16_t *leaf;	  /* >= 0: i..j is a leaf, this range's target the common one */
 	uint16_t *order;  /* scratch: holes by weight */
 	bool balanced;	  /* no DP: split at the weighted middle */
 	double floor;	  /* added to every weight, see rt_emit */
 	double *boost;	  /* per range: weight multiplier for the cost bound */
+	const struct rt_lazy *lazy;
 };
+
+static emit_target place(const struct rt_lazy *lazy, emit_target t)
+{
+	return lazy && EMIT_IS_LAZY(t) ? lazy->place(lazy->ctx, t) : t;
+}
 
 static double w_of(const struct rt *t, size_t k)
 {
@@ -84,10 +91,15 @@ static int best_leaf(const struct rt *t, size_t i, size_t j, double *best)
 	if (j - i > 2 * RT_MAX_HOLES)
 		return -1;
 	for (size_t k = i; k <= j; k++) {
+		bool seen = false;
 		double c;
 
 		if (t->r[k].lo == t->r[k].hi && k != i && k != j && j - i > 1)
 			continue; /* a single value inside: rather a hole */
+		for (size_t q = i; q < k && !seen; q++)
+			seen = t->r[q].target == t->r[k].target;
+		if (seen)
+			continue; /* that common target was tried */
 		c = leaf_cost(t, i, j, k, holes, &nh);
 		if (c >= 0 && (m < 0 || c < *best)) {
 			*best = c;
@@ -103,6 +115,7 @@ static void solve(struct rt *t)
 
 	for (size_t i = 0; i < n; i++) {
 		t->cost[i * n + i] = 0;
+		t->cost_t[i * n + i] = 0;
 		t->split[i * n + i] = (uint16_t)i;
 		t->leaf[i * n + i] = (int16_t)i;
 	}
@@ -119,8 +132,11 @@ static void solve(struct rt *t)
 				hi = j - 1;
 			if (lo > hi)
 				lo = hi;
+			const double *left = &t->cost[i * n], *right = &t->cost_t[j * n + 1];
+
+			/* left[k] = cost(i, k), right[k] = cost(k + 1, j): both in a row */
 			for (size_t k = lo; k <= hi; k++) {
-				double c = t->cost[i * n + k] + t->cost[(k + 1) * n + j];
+				double c = left[k] + right[k];
 
 				if (best < 0 || c < best) {
 					best = c;
@@ -130,12 +146,13 @@ static void solve(struct rt *t)
 			best += weight(t, i, j);
 			t->split[i * n + j] = (uint16_t)bk;
 			t->leaf[i * n + j] = -1;
-			m = best_leaf(t, i, j, &lc);
+			m = len <= 2 * RT_MAX_HOLES + 1 ? best_leaf(t, i, j, &lc) : -1;
 			if (m >= 0 && lc < best) {
 				best = lc;
 				t->leaf[i * n + j] = (int16_t)m;
 			}
 			t->cost[i * n + j] = best;
+			t->cost_t[j * n + i] = best;
 		}
 	}
 }
@@ -178,8 +195,10 @@ static size_t tree_size(const struct rt *t, size_t i, size_t j)
 	if (m >= 0) {
 		size_t h = 0;
 
+		/* a lazy target is placed inside: about its extra instructions */
 		for (size_t x = i; x <= j; x++)
-			h += t->r[x].target != t->r[m].target;
+			h += (t->r[x].target != t->r[m].target) +
+			     (EMIT_IS_LAZY(t->r[x].target) ? t->r[x].extra + 1 : 0);
 		return h;
 	}
 	k = node_split(t, i, j);
@@ -236,14 +255,16 @@ static emit_target emit_node(struct emit *e, struct rt *t, size_t i, size_t j)
 	if (m >= 0) {
 		uint16_t holes[RT_MAX_HOLES];
 		size_t nh = 0;
-		emit_target next = t->r[m].target;
+		emit_target next = place(t->lazy, t->r[m].target);
 
 		if (i == j)
 			return next;
 		leaf_cost(t, i, j, (size_t)m, holes, &nh);
-		for (size_t p = nh; p-- > 0;)
-			next = emit_jump(e, SF_BPF_JEQ_K, t->r[holes[p]].lo, t->r[holes[p]].target,
-					 next);
+		for (size_t p = nh; p-- > 0;) {
+			emit_target hole = place(t->lazy, t->r[holes[p]].target);
+
+			next = emit_jump(e, SF_BPF_JEQ_K, t->r[holes[p]].lo, hole, next);
+		}
 		return next;
 	}
 	k = node_split(t, i, j);
@@ -274,13 +295,15 @@ static size_t merge(struct rt_range *r, size_t n)
 	return m;
 }
 
-static emit_target emit_ranges(struct emit *e, struct rt_range *r, size_t n, unsigned max_cost);
+static emit_target emit_ranges(struct emit *e, struct rt_range *r, size_t n, unsigned max_cost,
+			       const struct rt_lazy *lazy);
 
 /*
  * More ranges than the DP takes: split at the weighted middle until the
  * parts are small enough for it.
  */
-static emit_target emit_halves(struct emit *e, struct rt_range *r, size_t n, unsigned max_cost)
+static emit_target emit_halves(struct emit *e, struct rt_range *r, size_t n, unsigned max_cost,
+			       const struct rt_lazy *lazy)
 {
 	double total = 0, acc = 0;
 	size_t k = 0;
@@ -291,46 +314,65 @@ static emit_target emit_halves(struct emit *e, struct rt_range *r, size_t n, uns
 	while (k + 2 < n && acc + r[k].weight + 1e-9 < total / 2)
 		acc += r[k++].weight + 1e-9;
 	/* left: r[0..k], right: r[k+1..n) */
-	right = emit_ranges(e, r + k + 1, n - k - 1, max_cost);
-	left = emit_ranges(e, r, k + 1, max_cost);
+	right = emit_ranges(e, r + k + 1, n - k - 1, max_cost, lazy);
+	left = emit_ranges(e, r, k + 1, max_cost, lazy);
 	return emit_jump(e, SF_BPF_JGE_K, r[k + 1].lo, right, left);
 }
 
-emit_target rt_emit(struct emit *e, struct rt_range *r, size_t *np, unsigned max_cost)
+emit_target rt_emit(struct emit *e, struct rt_range *r, size_t *np, unsigned max_cost,
+		    const struct rt_lazy *lazy)
 {
 	size_t n = merge(r, *np);
 
 	*np = n;
-	return emit_ranges(e, r, n, max_cost);
+	return emit_ranges(e, r, n, max_cost, lazy);
 }
 
-static emit_target emit_ranges(struct emit *e, struct rt_range *r, size_t n, unsigned max_cost)
+static emit_target emit_ranges(struct emit *e, struct rt_range *r, size_t n, unsigned max_cost,
+			       const struct rt_lazy *lazy)
 {
-	struct rt t = { .r = r };
+	struct rt t = { .r = r, .lazy = lazy };
 	emit_target root;
 	double total = 0;
 	unsigned *depth = NULL;
 
 	if (n == 1)
-		return r[0].target;
+		return place(lazy, r[0].target);
 	if (n > RT_DP_MAX)
-		return emit_halves(e, r, n, max_cost);
+		return emit_halves(e, r, n, max_cost, lazy);
 	t.n = n;
 	t.pre = malloc((n + 1) * sizeof(*t.pre));
 	t.boost = malloc(n * sizeof(*t.boost));
 	depth = malloc(n * sizeof(*depth));
 	t.cost = malloc(n * n * sizeof(*t.cost));
+	t.cost_t = malloc(n * n * sizeof(*t.cost_t));
 	t.split = malloc(n * n * sizeof(*t.split));
 	t.leaf = malloc(n * n * sizeof(*t.leaf));
-	t.balanced = !t.cost || !t.split || !t.leaf;
+	t.balanced = !t.cost || !t.cost_t || !t.split || !t.leaf;
 	if (!t.pre || !t.boost || !depth) {
 		e->failed = true;
 		root = r[0].target;
 		goto out;
 	}
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		total += r[i].weight;
+	/*
+	 * A range's depth is about log2(total / weight): one that would break
+	 * the cost bound starts with 2^excess its weight, which pulls it up by
+	 * about the excess (checked, and corrected once, after solving).
+	 */
+	for (size_t i = 0; i < n; i++) {
+		unsigned est = 0;
+
+		/* est = floor(log2(total / weight)) */
+		for (double q = r[i].weight > 0 ? total / r[i].weight : 1; q >= 2 && est < 64; q /= 2)
+			est++;
 		t.boost[i] = 1;
+		/* one more than the excess: the tree then rarely breaks it */
+		if (max_cost && r[i].weight >= 1 && est + r[i].extra >= max_cost)
+			t.boost[i] = (double)(UINT64_C(1) << (est + r[i].extra + 1 - max_cost < 16
+								   ? est + r[i].extra + 1 - max_cost
+								   : 16));
 	}
 	/*
 	 * Light ranges could sink arbitrarily deep; blending in a share of
@@ -346,14 +388,16 @@ static emit_target emit_ranges(struct emit *e, struct rt_range *r, size_t n, uns
 		if (tree_depth(&t, 0, n - 1) <= RT_MAX_DEPTH || blend > 100)
 			break;
 	}
-	/* Over the cost bound: weigh the ranges that break it more, a few times. */
-	for (int round = 0; max_cost && !t.balanced && round < 24; round++) {
+	/* Still over the cost bound: weigh those ranges 2^excess more, once. */
+	for (int round = 0; max_cost && !t.balanced && round < 1; round++) {
 		bool over = false;
 
 		depths(&t, 0, n - 1, 0, depth);
 		for (size_t i = 0; i < n; i++) {
-			if (r[i].weight >= 1 && depth[i] + r[i].extra > max_cost) {
-				t.boost[i] *= 1.5;
+			unsigned cost = depth[i] + r[i].extra;
+
+			if (r[i].weight >= 1 && cost > max_cost) {
+				t.boost[i] *= (double)(1u << (cost - max_cost < 8 ? cost - max_cost : 8));
 				over = true;
 			}
 		}
@@ -370,6 +414,7 @@ out:
 	free(t.boost);
 	free(t.pre);
 	free(t.cost);
+	free(t.cost_t);
 	free(t.split);
 	free(t.leaf);
 	return root;

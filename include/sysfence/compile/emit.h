@@ -26,6 +26,15 @@ typedef uint64_t emit_target;
 #define EMIT_RET(action) (EMIT_RET_FLAG | (uint32_t)(action))
 #define EMIT_IS_RET(t) (((t) & EMIT_RET_FLAG) != 0)
 #define EMIT_ACTION(t) ((uint32_t)(t))
+/*
+ * Code not placed yet, placed where it is first needed (see rt_emit's
+ * resolver): a range tree places a syscall's argument checks right after
+ * the comparison that leads to them, in reach of an 8-bit jump.
+ */
+#define EMIT_LAZY_FLAG (UINT64_C(1) << 62)
+#define EMIT_LAZY(id) (EMIT_LAZY_FLAG | (uint64_t)(id))
+#define EMIT_IS_LAZY(t) (((t) & (EMIT_RET_FLAG | EMIT_LAZY_FLAG)) == EMIT_LAZY_FLAG)
+#define EMIT_LAZY_ID(t) ((size_t)((t) & ~EMIT_LAZY_FLAG))
 
 /* Enough for every action sysfence returns; more are simply not shared. */
 #define EMIT_MAX_SHARED_RETS 16

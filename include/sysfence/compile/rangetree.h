@@ -25,12 +25,20 @@ struct rt_range {
 /* Deepest path a tree may get, in comparisons. */
 #define RT_MAX_DEPTH 24
 
+/* Places a lazy target (EMIT_LAZY) when the tree first jumps to it. */
+struct rt_lazy {
+	emit_target (*place)(void *ctx, emit_target lazy);
+	void *ctx;
+};
+
 /*
  * Emits the tree (the ranges are merged in place; *n is updated) and
  * returns its entry: a label, or the only target when one range is left.
  * When max_cost is not 0, the ranges of weight 1 or more are pulled up
  * until comparisons + extra stay within it, where the weights allow.
+ * lazy may be NULL when no target is lazy.
  */
-emit_target rt_emit(struct emit *e, struct rt_range *r, size_t *n, unsigned max_cost);
+emit_target rt_emit(struct emit *e, struct rt_range *r, size_t *n, unsigned max_cost,
+		    const struct rt_lazy *lazy);
 
 #endif
