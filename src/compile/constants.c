@@ -24,19 +24,17 @@
  * KEYCTL_*, bpf commands (BPF_*), arch_prctl codes (ARCH_*), CLOCK_*,
  * TIMER_ABSTIME, IPC_*, GRND_*, RENAME_*, SEEK_*, LOCK_*, CLOSE_RANGE_*.
  *
- * One policy serves x86_64 and aarch64, so a name is in the table only when
- * both architectures give it the same value.  Left out for that reason:
- *  - O_DIRECTORY, O_NOFOLLOW, O_DIRECT and O_LARGEFILE: arm64 has its own
- *    asm/fcntl.h with the four bits in a different order (O_DIRECTORY is
- *    0200000 on x86_64 but 040000 on arm64), and so O_TMPFILE, which
- *    includes O_DIRECTORY, differs too;
- *  - the x86-only ptrace requests (PTRACE_GETREGS, PTRACE_GETFPREGS,
- *    PTRACE_ARCH_PRCTL, ...): request 33 is PTRACE_SINGLEBLOCK on x86 but
- *    PTRACE_PEEKMTETAGS on arm64, so such names would be wrong on one side;
- *  - MAP_32BIT (x86 only) and PROT_BTI/PROT_MTE (arm64 only).
- * The ARCH_* codes of arch_prctl(2) are the exception: the system call
- * exists on x86 only, so on aarch64 a rule using them has no syscall to
- * match and the value cannot mislead.
+ * The values in constant_table are x86_64's.  Other architectures give some
+ * names other values (O_DIRECTORY is 0200000 on x86_64 but 040000 on arm64,
+ * TIOCSTI 0x5472 on MIPS, most SO_* options on MIPS and parisc): those are
+ * in variant_table below, and constants_resolve() gives a policy the value
+ * of the architectures it is compiled for, refusing a name on which they
+ * disagree.  Left out: the x86-only ptrace requests other than the three
+ * snapd uses (PTRACE_ARCH_PRCTL, PTRACE_SINGLEBLOCK, ...: request 33 is
+ * PTRACE_SINGLEBLOCK on x86 but PTRACE_PEEKMTETAGS on arm64), MAP_32BIT,
+ * PROT_BTI/PROT_MTE and O_LARGEFILE (0 in x86_64's libc, 0100000 in its
+ * kernel).  The ARCH_* codes of arch_prctl(2) exist on x86 only; elsewhere a
+ * rule using them has no syscall to match.
  *
  * Also left out on purpose: SIGRTMIN/SIGRTMAX (libc functions whose value
  * depends on how many real-time signals libc reserves), F_GETLK64 and
@@ -54,7 +52,10 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <linux/audit.h>
+
 #include "sysfence/compile/constants.h"
+#include "sysfence/compile/syscalls.h"
 #include "sysfence/compile/text.h"
 #include "sysfence/util.h"
 
@@ -78,6 +79,7 @@ static const struct sf_constant constant_table[] = {
 	{ "AF_BRIDGE", 7 },
 	{ "AF_CAIF", 37 },
 	{ "AF_CAN", 29 },
+	{ "AF_CONN", 123 },
 	{ "AF_DECnet", 12 },
 	{ "AF_ECONET", 19 },
 	{ "AF_FILE", 1 },
@@ -611,17 +613,22 @@ static const struct sf_constant constant_table[] = {
 	{ "O_ASYNC", 0x2000 },
 	{ "O_CLOEXEC", 0x80000 },
 	{ "O_CREAT", 0x40 },
+	{ "O_DIRECT", 0x4000 },
+	{ "O_DIRECTORY", 0x10000 },
 	{ "O_DSYNC", 0x1000 },
 	{ "O_EXCL", 0x80 },
 	{ "O_NDELAY", 0x800 },
 	{ "O_NOATIME", 0x40000 },
 	{ "O_NOCTTY", 0x100 },
+	{ "O_NOFOLLOW", 0x20000 },
 	{ "O_NONBLOCK", 0x800 },
+	{ "O_NOTIFICATION_PIPE", 0x80 },
 	{ "O_PATH", 0x200000 },
 	{ "O_RDONLY", 0 },
 	{ "O_RDWR", 2 },
 	{ "O_RSYNC", 0x101000 },
 	{ "O_SYNC", 0x101000 },
+	{ "O_TMPFILE", 0x410000 },
 	{ "O_TRUNC", 0x200 },
 	{ "O_WRONLY", 1 },
 	{ "PER_BSD", 6 },
@@ -657,6 +664,7 @@ static const struct sf_constant constant_table[] = {
 	{ "PF_BRIDGE", 7 },
 	{ "PF_CAIF", 37 },
 	{ "PF_CAN", 29 },
+	{ "PF_CONN", 123 },
 	{ "PF_DECnet", 12 },
 	{ "PF_ECONET", 19 },
 	{ "PF_FILE", 1 },
@@ -853,6 +861,9 @@ static const struct sf_constant constant_table[] = {
 	{ "PTRACE_EVENT_VFORK", 2 },
 	{ "PTRACE_EVENT_VFORK_DONE", 5 },
 	{ "PTRACE_GETEVENTMSG", 0x4201 },
+	{ "PTRACE_GETFPREGS", 14 },
+	{ "PTRACE_GETFPXREGS", 18 },
+	{ "PTRACE_GETREGS", 12 },
 	{ "PTRACE_GETREGSET", 0x4204 },
 	{ "PTRACE_GETSIGINFO", 0x4202 },
 	{ "PTRACE_GETSIGMASK", 0x420a },
@@ -875,6 +886,7 @@ static const struct sf_constant constant_table[] = {
 	{ "PTRACE_PEEKSIGINFO", 0x4209 },
 	{ "PTRACE_PEEKTEXT", 1 },
 	{ "PTRACE_PEEKUSER", 3 },
+	{ "PTRACE_PEEKUSR", 3 },
 	{ "PTRACE_POKEDATA", 5 },
 	{ "PTRACE_POKETEXT", 4 },
 	{ "PTRACE_POKEUSER", 6 },
@@ -1219,6 +1231,407 @@ static const struct sf_constant constant_table[] = {
 #define CONSTANT_COUNT (sizeof(constant_table) / sizeof(constant_table[0]))
 
 /*
+ * Where another architecture gives a name another value.  constant_table
+ * holds the values of x86_64, which x86, aarch64, arm, riscv64 and s390
+ * share for nearly every name; this table holds the exceptions, per family
+ * of architectures that share their headers.  The values were read from
+ * each architecture's uapi headers (Debian's linux-libc-dev-*-cross
+ * packages); tests/integration/constants_arches.sh compares every name with
+ * those headers for every architecture whose headers are installed.  Names
+ * only libc defines (SOCK_NONBLOCK, O_ASYNC, MAP_ANON, SIGCLD, ...) follow
+ * the uapi name they are defined as (O_NONBLOCK, FASYNC, MAP_ANONYMOUS,
+ * SIGCHLD); MIPS swaps SOCK_STREAM and SOCK_DGRAM
+ * (arch/mips/include/asm/socket.h).
+ *
+ * The ptrace requests snapd names (PTRACE_GETREGS, PTRACE_GETFPREGS,
+ * PTRACE_GETFPXREGS) are architecture-specific.  Where an architecture has
+ * no such request, its row says whether snapd's number (12, 14, 18) is no
+ * request there either (V_UNUSED: allowing it allows nothing) or another
+ * request (V_CLASH: arm's 18 is PTRACE_GETWMMXREGS); constants_resolve()
+ * says what a policy gets in each case.
+ *
+ * Not modelled: widths.  PR_SET_PTRACER_ANY is (unsigned long)-1 and
+ * AT_FDCWD the int -100 everywhere; the parser fits them to the argument.
+ */
+enum {
+	F_X86 = 1 << 0, /* x86_64 and x86 */
+	F_ARM64 = 1 << 1,
+	F_ARM = 1 << 2,
+	F_RISCV = 1 << 3,
+	F_PPC = 1 << 4,	   /* ppc64le, ppc64, ppc */
+	F_S390 = 1 << 5,   /* s390x, s390 */
+	F_MIPS = 1 << 6,   /* o32, n32 and n64, either byte order */
+	F_PARISC = 1 << 7, /* parisc, parisc64 */
+};
+
+enum variant_kind {
+	V_VALUE,  /* the name's value there */
+	V_UNUSED, /* no such name there, and its number is no other request */
+	V_CLASH,  /* no such name there, and its number means something else */
+};
+
+struct constant_variant {
+	const char *name;
+	unsigned families;
+	uint64_t value;
+	enum variant_kind kind;
+	const char *clash; /* V_CLASH: what the number is there */
+};
+
+/* Sorted by name in strcmp() order; the rows of one name are adjacent. */
+static const struct constant_variant variant_table[] = {
+	{ "EPOLL_CLOEXEC", F_PARISC, 0x200000, V_VALUE, NULL },
+	{ "FASYNC", F_MIPS, 0x1000, V_VALUE, NULL },
+	{ "FIOASYNC", F_MIPS, 0x667d, V_VALUE, NULL },
+	{ "FIOASYNC", F_PPC, 0x8004667d, V_VALUE, NULL },
+	{ "FIOCLEX", F_MIPS, 0x6601, V_VALUE, NULL },
+	{ "FIOCLEX", F_PPC, 0x20006601, V_VALUE, NULL },
+	{ "FIOGETOWN", F_MIPS, 0x4004667b, V_VALUE, NULL },
+	{ "FIONBIO", F_MIPS, 0x667e, V_VALUE, NULL },
+	{ "FIONBIO", F_PPC, 0x8004667e, V_VALUE, NULL },
+	{ "FIONCLEX", F_MIPS, 0x6602, V_VALUE, NULL },
+	{ "FIONCLEX", F_PPC, 0x20006602, V_VALUE, NULL },
+	{ "FIONREAD", F_MIPS, 0x467f, V_VALUE, NULL },
+	{ "FIONREAD", F_PPC, 0x4004667f, V_VALUE, NULL },
+	{ "FIOQSIZE", F_ARM | F_S390, 0x545e, V_VALUE, NULL },
+	{ "FIOQSIZE", F_MIPS, 0x667f, V_VALUE, NULL },
+	{ "FIOQSIZE", F_PPC, 0x40086680, V_VALUE, NULL },
+	{ "FIOSETOWN", F_MIPS, 0x8004667c, V_VALUE, NULL },
+	{ "F_GETLK", F_MIPS, 0xe, V_VALUE, NULL },
+	{ "F_GETOWN", F_MIPS, 0x17, V_VALUE, NULL },
+	{ "F_GETOWN", F_PARISC, 0xb, V_VALUE, NULL },
+	{ "F_GETSIG", F_PARISC, 0xe, V_VALUE, NULL },
+	{ "F_RDLCK", F_PARISC, 0x1, V_VALUE, NULL },
+	{ "F_SETOWN", F_MIPS, 0x18, V_VALUE, NULL },
+	{ "F_SETOWN", F_PARISC, 0xc, V_VALUE, NULL },
+	{ "F_SETSIG", F_PARISC, 0xd, V_VALUE, NULL },
+	{ "F_UNLCK", F_PARISC, 0x3, V_VALUE, NULL },
+	{ "F_WRLCK", F_PARISC, 0x2, V_VALUE, NULL },
+	{ "MADV_DODUMP", F_PARISC, 0x46, V_VALUE, NULL },
+	{ "MADV_DONTDUMP", F_PARISC, 0x45, V_VALUE, NULL },
+	{ "MADV_HUGEPAGE", F_PARISC, 0x43, V_VALUE, NULL },
+	{ "MADV_KEEPONFORK", F_PARISC, 0x48, V_VALUE, NULL },
+	{ "MADV_MERGEABLE", F_PARISC, 0x41, V_VALUE, NULL },
+	{ "MADV_NOHUGEPAGE", F_PARISC, 0x44, V_VALUE, NULL },
+	{ "MADV_UNMERGEABLE", F_PARISC, 0x42, V_VALUE, NULL },
+	{ "MADV_WIPEONFORK", F_PARISC, 0x47, V_VALUE, NULL },
+	{ "MAP_ANON", F_MIPS, 0x800, V_VALUE, NULL },
+	{ "MAP_ANON", F_PARISC, 0x10, V_VALUE, NULL },
+	{ "MAP_ANONYMOUS", F_MIPS, 0x800, V_VALUE, NULL },
+	{ "MAP_ANONYMOUS", F_PARISC, 0x10, V_VALUE, NULL },
+	{ "MAP_DENYWRITE", F_MIPS, 0x2000, V_VALUE, NULL },
+	{ "MAP_EXECUTABLE", F_MIPS, 0x4000, V_VALUE, NULL },
+	{ "MAP_FIXED", F_PARISC, 0x4, V_VALUE, NULL },
+	{ "MAP_GROWSDOWN", F_MIPS, 0x1000, V_VALUE, NULL },
+	{ "MAP_GROWSDOWN", F_PARISC, 0x8000, V_VALUE, NULL },
+	{ "MAP_HUGETLB", F_MIPS | F_PARISC, 0x80000, V_VALUE, NULL },
+	{ "MAP_LOCKED", F_MIPS, 0x8000, V_VALUE, NULL },
+	{ "MAP_LOCKED", F_PPC, 0x80, V_VALUE, NULL },
+	{ "MAP_NONBLOCK", F_MIPS | F_PARISC, 0x20000, V_VALUE, NULL },
+	{ "MAP_NORESERVE", F_MIPS, 0x400, V_VALUE, NULL },
+	{ "MAP_NORESERVE", F_PPC, 0x40, V_VALUE, NULL },
+	{ "MAP_POPULATE", F_MIPS | F_PARISC, 0x10000, V_VALUE, NULL },
+	{ "MAP_STACK", F_MIPS | F_PARISC, 0x40000, V_VALUE, NULL },
+	{ "MAP_TYPE", F_PARISC, 0x2b, V_VALUE, NULL },
+	{ "MCL_CURRENT", F_PPC, 0x2000, V_VALUE, NULL },
+	{ "MCL_FUTURE", F_PPC, 0x4000, V_VALUE, NULL },
+	{ "MCL_ONFAULT", F_PPC, 0x8000, V_VALUE, NULL },
+	{ "OPEN_TREE_CLOEXEC", F_PARISC, 0x200000, V_VALUE, NULL },
+	{ "O_APPEND", F_MIPS | F_PARISC, 0x8, V_VALUE, NULL },
+	{ "O_ASYNC", F_MIPS, 0x1000, V_VALUE, NULL },
+	{ "O_CLOEXEC", F_PARISC, 0x200000, V_VALUE, NULL },
+	{ "O_CREAT", F_MIPS | F_PARISC, 0x100, V_VALUE, NULL },
+	{ "O_DIRECT", F_ARM64 | F_ARM, 0x10000, V_VALUE, NULL },
+	{ "O_DIRECT", F_MIPS, 0x8000, V_VALUE, NULL },
+	{ "O_DIRECT", F_PPC, 0x20000, V_VALUE, NULL },
+	{ "O_DIRECTORY", F_ARM64 | F_ARM | F_PPC, 0x4000, V_VALUE, NULL },
+	{ "O_DIRECTORY", F_PARISC, 0x1000, V_VALUE, NULL },
+	{ "O_DSYNC", F_MIPS, 0x10, V_VALUE, NULL },
+	{ "O_DSYNC", F_PARISC, 0x40000, V_VALUE, NULL },
+	{ "O_EXCL", F_MIPS | F_PARISC, 0x400, V_VALUE, NULL },
+	{ "O_NDELAY", F_MIPS, 0x80, V_VALUE, NULL },
+	{ "O_NDELAY", F_PARISC, 0x10000, V_VALUE, NULL },
+	{ "O_NOATIME", F_PARISC, 0x100000, V_VALUE, NULL },
+	{ "O_NOCTTY", F_MIPS, 0x800, V_VALUE, NULL },
+	{ "O_NOCTTY", F_PARISC, 0x20000, V_VALUE, NULL },
+	{ "O_NOFOLLOW", F_ARM64 | F_ARM | F_PPC, 0x8000, V_VALUE, NULL },
+	{ "O_NOFOLLOW", F_PARISC, 0x80, V_VALUE, NULL },
+	{ "O_NONBLOCK", F_MIPS, 0x80, V_VALUE, NULL },
+	{ "O_NONBLOCK", F_PARISC, 0x10000, V_VALUE, NULL },
+	{ "O_NOTIFICATION_PIPE", F_MIPS | F_PARISC, 0x400, V_VALUE, NULL },
+	{ "O_PATH", F_PARISC, 0x400000, V_VALUE, NULL },
+	{ "O_RSYNC", F_MIPS, 0x4010, V_VALUE, NULL },
+	{ "O_RSYNC", F_PARISC, 0x48000, V_VALUE, NULL },
+	{ "O_SYNC", F_MIPS, 0x4010, V_VALUE, NULL },
+	{ "O_SYNC", F_PARISC, 0x48000, V_VALUE, NULL },
+	{ "O_TMPFILE", F_ARM64 | F_ARM | F_PPC, 0x404000, V_VALUE, NULL },
+	{ "O_TMPFILE", F_PARISC, 0x801000, V_VALUE, NULL },
+	{ "PTRACE_GETFPREGS", F_ARM64 | F_RISCV | F_S390, 14, V_UNUSED, NULL },
+	{ "PTRACE_GETFPXREGS", F_ARM, 18, V_CLASH, "PTRACE_GETWMMXREGS" },
+	{ "PTRACE_GETFPXREGS", F_ARM64 | F_RISCV | F_S390 | F_MIPS, 18, V_UNUSED, NULL },
+	{ "PTRACE_GETFPXREGS", F_PARISC, 18, V_CLASH, "PTRACE_GETREGS" },
+	{ "PTRACE_GETFPXREGS", F_PPC, 18, V_CLASH, "PTRACE_GETVRREGS" },
+	{ "PTRACE_GETREGS", F_ARM64 | F_RISCV, 12, V_UNUSED, NULL },
+	{ "PTRACE_GETREGS", F_PARISC, 18, V_VALUE, NULL },
+	{ "PTRACE_GETREGS", F_S390, 12, V_CLASH, "PTRACE_SINGLEBLOCK" },
+	{ "PTRACE_SYSEMU", F_PPC, 0x1d, V_VALUE, NULL },
+	{ "PTRACE_SYSEMU_SINGLESTEP", F_PPC, 0x1e, V_VALUE, NULL },
+	{ "RLIMIT_AS", F_MIPS, 0x6, V_VALUE, NULL },
+	{ "RLIMIT_MEMLOCK", F_MIPS, 0x9, V_VALUE, NULL },
+	{ "RLIMIT_NOFILE", F_MIPS, 0x5, V_VALUE, NULL },
+	{ "RLIMIT_NPROC", F_MIPS, 0x8, V_VALUE, NULL },
+	{ "RLIMIT_RSS", F_MIPS, 0x7, V_VALUE, NULL },
+	{ "SIGBUS", F_MIPS | F_PARISC, 0xa, V_VALUE, NULL },
+	{ "SIGCHLD", F_MIPS | F_PARISC, 0x12, V_VALUE, NULL },
+	{ "SIGCLD", F_MIPS | F_PARISC, 0x12, V_VALUE, NULL },
+	{ "SIGCONT", F_MIPS, 0x19, V_VALUE, NULL },
+	{ "SIGCONT", F_PARISC, 0x1a, V_VALUE, NULL },
+	{ "SIGIO", F_MIPS | F_PARISC, 0x16, V_VALUE, NULL },
+	{ "SIGPOLL", F_MIPS | F_PARISC, 0x16, V_VALUE, NULL },
+	{ "SIGPROF", F_MIPS, 0x1d, V_VALUE, NULL },
+	{ "SIGPROF", F_PARISC, 0x15, V_VALUE, NULL },
+	{ "SIGPWR", F_MIPS | F_PARISC, 0x13, V_VALUE, NULL },
+	{ "SIGSTKFLT", F_PARISC, 0x7, V_VALUE, NULL },
+	{ "SIGSTOP", F_MIPS, 0x17, V_VALUE, NULL },
+	{ "SIGSTOP", F_PARISC, 0x18, V_VALUE, NULL },
+	{ "SIGSYS", F_MIPS, 0xc, V_VALUE, NULL },
+	{ "SIGTSTP", F_MIPS, 0x18, V_VALUE, NULL },
+	{ "SIGTSTP", F_PARISC, 0x19, V_VALUE, NULL },
+	{ "SIGTTIN", F_MIPS, 0x1a, V_VALUE, NULL },
+	{ "SIGTTIN", F_PARISC, 0x1b, V_VALUE, NULL },
+	{ "SIGTTOU", F_MIPS, 0x1b, V_VALUE, NULL },
+	{ "SIGTTOU", F_PARISC, 0x1c, V_VALUE, NULL },
+	{ "SIGURG", F_MIPS, 0x15, V_VALUE, NULL },
+	{ "SIGURG", F_PARISC, 0x1d, V_VALUE, NULL },
+	{ "SIGUSR1", F_MIPS | F_PARISC, 0x10, V_VALUE, NULL },
+	{ "SIGUSR2", F_MIPS | F_PARISC, 0x11, V_VALUE, NULL },
+	{ "SIGVTALRM", F_MIPS, 0x1c, V_VALUE, NULL },
+	{ "SIGVTALRM", F_PARISC, 0x14, V_VALUE, NULL },
+	{ "SIGWINCH", F_MIPS, 0x14, V_VALUE, NULL },
+	{ "SIGWINCH", F_PARISC, 0x17, V_VALUE, NULL },
+	{ "SIGXCPU", F_MIPS, 0x1e, V_VALUE, NULL },
+	{ "SIGXCPU", F_PARISC, 0xc, V_VALUE, NULL },
+	{ "SIGXFSZ", F_MIPS, 0x1f, V_VALUE, NULL },
+	{ "SIGXFSZ", F_PARISC, 0x1e, V_VALUE, NULL },
+	{ "SIG_BLOCK", F_MIPS, 0x1, V_VALUE, NULL },
+	{ "SIG_SETMASK", F_MIPS, 0x3, V_VALUE, NULL },
+	{ "SIG_UNBLOCK", F_MIPS, 0x2, V_VALUE, NULL },
+	{ "SIOCATMARK", F_MIPS, 0x40047307, V_VALUE, NULL },
+	{ "SIOCGPGRP", F_MIPS, 0x40047309, V_VALUE, NULL },
+	{ "SIOCSPGRP", F_MIPS, 0x80047308, V_VALUE, NULL },
+	{ "SOCK_CLOEXEC", F_PARISC, 0x200000, V_VALUE, NULL },
+	{ "SOCK_DGRAM", F_MIPS, 0x1, V_VALUE, NULL },
+	{ "SOCK_NONBLOCK", F_MIPS, 0x80, V_VALUE, NULL },
+	{ "SOCK_NONBLOCK", F_PARISC, 0x10000, V_VALUE, NULL },
+	{ "SOCK_STREAM", F_MIPS, 0x2, V_VALUE, NULL },
+	{ "SOL_SOCKET", F_MIPS | F_PARISC, 0xffff, V_VALUE, NULL },
+	{ "SO_ACCEPTCONN", F_MIPS, 0x1009, V_VALUE, NULL },
+	{ "SO_ACCEPTCONN", F_PARISC, 0x401c, V_VALUE, NULL },
+	{ "SO_ATTACH_BPF", F_PARISC, 0x402b, V_VALUE, NULL },
+	{ "SO_ATTACH_FILTER", F_PARISC, 0x401a, V_VALUE, NULL },
+	{ "SO_ATTACH_REUSEPORT_CBPF", F_PARISC, 0x402c, V_VALUE, NULL },
+	{ "SO_ATTACH_REUSEPORT_EBPF", F_PARISC, 0x402d, V_VALUE, NULL },
+	{ "SO_BINDTODEVICE", F_PARISC, 0x4019, V_VALUE, NULL },
+	{ "SO_BINDTOIFINDEX", F_PARISC, 0x4037, V_VALUE, NULL },
+	{ "SO_BPF_EXTENSIONS", F_PARISC, 0x4029, V_VALUE, NULL },
+	{ "SO_BROADCAST", F_MIPS | F_PARISC, 0x20, V_VALUE, NULL },
+	{ "SO_BSDCOMPAT", F_PARISC, 0x400e, V_VALUE, NULL },
+	{ "SO_BUF_LOCK", F_PARISC, 0x4046, V_VALUE, NULL },
+	{ "SO_BUSY_POLL", F_PARISC, 0x4027, V_VALUE, NULL },
+	{ "SO_BUSY_POLL_BUDGET", F_PARISC, 0x4044, V_VALUE, NULL },
+	{ "SO_CNX_ADVICE", F_PARISC, 0x402e, V_VALUE, NULL },
+	{ "SO_COOKIE", F_PARISC, 0x4032, V_VALUE, NULL },
+	{ "SO_DETACH_BPF", F_PARISC, 0x401b, V_VALUE, NULL },
+	{ "SO_DETACH_FILTER", F_PARISC, 0x401b, V_VALUE, NULL },
+	{ "SO_DETACH_REUSEPORT_BPF", F_PARISC, 0x4042, V_VALUE, NULL },
+	{ "SO_DOMAIN", F_MIPS | F_PARISC, 0x1029, V_VALUE, NULL },
+	{ "SO_DONTROUTE", F_MIPS | F_PARISC, 0x10, V_VALUE, NULL },
+	{ "SO_ERROR", F_MIPS | F_PARISC, 0x1007, V_VALUE, NULL },
+	{ "SO_INCOMING_CPU", F_PARISC, 0x402a, V_VALUE, NULL },
+	{ "SO_INCOMING_NAPI_ID", F_PARISC, 0x4031, V_VALUE, NULL },
+	{ "SO_KEEPALIVE", F_MIPS | F_PARISC, 0x8, V_VALUE, NULL },
+	{ "SO_LINGER", F_MIPS | F_PARISC, 0x80, V_VALUE, NULL },
+	{ "SO_LOCK_FILTER", F_PARISC, 0x4025, V_VALUE, NULL },
+	{ "SO_MARK", F_PARISC, 0x401f, V_VALUE, NULL },
+	{ "SO_MAX_PACING_RATE", F_PARISC, 0x4028, V_VALUE, NULL },
+	{ "SO_MEMINFO", F_PARISC, 0x4030, V_VALUE, NULL },
+	{ "SO_NETNS_COOKIE", F_PARISC, 0x4045, V_VALUE, NULL },
+	{ "SO_NOFCS", F_PARISC, 0x4024, V_VALUE, NULL },
+	{ "SO_NO_CHECK", F_PARISC, 0x400b, V_VALUE, NULL },
+	{ "SO_OOBINLINE", F_MIPS | F_PARISC, 0x100, V_VALUE, NULL },
+	{ "SO_PASSCRED", F_MIPS, 0x11, V_VALUE, NULL },
+	{ "SO_PASSCRED", F_PARISC, 0x4010, V_VALUE, NULL },
+	{ "SO_PASSCRED", F_PPC, 0x14, V_VALUE, NULL },
+	{ "SO_PASSSEC", F_PARISC, 0x401e, V_VALUE, NULL },
+	{ "SO_PEEK_OFF", F_PARISC, 0x4023, V_VALUE, NULL },
+	{ "SO_PEERCRED", F_MIPS, 0x12, V_VALUE, NULL },
+	{ "SO_PEERCRED", F_PARISC, 0x4011, V_VALUE, NULL },
+	{ "SO_PEERCRED", F_PPC, 0x15, V_VALUE, NULL },
+	{ "SO_PEERGROUPS", F_PARISC, 0x4034, V_VALUE, NULL },
+	{ "SO_PEERNAME", F_PARISC, 0x2000, V_VALUE, NULL },
+	{ "SO_PEERSEC", F_MIPS, 0x1e, V_VALUE, NULL },
+	{ "SO_PEERSEC", F_PARISC, 0x401d, V_VALUE, NULL },
+	{ "SO_PREFER_BUSY_POLL", F_PARISC, 0x4043, V_VALUE, NULL },
+	{ "SO_PRIORITY", F_PARISC, 0x400c, V_VALUE, NULL },
+	{ "SO_PROTOCOL", F_MIPS | F_PARISC, 0x1028, V_VALUE, NULL },
+	{ "SO_RCVBUF", F_MIPS | F_PARISC, 0x1002, V_VALUE, NULL },
+	{ "SO_RCVBUFFORCE", F_PARISC, 0x100b, V_VALUE, NULL },
+	{ "SO_RCVLOWAT", F_MIPS | F_PARISC, 0x1004, V_VALUE, NULL },
+	{ "SO_RCVLOWAT", F_PPC, 0x10, V_VALUE, NULL },
+	{ "SO_RCVMARK", F_PARISC, 0x4049, V_VALUE, NULL },
+	{ "SO_RCVTIMEO", F_MIPS | F_PARISC, 0x1006, V_VALUE, NULL },
+	{ "SO_RCVTIMEO", F_PPC, 0x12, V_VALUE, NULL },
+	{ "SO_RESERVE_MEM", F_PARISC, 0x4047, V_VALUE, NULL },
+	{ "SO_REUSEADDR", F_MIPS | F_PARISC, 0x4, V_VALUE, NULL },
+	{ "SO_REUSEPORT", F_MIPS | F_PARISC, 0x200, V_VALUE, NULL },
+	{ "SO_RXQ_OVFL", F_PARISC, 0x4021, V_VALUE, NULL },
+	{ "SO_SECURITY_AUTHENTICATION", F_PARISC, 0x4016, V_VALUE, NULL },
+	{ "SO_SECURITY_ENCRYPTION_NETWORK", F_PARISC, 0x4018, V_VALUE, NULL },
+	{ "SO_SECURITY_ENCRYPTION_TRANSPORT", F_PARISC, 0x4017, V_VALUE, NULL },
+	{ "SO_SELECT_ERR_QUEUE", F_PARISC, 0x4026, V_VALUE, NULL },
+	{ "SO_SNDBUF", F_MIPS | F_PARISC, 0x1001, V_VALUE, NULL },
+	{ "SO_SNDBUFFORCE", F_MIPS, 0x1f, V_VALUE, NULL },
+	{ "SO_SNDBUFFORCE", F_PARISC, 0x100a, V_VALUE, NULL },
+	{ "SO_SNDLOWAT", F_MIPS | F_PARISC, 0x1003, V_VALUE, NULL },
+	{ "SO_SNDLOWAT", F_PPC, 0x11, V_VALUE, NULL },
+	{ "SO_SNDTIMEO", F_MIPS | F_PARISC, 0x1005, V_VALUE, NULL },
+	{ "SO_SNDTIMEO", F_PPC, 0x13, V_VALUE, NULL },
+	{ "SO_TIMESTAMP", F_PARISC, 0x4012, V_VALUE, NULL },
+	{ "SO_TIMESTAMPING", F_PARISC, 0x4020, V_VALUE, NULL },
+	{ "SO_TIMESTAMPNS", F_PARISC, 0x4013, V_VALUE, NULL },
+	{ "SO_TXREHASH", F_PARISC, 0x4048, V_VALUE, NULL },
+	{ "SO_TXTIME", F_PARISC, 0x4036, V_VALUE, NULL },
+	{ "SO_TYPE", F_MIPS | F_PARISC, 0x1008, V_VALUE, NULL },
+	{ "SO_WIFI_STATUS", F_PARISC, 0x4022, V_VALUE, NULL },
+	{ "SO_ZEROCOPY", F_PARISC, 0x4035, V_VALUE, NULL },
+	{ "TCFLSH", F_MIPS | F_PARISC, 0x5407, V_VALUE, NULL },
+	{ "TCFLSH", F_PPC, 0x2000741f, V_VALUE, NULL },
+	{ "TCGETA", F_MIPS, 0x5401, V_VALUE, NULL },
+	{ "TCGETA", F_PARISC, 0x40125401, V_VALUE, NULL },
+	{ "TCGETA", F_PPC, 0x40147417, V_VALUE, NULL },
+	{ "TCGETS", F_MIPS, 0x540d, V_VALUE, NULL },
+	{ "TCGETS", F_PARISC, 0x40245410, V_VALUE, NULL },
+	{ "TCGETS", F_PPC, 0x402c7413, V_VALUE, NULL },
+	{ "TCGETS2", F_MIPS, 0x4030542a, V_VALUE, NULL },
+	{ "TCGETS2", F_PARISC, 0x402c542a, V_VALUE, NULL },
+	{ "TCSBRK", F_MIPS | F_PARISC, 0x5405, V_VALUE, NULL },
+	{ "TCSBRK", F_PPC, 0x2000741d, V_VALUE, NULL },
+	{ "TCSBRKP", F_MIPS, 0x5486, V_VALUE, NULL },
+	{ "TCSETA", F_MIPS, 0x5402, V_VALUE, NULL },
+	{ "TCSETA", F_PARISC, 0x80125402, V_VALUE, NULL },
+	{ "TCSETA", F_PPC, 0x80147418, V_VALUE, NULL },
+	{ "TCSETAF", F_MIPS, 0x5404, V_VALUE, NULL },
+	{ "TCSETAF", F_PARISC, 0x80125404, V_VALUE, NULL },
+	{ "TCSETAF", F_PPC, 0x8014741c, V_VALUE, NULL },
+	{ "TCSETAW", F_MIPS, 0x5403, V_VALUE, NULL },
+	{ "TCSETAW", F_PARISC, 0x80125403, V_VALUE, NULL },
+	{ "TCSETAW", F_PPC, 0x80147419, V_VALUE, NULL },
+	{ "TCSETS", F_MIPS, 0x540e, V_VALUE, NULL },
+	{ "TCSETS", F_PARISC, 0x80245411, V_VALUE, NULL },
+	{ "TCSETS", F_PPC, 0x802c7414, V_VALUE, NULL },
+	{ "TCSETS2", F_MIPS, 0x8030542b, V_VALUE, NULL },
+	{ "TCSETS2", F_PARISC, 0x802c542b, V_VALUE, NULL },
+	{ "TCSETSF", F_MIPS, 0x5410, V_VALUE, NULL },
+	{ "TCSETSF", F_PARISC, 0x80245413, V_VALUE, NULL },
+	{ "TCSETSF", F_PPC, 0x802c7416, V_VALUE, NULL },
+	{ "TCSETSF2", F_MIPS, 0x8030542d, V_VALUE, NULL },
+	{ "TCSETSF2", F_PARISC, 0x802c542d, V_VALUE, NULL },
+	{ "TCSETSW", F_MIPS, 0x540f, V_VALUE, NULL },
+	{ "TCSETSW", F_PARISC, 0x80245412, V_VALUE, NULL },
+	{ "TCSETSW", F_PPC, 0x802c7415, V_VALUE, NULL },
+	{ "TCSETSW2", F_MIPS, 0x8030542c, V_VALUE, NULL },
+	{ "TCSETSW2", F_PARISC, 0x802c542c, V_VALUE, NULL },
+	{ "TCXONC", F_MIPS | F_PARISC, 0x5406, V_VALUE, NULL },
+	{ "TCXONC", F_PPC, 0x2000741e, V_VALUE, NULL },
+	{ "TIOCCONS", F_MIPS, 0x80047478, V_VALUE, NULL },
+	{ "TIOCEXCL", F_MIPS, 0x740d, V_VALUE, NULL },
+	{ "TIOCGDEV", F_PPC | F_MIPS | F_PARISC, 0x40045432, V_VALUE, NULL },
+	{ "TIOCGETD", F_MIPS, 0x7400, V_VALUE, NULL },
+	{ "TIOCGEXCL", F_PPC | F_MIPS | F_PARISC, 0x40045440, V_VALUE, NULL },
+	{ "TIOCGICOUNT", F_MIPS, 0x5492, V_VALUE, NULL },
+	{ "TIOCGLCKTRMIOS", F_MIPS, 0x548b, V_VALUE, NULL },
+	{ "TIOCGPGRP", F_PARISC, 0x4004541e, V_VALUE, NULL },
+	{ "TIOCGPGRP", F_PPC | F_MIPS, 0x40047477, V_VALUE, NULL },
+	{ "TIOCGPKT", F_PPC | F_MIPS | F_PARISC, 0x40045438, V_VALUE, NULL },
+	{ "TIOCGPTLCK", F_PPC | F_MIPS | F_PARISC, 0x40045439, V_VALUE, NULL },
+	{ "TIOCGPTN", F_PPC | F_MIPS | F_PARISC, 0x40045430, V_VALUE, NULL },
+	{ "TIOCGPTPEER", F_PPC | F_MIPS, 0x20005441, V_VALUE, NULL },
+	{ "TIOCGRS485", F_MIPS | F_PARISC, 0x4020542e, V_VALUE, NULL },
+	{ "TIOCGSERIAL", F_MIPS, 0x5484, V_VALUE, NULL },
+	{ "TIOCGSID", F_MIPS, 0x7416, V_VALUE, NULL },
+	{ "TIOCGSID", F_PARISC, 0x40045414, V_VALUE, NULL },
+	{ "TIOCGSOFTCAR", F_MIPS, 0x5481, V_VALUE, NULL },
+	{ "TIOCGWINSZ", F_PPC | F_MIPS, 0x40087468, V_VALUE, NULL },
+	{ "TIOCINQ", F_MIPS, 0x467f, V_VALUE, NULL },
+	{ "TIOCINQ", F_PPC, 0x4004667f, V_VALUE, NULL },
+	{ "TIOCLINUX", F_MIPS, 0x5483, V_VALUE, NULL },
+	{ "TIOCMBIC", F_MIPS, 0x741c, V_VALUE, NULL },
+	{ "TIOCMBIS", F_MIPS, 0x741b, V_VALUE, NULL },
+	{ "TIOCMGET", F_MIPS, 0x741d, V_VALUE, NULL },
+	{ "TIOCMIWAIT", F_MIPS, 0x5491, V_VALUE, NULL },
+	{ "TIOCMSET", F_MIPS, 0x741a, V_VALUE, NULL },
+	{ "TIOCNOTTY", F_MIPS, 0x5471, V_VALUE, NULL },
+	{ "TIOCNXCL", F_MIPS, 0x740e, V_VALUE, NULL },
+	{ "TIOCOUTQ", F_MIPS, 0x7472, V_VALUE, NULL },
+	{ "TIOCOUTQ", F_PPC, 0x40047473, V_VALUE, NULL },
+	{ "TIOCPKT", F_MIPS, 0x5470, V_VALUE, NULL },
+	{ "TIOCSCTTY", F_MIPS, 0x5480, V_VALUE, NULL },
+	{ "TIOCSERCONFIG", F_MIPS, 0x5488, V_VALUE, NULL },
+	{ "TIOCSERGETLSR", F_MIPS, 0x548e, V_VALUE, NULL },
+	{ "TIOCSERGETMULTI", F_MIPS, 0x548f, V_VALUE, NULL },
+	{ "TIOCSERGSTRUCT", F_MIPS, 0x548d, V_VALUE, NULL },
+	{ "TIOCSERGWILD", F_MIPS, 0x5489, V_VALUE, NULL },
+	{ "TIOCSERSETMULTI", F_MIPS, 0x5490, V_VALUE, NULL },
+	{ "TIOCSERSWILD", F_MIPS, 0x548a, V_VALUE, NULL },
+	{ "TIOCSETD", F_MIPS, 0x7401, V_VALUE, NULL },
+	{ "TIOCSIG", F_PPC | F_MIPS | F_PARISC, 0x80045436, V_VALUE, NULL },
+	{ "TIOCSLCKTRMIOS", F_MIPS, 0x548c, V_VALUE, NULL },
+	{ "TIOCSPGRP", F_PARISC, 0x8004541d, V_VALUE, NULL },
+	{ "TIOCSPGRP", F_PPC | F_MIPS, 0x80047476, V_VALUE, NULL },
+	{ "TIOCSPTLCK", F_PPC | F_MIPS | F_PARISC, 0x80045431, V_VALUE, NULL },
+	{ "TIOCSRS485", F_MIPS | F_PARISC, 0xc020542f, V_VALUE, NULL },
+	{ "TIOCSSERIAL", F_MIPS, 0x5485, V_VALUE, NULL },
+	{ "TIOCSSOFTCAR", F_MIPS, 0x5482, V_VALUE, NULL },
+	{ "TIOCSTI", F_MIPS, 0x5472, V_VALUE, NULL },
+	{ "TIOCSWINSZ", F_PPC | F_MIPS, 0x80087467, V_VALUE, NULL },
+};
+
+#define VARIANT_COUNT (sizeof(variant_table) / sizeof(variant_table[0]))
+
+static unsigned arch_family(uint32_t arch)
+{
+	switch (arch) {
+	case AUDIT_ARCH_X86_64:
+	case AUDIT_ARCH_I386:
+		return F_X86;
+	case AUDIT_ARCH_AARCH64:
+		return F_ARM64;
+	case AUDIT_ARCH_ARM:
+		return F_ARM;
+	case AUDIT_ARCH_RISCV64:
+		return F_RISCV;
+	case AUDIT_ARCH_PPC64LE:
+	case AUDIT_ARCH_PPC64:
+	case AUDIT_ARCH_PPC:
+		return F_PPC;
+	case AUDIT_ARCH_S390X:
+	case AUDIT_ARCH_S390:
+		return F_S390;
+	case AUDIT_ARCH_MIPS:
+	case AUDIT_ARCH_MIPSEL:
+	case AUDIT_ARCH_MIPS64:
+	case AUDIT_ARCH_MIPSEL64:
+	case AUDIT_ARCH_MIPS64N32:
+	case AUDIT_ARCH_MIPSEL64N32:
+		return F_MIPS;
+	case AUDIT_ARCH_PARISC:
+	case AUDIT_ARCH_PARISC64:
+		return F_PARISC;
+	}
+	return 0;
+}
+
+/*
  * The longest name in the table is well below this; longer input cannot be
  * within suggestion distance of any name, and the bound lets the edit
  * distance use fixed-size rows instead of a VLA or an allocation.
@@ -1247,28 +1660,105 @@ static int compare_name(const char *name, size_t len, const char *entry)
 	return entry[len] == '\0' ? 0 : -1;
 }
 
-bool constants_lookup(const char *name, size_t len, uint64_t *value)
+/* The entry of name[0..len), or NULL. */
+static const struct sf_constant *find_constant(const char *name, size_t len)
 {
 	size_t lo = 0, hi = CONSTANT_COUNT;
 
 	if (!name || len == 0)
-		return false;
-
+		return NULL;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		int cmp = compare_name(name, len, constant_table[mid].name);
 
-		if (cmp == 0) {
-			if (value)
-				*value = constant_table[mid].value;
-			return true;
-		}
+		if (cmp == 0)
+			return &constant_table[mid];
 		if (cmp < 0)
 			hi = mid;
 		else
 			lo = mid + 1;
 	}
-	return false;
+	return NULL;
+}
+
+bool constants_lookup(const char *name, size_t len, uint64_t *value)
+{
+	const struct sf_constant *c = find_constant(name, len);
+
+	if (c && value)
+		*value = c->value;
+	return c != NULL;
+}
+
+bool constants_lookup_arch(const char *name, size_t len, uint32_t arch,
+			   struct constants_arch_value *out)
+{
+	const struct sf_constant *c = find_constant(name, len);
+	unsigned family = arch_family(arch);
+
+	if (!c || !family)
+		return false;
+	*out = (struct constants_arch_value){ CONSTANTS_DEFINED, c->value, NULL };
+	for (size_t i = 0; i < VARIANT_COUNT; i++) {
+		const struct constant_variant *v = &variant_table[i];
+
+		if (strcmp(v->name, c->name) || !(v->families & family))
+			continue;
+		out->value = v->value;
+		out->kind = v->kind == V_VALUE	  ? CONSTANTS_DEFINED
+			    : v->kind == V_UNUSED ? CONSTANTS_NOT_THERE
+						  : CONSTANTS_CLASH;
+		out->clash = v->clash;
+		break;
+	}
+	return true;
+}
+
+enum constants_resolution constants_resolve(const char *name, size_t len, const uint32_t *arches,
+					    size_t narches, struct constants_resolved *r)
+{
+	uint32_t defaults[4];
+	bool defined = false;
+
+	memset(r, 0, sizeof(*r));
+	if (!find_constant(name, len))
+		return CONSTANTS_UNKNOWN_NAME;
+	if (!narches) {
+		narches = syscalls_default_arches(defaults, ARRAY_SIZE(defaults));
+		arches = defaults;
+	}
+	/*
+	 * A policy line compiles to one comparison for every target, so the
+	 * targets must agree on the number.  A target that lacks the name
+	 * goes along when the number is nothing there either.
+	 */
+	for (size_t i = 0; i < narches; i++) {
+		struct constants_arch_value v;
+
+		if (!constants_lookup_arch(name, len, arches[i], &v)) {
+			r->arch = arches[i];
+			return CONSTANTS_UNTABULATED;
+		}
+		if (v.kind == CONSTANTS_CLASH && !r->clash) {
+			r->clash_arch = arches[i];
+			r->clash = v.clash;
+		}
+		if (v.kind != CONSTANTS_DEFINED)
+			continue;
+		if (defined && v.value != r->value) {
+			r->other_arch = arches[i];
+			r->other_value = v.value;
+			return CONSTANTS_DIFFERS;
+		}
+		if (!defined) {
+			r->arch = arches[i];
+			r->value = v.value;
+		}
+		defined = true;
+	}
+	if (!defined)
+		return CONSTANTS_NOWHERE;
+	return r->clash ? CONSTANTS_CLASHES : CONSTANTS_OK;
 }
 
 const struct sf_constant *constants_table(size_t *count)

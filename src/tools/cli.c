@@ -165,10 +165,11 @@ static int run_explain(const struct tools_args *t)
 		snprintf(name, sizeof(name), "%s", sc);
 	}
 	for (size_t i = 2; i < t->npos; i++) {
-		if (tool_parse_value(t->pos[i], NULL, &c.args[c.nargs]))
-			return usage_error("argument %zu: '%s' is not a number, a constant, "
-					   "u:USER or g:GROUP",
-					   i - 2, t->pos[i]);
+		char err[256];
+
+		if (tool_parse_value(t->pos[i], t->copts.resolver, c.arch, &c.args[c.nargs], err,
+				     sizeof(err)))
+			return usage_error("argument %zu: %s", i - 2, err);
 		c.nargs++;
 	}
 	rc = load_input(t, t->pos[0], t->copts.narches ? &c.arch : NULL, t->copts.narches ? 1 : 0,
