@@ -19,6 +19,7 @@ enum tools_tool {
 	TOOLS_FROM_LOG,
 	TOOLS_REPORT,
 	TOOLS_DIFF,
+	TOOLS_SYSCALLS,
 };
 
 #define TOOLS_MAX_FILTERS 64 /* --comm, --exe, --pid each */
