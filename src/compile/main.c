@@ -159,20 +159,20 @@ static const struct option longopts[] = {
 };
 
 static const struct {
-	int opt;
 	const char *name;
+	int opt;
 	unsigned modes;
 } option_modes[] = {
-	{ OPT_CHECK, "--check", FOR_COMPILE },
-	{ OPT_OUT_DIR, "--out-dir", FOR_COMPILE },
-	{ 'j', "--jobs", FOR_COMPILE },
-	{ OPT_FORCE, "--force", FOR_COMPILE },
-	{ OPT_RAW, "--raw", FOR_ALL },
-	{ OPT_POLICY, "--policy", FOR_FROM_LOG },
-	{ OPT_AS_PATCH, "--as-patch", FOR_FROM_LOG },
-	{ OPT_COMM, "--comm", FOR_FROM_LOG },
-	{ OPT_EXE, "--exe", FOR_FROM_LOG },
-	{ OPT_PID, "--pid", FOR_FROM_LOG },
+	{ "--check", OPT_CHECK, FOR_COMPILE },
+	{ "--out-dir", OPT_OUT_DIR, FOR_COMPILE },
+	{ "--jobs", 'j', FOR_COMPILE },
+	{ "--force", OPT_FORCE, FOR_COMPILE },
+	{ "--raw", OPT_RAW, FOR_ALL },
+	{ "--policy", OPT_POLICY, FOR_FROM_LOG },
+	{ "--as-patch", OPT_AS_PATCH, FOR_FROM_LOG },
+	{ "--comm", OPT_COMM, FOR_FROM_LOG },
+	{ "--exe", OPT_EXE, FOR_FROM_LOG },
+	{ "--pid", OPT_PID, FOR_FROM_LOG },
 };
 
 static const struct {
