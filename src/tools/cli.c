@@ -165,10 +165,11 @@ static int run_explain(const struct tools_args *t)
 		snprintf(name, sizeof(name), "%s", sc);
 	}
 	for (size_t i = 2; i < t->npos; i++) {
-		if (tool_parse_value(t->pos[i], NULL, &c.args[c.nargs]))
-			return usage_error("argument %zu: '%s' is not a number, a constant, "
-					   "u:USER or g:GROUP",
-					   i - 2, t->pos[i]);
+		char err[256];
+
+		if (tool_parse_value(t->pos[i], t->copts.resolver, c.arch, &c.args[c.nargs], err,
+				     sizeof(err)))
+			return usage_error("argument %zu: %s", i - 2, err);
 		c.nargs++;
 	}
 	rc = load_input(t, t->pos[0], t->copts.narches ? &c.arch : NULL, t->copts.narches ? 1 : 0,
@@ -299,6 +300,61 @@ static int run_from_log(const struct tools_args *t)
 	return 0;
 }
 
+/* ---- --syscalls: every name of the architectures, for completion ---- */
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int run_syscalls(const struct tools_args *t)
+{
+	uint32_t arches[BLOB_MAX_ARCHES];
+	size_t narches = t->copts.narches, n = 0, cap = 0;
+	char **names = NULL;
+	int rc = 0;
+
+	if (t->npos)
+		return usage_error("--syscalls takes no INPUT");
+	if (narches)
+		memcpy(arches, t->copts.arches, narches * sizeof(arches[0]));
+	else
+		narches = syscalls_default_arches(arches, BLOB_MAX_ARCHES);
+	for (size_t a = 0; a < narches && !rc; a++) {
+		size_t count;
+		const uint32_t *nrs = syscalls_numbers(arches[a], &count);
+
+		for (size_t i = 0; nrs && i < count && !rc; i++) {
+			char buf[64];
+
+			if (!syscalls_name(arches[a], (int)nrs[i], buf, sizeof(buf)))
+				continue;
+			if (n == cap) {
+				char **m = realloc(names, (cap = cap ? cap * 2 : 512) * sizeof(*m));
+
+				if (!m) {
+					rc = -1;
+					break;
+				}
+				names = m;
+			}
+			names[n] = strdup(buf);
+			if (!names[n++])
+				rc = -1;
+		}
+	}
+	if (!rc && n)
+		qsort(names, n, sizeof(*names), cmp_str);
+	for (size_t i = 0; i < n; i++) {
+		if (!rc && names[i] && (!i || !names[i - 1] || strcmp(names[i], names[i - 1])))
+			puts(names[i]);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return rc ? tool_error("out of memory") : 0;
+}
+
 int tools_main(const struct tools_args *t)
 {
 	int rc = TOOLS_EXIT_ERROR;
@@ -319,6 +375,9 @@ int tools_main(const struct tools_args *t)
 		break;
 	case TOOLS_DIFF:
 		rc = run_diff(t);
+		break;
+	case TOOLS_SYSCALLS:
+		rc = run_syscalls(t);
 		break;
 	case TOOLS_NONE:
 		rc = usage_error("no tool given");

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "sysfence/compile/syscalls.h"
 #include "sysfence/tools/flow.h"
@@ -19,22 +20,79 @@
 /* TASK_COMM_LEN - 1: the kernel keeps 15 bytes of a program's name. */
 #define COMM_KEPT 15
 
+struct fromlog_file {
+	bool exists;
+	dev_t dev;
+	ino_t ino;
+};
+
+static struct fromlog_file file_of(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return (struct fromlog_file){ false, 0, 0 };
+	return (struct fromlog_file){ true, st.st_dev, st.st_ino };
+}
+
 void fromlog_init(struct fromlog *l, const struct fromlog_filter *f)
 {
 	memset(l, 0, sizeof(*l));
 	if (f)
 		l->filter = *f;
+	if (!l->filter.nexes)
+		return;
+	l->exe_files = calloc(l->filter.nexes, sizeof(*l->exe_files));
+	if (!l->exe_files) {
+		l->oom = 1;
+		return;
+	}
+	for (size_t i = 0; i < l->filter.nexes; i++)
+		l->exe_files[i] = file_of(l->filter.exes[i]);
 }
 
 void fromlog_free(struct fromlog *l)
 {
 	free(l->entries);
 	free(l->seen);
+	free(l->exe_files);
+	free(l->last_exe);
 	memset(l, 0, sizeof(*l));
 }
 
-static bool filter_matches(const struct fromlog_filter *f, const struct auditlog_record *r)
+/*
+ * Is the record's executable one of --exe?  The same path, or the same
+ * file (device and inode, symlinks followed): on a merged-/usr system
+ * /bin/ls and /usr/bin/ls are one file, and the kernel logs the path it
+ * resolved.  A log read on another machine names files that may not exist
+ * here; then only the path can match.  Records of one program come in
+ * runs, so the last answer is kept.
+ */
+static bool exe_matches(struct fromlog *l, const char *exe)
 {
+	struct fromlog_file file;
+	bool ok = false;
+
+	for (size_t i = 0; i < l->filter.nexes; i++)
+		if (!strcmp(exe, l->filter.exes[i]))
+			return true;
+	if (!l->exe_files)
+		return false;
+	if (l->last_exe && !strcmp(l->last_exe, exe))
+		return l->last_exe_matched;
+	file = file_of(exe);
+	for (size_t i = 0; file.exists && i < l->filter.nexes; i++)
+		ok |= l->exe_files[i].exists && l->exe_files[i].dev == file.dev &&
+		      l->exe_files[i].ino == file.ino;
+	free(l->last_exe);
+	l->last_exe = strdup(exe);
+	l->last_exe_matched = ok;
+	return ok;
+}
+
+static bool filter_matches(struct fromlog *l, const struct auditlog_record *r)
+{
+	const struct fromlog_filter *f = &l->filter;
 	bool ok;
 
 	if (f->ncomms) {
@@ -45,13 +103,8 @@ static bool filter_matches(const struct fromlog_filter *f, const struct auditlog
 		if (!ok)
 			return false;
 	}
-	if (f->nexes) {
-		ok = false;
-		for (size_t i = 0; r->has_exe && i < f->nexes; i++)
-			ok |= !strcmp(r->exe, f->exes[i]);
-		if (!ok)
-			return false;
-	}
+	if (f->nexes && !(r->has_exe && exe_matches(l, r->exe)))
+		return false;
 	if (f->npids) {
 		ok = false;
 		for (size_t i = 0; r->pid >= 0 && i < f->npids; i++)
@@ -179,7 +232,7 @@ void fromlog_feed(struct fromlog *l, const char *buf, size_t len)
 			break;
 		case AUDITLOG_RECORD:
 			l->stats.records++;
-			if (!filter_matches(&l->filter, &rec)) {
+			if (!filter_matches(l, &rec)) {
 				l->stats.filtered++;
 			} else if (seen_before(l, &rec)) {
 				l->stats.duplicates++;

@@ -7,7 +7,9 @@
  *   sf-sim [--i386] POLICY -- CASE...
  *   CASE = NAME[,ARG...] as for sf-run (a number for NAME: a raw syscall number)
  *   prints "CASE => SIM REFEREE", each one of ALLOW, EPERM, EACCES, ENOSYS,
- *   KILL (LOG counts as ALLOW: the call goes through)
+ *   KILL (LOG counts as ALLOW: the call goes through); REFEREE is UNJUDGED
+ *   for a call it has no prototype for, or a policy it does not read
+ *   (@include, groups)
  *
  * POLICY is compiled for x86_64 and x86 as sysfence-compile does; the
  * simulator runs it on the call as the kernel of that ABI lays it out.
@@ -34,7 +36,8 @@ int main(int argc, char **argv)
 	struct compile_opts o = { .arches = { AUDIT_ARCH_X86_64, AUDIT_ARCH_I386 }, .narches = 2 };
 	uint32_t arch = AUDIT_ARCH_X86_64;
 	const struct ref_abi *ra;
-	struct ref_policy rp;
+	struct ref_policy rp = { 0 };
+	bool have_ref;
 	struct diag_list d;
 	struct blob b;
 	char *src;
@@ -58,10 +61,11 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	diag_init(&d, 10);
-	if (compile_policy(src, len, &o, &b, &d) || !ref_parse(src, len, &rp)) {
+	if (compile_policy(src, len, &o, &b, &d)) {
 		diag_print(stderr, &d, argv[i], src, len);
 		return 2;
 	}
+	have_ref = ref_parse(src, len, &rp);
 	for (i += 2; i < argc; i++) {
 		char *copy = strdup(argv[i]), *save = NULL, *tok = strtok_r(copy, ",", &save);
 		uint64_t args[6] = { 0 };
@@ -85,7 +89,9 @@ int main(int argc, char **argv)
 		ref_seccomp_data(ra, (uint32_t)nr, args, &sd);
 		printf("%s => %s %s\n", argv[i],
 		       klass(ref_of_action(blob_verdict(&b, &sd, NULL, NULL, NULL))),
-		       klass(referee_judge(&rp, o.arches, o.narches, arch, (uint32_t)nr, args)));
+		       have_ref ? klass(referee_judge(&rp, o.arches, o.narches, arch, (uint32_t)nr,
+						      args))
+				: "UNJUDGED");
 		free(copy);
 	}
 	ref_policy_free(&rp);

@@ -83,7 +83,42 @@ extern const struct policy_resolver policy_nss_resolver;
  */
 int policy_parse(const char *src, size_t len, const struct policy_resolver *res, struct policy *out,
 		 struct diag_list *diags);
+/*
+ * The same for a policy compiled for these architectures (AUDIT_ARCH_*):
+ * named constants take their values there (policy_parse: the native one
+ * and its compat one).
+ */
+int policy_parse_for(const char *src, size_t len, const struct policy_resolver *res,
+		     const uint32_t *arches, size_t narches, struct policy *out,
+		     struct diag_list *diags);
 void policy_free(struct policy *p);
+
+/*
+ * The value grammar of the language, the one the parser and the tools use:
+ * a number (decimal, 0x hex, 0 octal), -N, a named constant, u:USER or
+ * g:GROUP.  With a syscall, the value is checked against and reduced to the
+ * width of its argument argno, and -N is refused for unsigned arguments;
+ * without one (a register value for --explain), it is a 64-bit register.
+ */
+struct policy_value_ctx {
+	const struct policy_resolver *res; /* NULL: NSS */
+	const uint32_t *arches;		   /* constants' values for these (AUDIT_ARCH_*); */
+	size_t narches;			   /* none: the native one and its compat one */
+	const char *syscall;		   /* NULL: a bare 64-bit register value */
+	unsigned argno;
+	bool suggest; /* "did you mean" for an unknown constant */
+};
+
+/* The constant exists on none of the arches: a comparison never holds. */
+#define POLICY_VALUE_NEVER 1
+
+/*
+ * Parses s[0..len).  Returns 0; POLICY_VALUE_NEVER, with *out set to the
+ * number the name has elsewhere; or -1 with a message in err and the byte
+ * offset of the mistake in *erroff.
+ */
+int policy_parse_value(const char *s, size_t len, const struct policy_value_ctx *c, uint64_t *out,
+		       char *err, size_t errlen, size_t *erroff);
 
 /*
  * Does the rule's argument condition hold for this value?  The single

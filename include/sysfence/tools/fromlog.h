@@ -20,7 +20,7 @@
 struct fromlog_filter {
 	const char *const *comms; /* any of (TASK_COMM_LEN-1 bytes compared) */
 	size_t ncomms;
-	const char *const *exes; /* any of, exact path */
+	const char *const *exes; /* any of: the same path, or the same file */
 	size_t nexes;
 	const long long *pids; /* any of */
 	size_t npids;
@@ -59,6 +59,14 @@ struct fromlog {
 	size_t count, cap;
 	uint64_t *seen; /* open-addressing set of record keys */
 	size_t seen_count, seen_cap;
+	/*
+	 * --exe PATH matches a record of another path to the same file
+	 * (merged /usr: the kernel logs /usr/bin/ls for /bin/ls): the files
+	 * the --exe paths name, and the last record path compared.
+	 */
+	struct fromlog_file *exe_files;
+	char *last_exe;
+	bool last_exe_matched;
 	int oom;
 };
 
