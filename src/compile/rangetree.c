@@ -13,6 +13,7 @@
  */
 #include "sysfence/compile/rangetree.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,8 +24,8 @@ struct rt {
 	const struct rt_range *r;
 	size_t n;
 	double *pre;	  /* pre[i]: weight of ranges 0..i-1 */
-	double *cost;	  /* cost[i * n + j] */
-	double *cost_t;	  /* the same transposed, cost_t[j * n + i]: rows for the inner loop */
+	float *cost;	  /* cost[i * n + j] */
+	float *cost_t;	  /* the same transposed, cost_t[j * n + i]: rows for the inner loop */
 	uint16_t *split;  /* best split of i..j: i..k | k+1..j */
 	int16_t *leaf;	  /* >= 0: i..j is a leaf, this range's target the common one */
 	uint16_t *order;  /* scratch: holes by weight */
@@ -123,7 +124,8 @@ static void solve(struct rt *t)
 		for (size_t i = 0; i + len <= n; i++) {
 			size_t j = i + len - 1, lo = t->split[i * n + j - 1],
 			       hi = t->split[(i + 1) * n + j], bk = i;
-			double best = -1, lc;
+			float best = INFINITY;
+			double lc;
 			int m;
 
 			if (lo < i)
@@ -132,24 +134,27 @@ static void solve(struct rt *t)
 				hi = j - 1;
 			if (lo > hi)
 				lo = hi;
-			const double *left = &t->cost[i * n], *right = &t->cost_t[j * n + 1];
+			const float *left = &t->cost[i * n], *right = &t->cost_t[j * n + 1];
 
 			/* left[k] = cost(i, k), right[k] = cost(k + 1, j): both in a row */
 			for (size_t k = lo; k <= hi; k++) {
-				double c = left[k] + right[k];
+				float c = left[k] + right[k];
 
-				if (best < 0 || c < best) {
+				if (c < best) {
 					best = c;
 					bk = k;
 				}
 			}
-			best += weight(t, i, j);
+			best += (float)weight(t, i, j);
 			t->split[i * n + j] = (uint16_t)bk;
-			t->leaf[i * n + j] = -1;
-			m = len <= 2 * RT_MAX_HOLES + 1 ? best_leaf(t, i, j, &lc) : -1;
-			if (m >= 0 && lc < best) {
-				best = lc;
-				t->leaf[i * n + j] = (int16_t)m;
+			/* leaf[] is read only for intervals a leaf can span */
+			if (len <= 2 * RT_MAX_HOLES + 1) {
+				t->leaf[i * n + j] = -1;
+				m = best_leaf(t, i, j, &lc);
+				if (m >= 0 && lc < best) {
+					best = (float)lc;
+					t->leaf[i * n + j] = (int16_t)m;
+				}
 			}
 			t->cost[i * n + j] = best;
 			t->cost_t[j * n + i] = best;
@@ -178,7 +183,7 @@ static int node_leaf(const struct rt *t, size_t i, size_t j)
 {
 	if (i == j)
 		return (int)i;
-	return t->balanced ? -1 : t->leaf[i * t->n + j];
+	return t->balanced || j - i > 2 * RT_MAX_HOLES ? -1 : t->leaf[i * t->n + j];
 }
 
 static size_t node_split(const struct rt *t, size_t i, size_t j)
@@ -211,38 +216,17 @@ static unsigned tree_depth(const struct rt *t, size_t i, size_t j)
 	size_t k;
 	unsigned a, b;
 
-	if (m >= 0)
-		return (unsigned)tree_size(t, i, j);
+	if (m >= 0) {
+		unsigned holes = 0;
+
+		for (size_t x = i; x <= j; x++)
+			holes += t->r[x].target != t->r[m].target;
+		return holes;
+	}
 	k = node_split(t, i, j);
 	a = tree_depth(t, i, k);
 	b = tree_depth(t, k + 1, j);
 	return 1 + (a > b ? a : b);
-}
-
-/* depth[k]: comparisons before range k's target is taken. */
-static void depths(const struct rt *t, size_t i, size_t j, unsigned d, unsigned *depth)
-{
-	int m = node_leaf(t, i, j);
-	size_t k;
-
-	if (m >= 0) {
-		uint16_t holes[RT_MAX_HOLES];
-		size_t nh = 0;
-
-		if (i == j) {
-			depth[i] = d;
-			return;
-		}
-		leaf_cost(t, i, j, (size_t)m, holes, &nh);
-		for (size_t x = i; x <= j; x++)
-			depth[x] = d + (unsigned)nh;
-		for (size_t p = 0; p < nh; p++)
-			depth[holes[p]] = d + (unsigned)p + 1;
-		return;
-	}
-	k = node_split(t, i, j);
-	depths(t, i, k, d + 1, depth);
-	depths(t, k + 1, j, d + 1, depth);
 }
 
 static emit_target emit_node(struct emit *e, struct rt *t, size_t i, size_t j)
@@ -334,7 +318,6 @@ static emit_target emit_ranges(struct emit *e, struct rt_range *r, size_t n, uns
 	struct rt t = { .r = r, .lazy = lazy };
 	emit_target root;
 	double total = 0;
-	unsigned *depth = NULL;
 
 	if (n == 1)
 		return place(lazy, r[0].target);
@@ -343,13 +326,12 @@ static emit_target emit_ranges(struct emit *e, struct rt_range *r, size_t n, uns
 	t.n = n;
 	t.pre = malloc((n + 1) * sizeof(*t.pre));
 	t.boost = malloc(n * sizeof(*t.boost));
-	depth = malloc(n * sizeof(*depth));
 	t.cost = malloc(n * n * sizeof(*t.cost));
 	t.cost_t = malloc(n * n * sizeof(*t.cost_t));
 	t.split = malloc(n * n * sizeof(*t.split));
 	t.leaf = malloc(n * n * sizeof(*t.leaf));
 	t.balanced = !t.cost || !t.cost_t || !t.split || !t.leaf;
-	if (!t.pre || !t.boost || !depth) {
+	if (!t.pre || !t.boost) {
 		e->failed = true;
 		root = r[0].target;
 		goto out;
@@ -358,8 +340,9 @@ static emit_target emit_ranges(struct emit *e, struct rt_range *r, size_t n, uns
 		total += r[i].weight;
 	/*
 	 * A range's depth is about log2(total / weight): one that would break
-	 * the cost bound starts with 2^excess its weight, which pulls it up by
-	 * about the excess (checked, and corrected once, after solving).
+	 * the cost bound gets 2^(excess + 1) its weight, which pulls it up by
+	 * about the excess and a margin.  (No second solve to check: it costs
+	 * as much compile time as the first, for trees that already hold.)
 	 */
 	for (size_t i = 0; i < n; i++) {
 		unsigned est = 0;
@@ -376,9 +359,10 @@ static emit_target emit_ranges(struct emit *e, struct rt_range *r, size_t n, uns
 	}
 	/*
 	 * Light ranges could sink arbitrarily deep; blending in a share of
-	 * the mean weight bounds the depth, at a small cost for the heavy ones.
+	 * the mean weight bounds the depth (about log2(100 n) with 1%), at a
+	 * small cost for the heavy ones.
 	 */
-	for (double blend = 0;; blend = blend ? 4 * blend : 0.05) {
+	for (double blend = 0.01;; blend *= 8) {
 		t.floor = blend * total / (double)n + 1e-9;
 		t.pre[0] = 0;
 		for (size_t i = 0; i < n; i++)
@@ -388,29 +372,8 @@ static emit_target emit_ranges(struct emit *e, struct rt_range *r, size_t n, uns
 		if (tree_depth(&t, 0, n - 1) <= RT_MAX_DEPTH || blend > 100)
 			break;
 	}
-	/* Still over the cost bound: weigh those ranges 2^excess more, once. */
-	for (int round = 0; max_cost && !t.balanced && round < 1; round++) {
-		bool over = false;
-
-		depths(&t, 0, n - 1, 0, depth);
-		for (size_t i = 0; i < n; i++) {
-			unsigned cost = depth[i] + r[i].extra;
-
-			if (r[i].weight >= 1 && cost > max_cost) {
-				t.boost[i] *= (double)(1u << (cost - max_cost < 8 ? cost - max_cost : 8));
-				over = true;
-			}
-		}
-		if (!over)
-			break;
-		t.pre[0] = 0;
-		for (size_t i = 0; i < n; i++)
-			t.pre[i + 1] = t.pre[i] + w_of(&t, i);
-		solve(&t);
-	}
 	root = emit_node(e, &t, 0, n - 1);
 out:
-	free(depth);
 	free(t.boost);
 	free(t.pre);
 	free(t.cost);
