@@ -93,9 +93,12 @@ static int libseccomp_compile(const struct policy *p, const uint32_t *arches, si
 			continue;
 		for (unsigned k = 0; k < r->nargs; k++) {
 			static const enum scmp_compare ops[] = {
-				[POLICY_OP_EQ] = SCMP_CMP_EQ,	  [POLICY_OP_NE] = SCMP_CMP_NE,
-				[POLICY_OP_GT] = SCMP_CMP_GT,	  [POLICY_OP_GE] = SCMP_CMP_GE,
-				[POLICY_OP_LT] = SCMP_CMP_LT,	  [POLICY_OP_LE] = SCMP_CMP_LE,
+				[POLICY_OP_EQ] = SCMP_CMP_EQ,
+				[POLICY_OP_NE] = SCMP_CMP_NE,
+				[POLICY_OP_GT] = SCMP_CMP_GT,
+				[POLICY_OP_GE] = SCMP_CMP_GE,
+				[POLICY_OP_LT] = SCMP_CMP_LT,
+				[POLICY_OP_LE] = SCMP_CMP_LE,
 				[POLICY_OP_MASKED] = SCMP_CMP_MASKED_EQ,
 			};
 			const struct policy_arg *pa = &r->args[k];
@@ -132,8 +135,7 @@ static int libseccomp_compile(const struct policy *p, const uint32_t *arches, si
 
 /* ---- instructions per call ---- */
 
-static unsigned run_prog(const struct bpf_prog *p, uint32_t nr, const uint64_t *args,
-			 uint32_t *ret)
+static unsigned run_prog(const struct bpf_prog *p, uint32_t nr, const uint64_t *args, uint32_t *ret)
 {
 	struct seccomp_data d;
 	unsigned steps = 0;
@@ -257,8 +259,8 @@ struct shared {
 
 static double in_child(void (*fn)(struct shared *, const void *), const void *arg)
 {
-	struct shared *sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
-				 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	struct shared *sh =
+		mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	double v = -1;
 	pid_t pid;
 
@@ -322,10 +324,10 @@ static double attach_us(const struct bpf_prog *p, int n)
  * NULL or -1 pointer: EFAULT; nothing to do for poll of 0 descriptors):
  * the ones both programs allow are timed.
  */
-static const char *const loop_calls[] = { "read",	   "write",   "close",	   "fstat",
+static const char *const loop_calls[] = { "read",	   "write",   "close",	    "fstat",
 					  "lseek",	   "futex",   "epoll_wait", "poll",
-					  "recvmsg",	   "sendmsg", "fcntl",	   "ioctl",
-					  "clock_gettime", "getpid",  "getppid",   "gettid" };
+					  "recvmsg",	   "sendmsg", "fcntl",	    "ioctl",
+					  "clock_gettime", "getpid",  "getppid",    "gettid" };
 static const uint64_t loop_args[6] = { UINT64_MAX, 0, 0, 0, 0, 0 };
 #define NLOOP (sizeof(loop_calls) / sizeof(loop_calls[0]))
 #define LOOP_ITERS 100000
@@ -372,8 +374,8 @@ static void child_loop(struct shared *sh, const void *arg)
  * The overhead of each program over the loop alone: children alternated,
  * the best of 5 each (the least disturbed by other work on the machine).
  */
-static void overheads(const struct bpf_prog *a, const struct bpf_prog *b, const long *nrs,
-		      size_t n, double *loop0, double *oa, double *ob)
+static void overheads(const struct bpf_prog *a, const struct bpf_prog *b, const long *nrs, size_t n,
+		      double *loop0, double *oa, double *ob)
 {
 	double best0 = 1e30, besta = 1e30, bestb = 1e30;
 
@@ -525,22 +527,20 @@ static int bench_policy(const struct bench *bc, const char *path)
 	if (bc->typical)
 		target("instructions", one.len, 380, true);
 	printf("  per allowed x86_64 call, mean        %9.2f    %9.2f   %5.2f   (%u numbers)\n",
-	       ps.allowed_mean, pb.allowed_mean, ps.allowed_mean / pb.allowed_mean,
-	       ps.nallowed);
+	       ps.allowed_mean, pb.allowed_mean, ps.allowed_mean / pb.allowed_mean, ps.nallowed);
 	if (bc->typical)
 		target("mean", ps.allowed_mean, 9.0, true);
 	if (!bc->typical && strstr(path, "args"))
 		target("mean", ps.allowed_mean, 14.0, true);
-	printf("  per allowed x86_64 call, max         %9u    %9u           (%s)\n",
-	       ps.allowed_max, pb.allowed_max, ps.worst ? ps.worst : "-");
+	printf("  per allowed x86_64 call, max         %9u    %9u           (%s)\n", ps.allowed_max,
+	       pb.allowed_max, ps.worst ? ps.worst : "-");
 	if (bc->typical)
 		target("max", ps.allowed_max, 14, true);
 	printf("  per denied number, mean              %9.2f    %9.2f   %5.2f   (%u numbers)\n",
 	       ps.denied_mean, pb.denied_mean, ps.denied_mean / pb.denied_mean, ps.ndenied);
 	if (bc->typical)
 		target("mean", ps.denied_mean, 10.5, true);
-	printf("  per denied number, max               %9u    %9u\n", ps.denied_max,
-	       pb.denied_max);
+	printf("  per denied number, max               %9u    %9u\n", ps.denied_max, pb.denied_max);
 	printf("  attach, us (median)                  %9.1f    %9.1f   %5.2f\n", att_sf, att_base,
 	       att_sf / att_base);
 	if (bc->typical)
@@ -601,7 +601,8 @@ static int baseline_process(const char *in, const char *out)
 
 int main(int argc, char **argv)
 {
-	struct bench bc = { .self = "/proc/self/exe", .compiler = "build/sysfence-compile",
+	struct bench bc = { .self = "/proc/self/exe",
+			    .compiler = "build/sysfence-compile",
 			    .runs = 40 };
 	char tmp[] = "/dev/shm/sysfence-bench.XXXXXX";
 	int i = 1, rc = 0;

@@ -41,7 +41,8 @@
 
 static const struct abi abis[] = {
 	/* name, token, arg_bits, reg_bits, big_endian, uid16, x32_bit, compat, window, extra */
-	{ "x86_64", AUDIT_ARCH_X86_64, 64, 64, false, false, X32_SYSCALL_BIT, AUDIT_ARCH_I386, 0, 0 },
+	{ "x86_64", AUDIT_ARCH_X86_64, 64, 64, false, false, X32_SYSCALL_BIT, AUDIT_ARCH_I386, 0,
+	  0 },
 	{ "x86", AUDIT_ARCH_I386, 32, 32, false, true, 0, 0, 0, 0 },
 	{ "aarch64", AUDIT_ARCH_AARCH64, 64, 64, false, false, 0, AUDIT_ARCH_ARM, 0, 0 },
 	{ "arm", AUDIT_ARCH_ARM, 32, 32, false, true, 0, 0, 0, 0x0f0000 },
@@ -134,22 +135,38 @@ struct mux_call {
 
 /* include/uapi/linux/net.h SYS_*, include/uapi/linux/ipc.h; sorted by name. */
 static const struct mux_call mux_calls[] = {
-	{ "accept", ABI_MUX_SOCKETCALL, 5 },	   { "accept4", ABI_MUX_SOCKETCALL, 18 },
-	{ "bind", ABI_MUX_SOCKETCALL, 2 },	   { "connect", ABI_MUX_SOCKETCALL, 3 },
-	{ "getpeername", ABI_MUX_SOCKETCALL, 7 },  { "getsockname", ABI_MUX_SOCKETCALL, 6 },
-	{ "getsockopt", ABI_MUX_SOCKETCALL, 15 },  { "listen", ABI_MUX_SOCKETCALL, 4 },
-	{ "msgctl", ABI_MUX_IPC, 14 },		   { "msgget", ABI_MUX_IPC, 13 },
-	{ "msgrcv", ABI_MUX_IPC, 12 },		   { "msgsnd", ABI_MUX_IPC, 11 },
-	{ "recv", ABI_MUX_SOCKETCALL, 10 },	   { "recvfrom", ABI_MUX_SOCKETCALL, 12 },
-	{ "recvmmsg", ABI_MUX_SOCKETCALL, 19 },	   { "recvmsg", ABI_MUX_SOCKETCALL, 17 },
-	{ "semctl", ABI_MUX_IPC, 3 },		   { "semget", ABI_MUX_IPC, 2 },
-	{ "semop", ABI_MUX_IPC, 1 },		   { "semtimedop", ABI_MUX_IPC, 4 },
-	{ "send", ABI_MUX_SOCKETCALL, 9 },	   { "sendmmsg", ABI_MUX_SOCKETCALL, 20 },
-	{ "sendmsg", ABI_MUX_SOCKETCALL, 16 },	   { "sendto", ABI_MUX_SOCKETCALL, 11 },
-	{ "setsockopt", ABI_MUX_SOCKETCALL, 14 },  { "shmat", ABI_MUX_IPC, 21 },
-	{ "shmctl", ABI_MUX_IPC, 24 },		   { "shmdt", ABI_MUX_IPC, 22 },
-	{ "shmget", ABI_MUX_IPC, 23 },		   { "shutdown", ABI_MUX_SOCKETCALL, 13 },
-	{ "socket", ABI_MUX_SOCKETCALL, 1 },	   { "socketpair", ABI_MUX_SOCKETCALL, 8 },
+	{ "accept", ABI_MUX_SOCKETCALL, 5 },
+	{ "accept4", ABI_MUX_SOCKETCALL, 18 },
+	{ "bind", ABI_MUX_SOCKETCALL, 2 },
+	{ "connect", ABI_MUX_SOCKETCALL, 3 },
+	{ "getpeername", ABI_MUX_SOCKETCALL, 7 },
+	{ "getsockname", ABI_MUX_SOCKETCALL, 6 },
+	{ "getsockopt", ABI_MUX_SOCKETCALL, 15 },
+	{ "listen", ABI_MUX_SOCKETCALL, 4 },
+	{ "msgctl", ABI_MUX_IPC, 14 },
+	{ "msgget", ABI_MUX_IPC, 13 },
+	{ "msgrcv", ABI_MUX_IPC, 12 },
+	{ "msgsnd", ABI_MUX_IPC, 11 },
+	{ "recv", ABI_MUX_SOCKETCALL, 10 },
+	{ "recvfrom", ABI_MUX_SOCKETCALL, 12 },
+	{ "recvmmsg", ABI_MUX_SOCKETCALL, 19 },
+	{ "recvmsg", ABI_MUX_SOCKETCALL, 17 },
+	{ "semctl", ABI_MUX_IPC, 3 },
+	{ "semget", ABI_MUX_IPC, 2 },
+	{ "semop", ABI_MUX_IPC, 1 },
+	{ "semtimedop", ABI_MUX_IPC, 4 },
+	{ "send", ABI_MUX_SOCKETCALL, 9 },
+	{ "sendmmsg", ABI_MUX_SOCKETCALL, 20 },
+	{ "sendmsg", ABI_MUX_SOCKETCALL, 16 },
+	{ "sendto", ABI_MUX_SOCKETCALL, 11 },
+	{ "setsockopt", ABI_MUX_SOCKETCALL, 14 },
+	{ "shmat", ABI_MUX_IPC, 21 },
+	{ "shmctl", ABI_MUX_IPC, 24 },
+	{ "shmdt", ABI_MUX_IPC, 22 },
+	{ "shmget", ABI_MUX_IPC, 23 },
+	{ "shutdown", ABI_MUX_SOCKETCALL, 13 },
+	{ "socket", ABI_MUX_SOCKETCALL, 1 },
+	{ "socketpair", ABI_MUX_SOCKETCALL, 8 },
 };
 
 const char *abi_mux_name(enum abi_mux m)
@@ -361,7 +378,7 @@ static enum abi_rule_kind lower_plain(const struct abi *a, const struct policy_a
 			c->mask = (uint32_t)(m >> 32);
 			c->value = (uint32_t)(v >> 32);
 		}
-		if ((uint32_t)m) {
+		if (m & UINT32_MAX) {
 			struct abi_cond *c = add_cond(out, ABI_COND_MASK, arg, false, lomask);
 
 			c->mask = (uint32_t)m;
@@ -453,8 +470,7 @@ static enum abi_rule_kind lower_uid16(const struct policy_arg *pa, unsigned arg,
 	return ABI_RULE_CONDS;
 }
 
-enum abi_rule_kind abi_lower(const struct abi *a, const struct policy_rule *r,
-			     struct abi_rule *out)
+enum abi_rule_kind abi_lower(const struct abi *a, const struct policy_rule *r, struct abi_rule *out)
 {
 	unsigned uid16 = abi_uid16_args(a, r->name);
 
@@ -467,16 +483,16 @@ enum abi_rule_kind abi_lower(const struct abi *a, const struct policy_rule *r,
 
 		if (r->args[i].op == POLICY_OP_ANY)
 			continue;
-		k = uid16 & (1u << i) ? lower_uid16(&r->args[i], i, out)
-				      : lower_plain(a, &r->args[i], i, out);
+		k = (uid16 & (1u << i)) ? lower_uid16(&r->args[i], i, out)
+					: lower_plain(a, &r->args[i], i, out);
 		if (k == ABI_RULE_NEVER)
 			return ABI_RULE_NEVER;
 	}
 	return out->ncond ? ABI_RULE_CONDS : ABI_RULE_ALWAYS;
 }
 
-bool abi_lower_mux(const struct abi *a, const struct policy_rule *r, enum abi_mux m,
-		   uint32_t call, struct abi_rule *out)
+bool abi_lower_mux(const struct abi *a, const struct policy_rule *r, enum abi_mux m, uint32_t call,
+		   struct abi_rule *out)
 {
 	uint64_t v = call;
 

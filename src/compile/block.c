@@ -24,6 +24,12 @@
  * it costs rules^2): one rule after the other.
  */
 #define BLOCK_DIAGRAM_RULES 1024
+/*
+ * Each level of the diagram decides one more argument view or mask test;
+ * past this depth (rules with many different masks) it is given up for
+ * the linear form, which needs no recursion.
+ */
+#define BLOCK_DIAGRAM_DEPTH 48
 
 enum node_kind {
 	NODE_LEAF,
@@ -33,8 +39,8 @@ enum node_kind {
 
 struct node {
 	uint8_t kind;
-	bool allows; /* some path leads to ALLOW */
-	uint32_t action; /* LEAF */
+	bool allows;		     /* some path leads to ALLOW */
+	uint32_t action;	     /* LEAF */
 	const struct abi_cond *cond; /* RANGE: the view (arg, wide, lomask); MASK: the test */
 	size_t first, npieces;	     /* RANGE: pieces[first .. first + npieces) */
 	size_t t, f;		     /* MASK: children */
@@ -48,7 +54,6 @@ struct piece {
 struct builder {
 	const struct abi_rule *rules;
 	size_t n;
-	uint32_t dflt;
 	struct node *nodes;
 	size_t nnodes, capnodes, maxnodes;
 	struct piece *pieces;
@@ -58,16 +63,37 @@ struct builder {
 	size_t *slot_node, *slot_key, nslots, nkeys;
 	/* nodes by content (hash-consing): equal outcomes are one node */
 	size_t *node_slot, nnode_slots;
+	unsigned depth; /* of build()'s recursion */
 	bool failed;
 };
 
-enum { LEAF_EACCES, LEAF_ALLOW, LEAF_DEFAULT };
+enum {
+	LEAF_EACCES,
+	LEAF_ALLOW,
+	LEAF_DEFAULT
+};
 
 #define EACCES_ACTION (SECCOMP_RET_ERRNO | EACCES)
 
+static int cmp_u64v(uint64_t x, uint64_t y)
+{
+	return x < y ? -1 : x > y;
+}
+
 static int cmp_cond(const struct abi_cond *x, const struct abi_cond *y)
 {
-	return memcmp(x, y, sizeof(*x));
+	int c = cmp_u64v(x->kind, y->kind);
+
+	c = c ? c : cmp_u64v(x->arg, y->arg);
+	c = c ? c : cmp_u64v(x->wide, y->wide);
+	c = c ? c : cmp_u64v(x->lomask, y->lomask);
+	c = c ? c : cmp_u64v(x->nranges, y->nranges);
+	for (unsigned i = 0; !c && i < x->nranges && i < ABI_COND_MAX_RANGES; i++) {
+		c = cmp_u64v(x->lo[i], y->lo[i]);
+		c = c ? c : cmp_u64v(x->hi[i], y->hi[i]);
+	}
+	c = c ? c : cmp_u64v(x->mask, y->mask);
+	return c ? c : cmp_u64v(x->value, y->value);
 }
 
 static int cmp_rule(const void *a, const void *b)
@@ -133,8 +159,8 @@ static uint64_t node_hash(const struct builder *b, const struct node *n)
 
 static bool node_equal(const struct builder *b, const struct node *x, const struct node *y)
 {
-	if (x->kind != y->kind || x->cond->arg != y->cond->arg ||
-	    x->cond->wide != y->cond->wide || x->cond->lomask != y->cond->lomask)
+	if (x->kind != y->kind || x->cond->arg != y->cond->arg || x->cond->wide != y->cond->wide ||
+	    x->cond->lomask != y->cond->lomask)
 		return false;
 	if (x->kind == NODE_MASK)
 		return x->cond->mask == y->cond->mask && x->cond->value == y->cond->value &&
@@ -146,6 +172,17 @@ static bool node_equal(const struct builder *b, const struct node *x, const stru
 		    b->pieces[x->first + i].child != b->pieces[y->first + i].child)
 			return false;
 	return true;
+}
+
+static void node_slot_put(struct builder *b, size_t id)
+{
+	for (size_t s = (size_t)node_hash(b, &b->nodes[id]) & (b->nnode_slots - 1);;
+	     s = (s + 1) & (b->nnode_slots - 1)) {
+		if (b->node_slot[s] == SIZE_MAX) {
+			b->node_slot[s] = id;
+			return;
+		}
+	}
 }
 
 /* Inserts node id into the content table (grown at half full). */
@@ -165,17 +202,9 @@ static void node_insert(struct builder *b, size_t id)
 		b->node_slot = ns;
 		b->nnode_slots = n;
 		for (size_t k = 3; k < b->nnodes; k++)
-			node_insert(b, k);
-		if (id == b->nnodes)
-			return; /* not stored yet: the caller inserts it */
+			node_slot_put(b, k);
 	}
-	for (size_t s = (size_t)node_hash(b, &b->nodes[id]) & (b->nnode_slots - 1);;
-	     s = (s + 1) & (b->nnode_slots - 1)) {
-		if (b->node_slot[s] == SIZE_MAX) {
-			b->node_slot[s] = id;
-			return;
-		}
-	}
+	node_slot_put(b, id);
 }
 
 /* An existing node with proto's content, or SIZE_MAX. */
@@ -278,11 +307,14 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/*
+ * build(), split_range() and split_mask() recurse, at most
+ * BLOCK_DIAGRAM_DEPTH deep (build fails past it).
+ */
 static size_t build(struct builder *b, uint32_t *m);
 
 /* The range condition of rule i on view v still to be met, or -1. */
-static int range_on(const struct builder *b, size_t i, const uint32_t *m,
-		    const struct abi_cond *v)
+static int range_on(const struct builder *b, size_t i, const uint32_t *m, const struct abi_cond *v)
 {
 	const struct abi_rule *r = &b->rules[i];
 
@@ -302,6 +334,7 @@ static bool inside(const struct abi_cond *c, uint64_t lo, uint64_t hi)
 	return false;
 }
 
+/* NOLINTNEXTLINE(misc-no-recursion): bounded by BLOCK_DIAGRAM_DEPTH */
 static size_t split_range(struct builder *b, const uint32_t *m, const struct abi_cond *v)
 {
 	uint64_t max = v->wide ? UINT64_MAX : v->lomask;
@@ -372,6 +405,7 @@ out:
 	return b->failed ? LEAF_DEFAULT : new_node(b, &proto);
 }
 
+/* NOLINTNEXTLINE(misc-no-recursion): bounded by BLOCK_DIAGRAM_DEPTH */
 static size_t split_mask(struct builder *b, const uint32_t *m, const struct abi_cond *t)
 {
 	uint32_t *tm = malloc((b->n + 1) * sizeof(*tm)), *fm = malloc((b->n + 1) * sizeof(*fm));
@@ -407,8 +441,26 @@ static size_t split_mask(struct builder *b, const uint32_t *m, const struct abi_
 	return new_node(b, &proto);
 }
 
-/* m has n + 1 words: a mask per rule, then "an allow rule already holds". */
+static size_t build_here(struct builder *b, uint32_t *m);
+
+/* NOLINTNEXTLINE(misc-no-recursion): bounded by BLOCK_DIAGRAM_DEPTH */
 static size_t build(struct builder *b, uint32_t *m)
+{
+	size_t node;
+
+	if (b->depth >= BLOCK_DIAGRAM_DEPTH) {
+		b->failed = true;
+		return LEAF_DEFAULT;
+	}
+	b->depth++;
+	node = build_here(b, m);
+	b->depth--;
+	return node;
+}
+
+/* m has n + 1 words: a mask per rule, then "an allow rule already holds". */
+/* NOLINTNEXTLINE(misc-no-recursion): bounded by BLOCK_DIAGRAM_DEPTH */
+static size_t build_here(struct builder *b, uint32_t *m)
 {
 	bool deny_left = false, allow_left = false, found;
 	const struct abi_cond *best = NULL, *mask = NULL;
@@ -463,6 +515,11 @@ static size_t build(struct builder *b, uint32_t *m)
 				best = &r->cond[c];
 			}
 		}
+	}
+	if (!best && !mask) {
+		/* a live rule has a condition left: one of them is set */
+		b->failed = true;
+		return LEAF_DEFAULT;
 	}
 	node = best ? split_range(b, m, best) : split_mask(b, m, mask);
 	/* The slot may have moved: the table never grows while building. */
@@ -538,14 +595,20 @@ struct emitter {
 	bool *done;
 };
 
-static emit_target emit_node(struct emitter *x, size_t id);
+/* The entry of a node already emitted (children are emitted first). */
+static emit_target target_of(const struct emitter *x, size_t id)
+{
+	const struct node *nd = &x->b->nodes[id];
+
+	return nd->kind == NODE_LEAF ? EMIT_RET(nd->action) : x->label[id];
+}
 
 /* A range tree over one 32-bit word, pieces [from, to) of the node. */
 static emit_target emit_word_tree(struct emitter *x, const struct piece *p, size_t np,
 				  const uint64_t *lo, const uint64_t *hi, uint32_t off,
 				  uint32_t mask)
 {
-	struct rt_range *r = malloc(np * sizeof(*r));
+	struct rt_range *r = np ? malloc(np * sizeof(*r)) : NULL;
 	emit_target root;
 	size_t n = np;
 
@@ -555,7 +618,7 @@ static emit_target emit_word_tree(struct emitter *x, const struct piece *p, size
 	}
 	for (size_t i = 0; i < np; i++)
 		r[i] = (struct rt_range){ (uint32_t)lo[i], (uint32_t)hi[i],
-					  emit_node(x, p[i].child),
+					  target_of(x, p[i].child),
 					  x->b->nodes[p[i].child].allows ? 1.0 : 0.1, 0 };
 	root = rt_emit(x->e, r, &n, 0, NULL);
 	free(r);
@@ -610,11 +673,10 @@ static emit_target emit_range(struct emitter *x, const struct node *nd)
 			phi = i + 1 < np ? p[i + 1].lo - 1 : UINT64_MAX;
 			if (phi >= wend) {
 				hend = (uint32_t)(phi >> 32) - ((uint32_t)phi != UINT32_MAX);
-				tt = emit_node(x, p[i].child);
-				hr[nh++] = (struct rt_range){ h, hend, tt,
-							      x->b->nodes[p[i].child].allows ? 1.0
-											     : 0.1,
-							      0 };
+				tt = target_of(x, p[i].child);
+				hr[nh++] = (struct rt_range){
+					h, hend, tt, x->b->nodes[p[i].child].allows ? 1.0 : 0.1, 0
+				};
 			} else {
 				size_t k = i, c = 0;
 				bool allows = false;
@@ -629,7 +691,8 @@ static emit_target emit_range(struct emitter *x, const struct node *nd)
 					allows |= x->b->nodes[p[k].child].allows;
 				}
 				tt = emit_word_tree(x, hp, c, lo, hi,
-						    abi_arg_offset(x->abi, v->arg, false), UINT32_MAX);
+						    abi_arg_offset(x->abi, v->arg, false),
+						    UINT32_MAX);
 				hend = h;
 				hr[nh++] = (struct rt_range){ h, h, tt, allows ? 1.0 : 0.1, 0 };
 			}
@@ -652,7 +715,7 @@ out:
 static emit_target emit_mask(struct emitter *x, const struct node *nd)
 {
 	const struct abi_cond *c = nd->cond;
-	emit_target t = emit_node(x, nd->t), f = emit_node(x, nd->f);
+	emit_target t = target_of(x, nd->t), f = target_of(x, nd->f);
 	uint32_t off = abi_arg_offset(x->abi, c->arg, c->wide);
 
 	if (!(c->mask & (c->mask - 1))) {
@@ -664,19 +727,39 @@ static emit_target emit_mask(struct emitter *x, const struct node *nd)
 	return emit_load(x->e, off, c->mask);
 }
 
-static emit_target emit_node(struct emitter *x, size_t id)
+/*
+ * Every node the root reaches, children first (a child's id is always
+ * below its parent's: nodes are made after what they lead to), so that
+ * each jump goes forward to code already placed.  No recursion: a linear
+ * chain of thousands of rules is as deep as it is long.
+ */
+static emit_target emit_dag(struct emitter *x, size_t root)
 {
-	const struct node *nd = &x->b->nodes[id];
-	emit_target t;
+	bool *reach = x->done;
 
-	if (nd->kind == NODE_LEAF)
-		return EMIT_RET(nd->action);
-	if (x->done[id])
-		return x->label[id];
-	t = nd->kind == NODE_RANGE ? emit_range(x, nd) : emit_mask(x, nd);
-	x->done[id] = true;
-	x->label[id] = t;
-	return t;
+	if (x->b->nodes[root].kind == NODE_LEAF)
+		return EMIT_RET(x->b->nodes[root].action);
+	reach[root] = true;
+	for (size_t id = root + 1; id-- > 3;) {
+		const struct node *nd = &x->b->nodes[id];
+
+		if (!reach[id])
+			continue;
+		if (nd->kind == NODE_MASK) {
+			reach[nd->t] = reach[nd->f] = true;
+			continue;
+		}
+		for (size_t k = 0; k < nd->npieces; k++)
+			reach[x->b->pieces[nd->first + k].child] = true;
+	}
+	for (size_t id = 3; id <= root; id++) {
+		const struct node *nd = &x->b->nodes[id];
+
+		if (reach[id] && nd->kind != NODE_LEAF)
+			x->label[id] =
+				nd->kind == NODE_RANGE ? emit_range(x, nd) : emit_mask(x, nd);
+	}
+	return x->label[root];
 }
 
 static void builder_free(struct builder *b)
@@ -695,6 +778,7 @@ static void builder_reset(struct builder *b)
 	b->nnodes = 3;
 	b->npieces = 0;
 	b->nkeys = 0;
+	b->depth = 0;
 	b->failed = false;
 	for (size_t s = 0; s < b->nnode_slots; s++)
 		b->node_slot[s] = SIZE_MAX;
@@ -702,10 +786,10 @@ static void builder_reset(struct builder *b)
 		b->slot_node[s] = SIZE_MAX;
 }
 
-emit_target block_emit(struct emit *e, const struct abi *a, const struct abi_rule *rules,
-		       size_t n, uint32_t dflt)
+emit_target block_emit(struct emit *e, const struct abi *a, const struct abi_rule *rules, size_t n,
+		       uint32_t dflt)
 {
-	struct builder b = { .rules = rules, .n = n, .dflt = dflt };
+	struct builder b = { .rules = rules, .n = n };
 	struct emitter x = { .e = e, .abi = a, .b = &b };
 	size_t conds = 0, root;
 	uint32_t *m = NULL;
@@ -753,7 +837,7 @@ emit_target block_emit(struct emit *e, const struct abi *a, const struct abi_rul
 	x.done = calloc(b.nnodes, sizeof(*x.done));
 	if (!x.label || !x.done)
 		goto fail;
-	t = emit_node(&x, root);
+	t = emit_dag(&x, root);
 	goto out;
 fail:
 	e->failed = true;

@@ -171,7 +171,7 @@ static int make_groups(struct gen *g)
 	/* An array of pointers: sizeof(*g->sorted) is meant. */
 	/* NOLINTNEXTLINE(bugprone-sizeof-expression) */
 	g->sorted = malloc((pol->count + 1) * sizeof(*g->sorted));
-	g->groups = malloc((pol->count + 1) * sizeof(*g->groups));
+	g->groups = calloc(pol->count + 1, sizeof(*g->groups));
 	if (!g->sorted || !g->groups)
 		return -1;
 	for (size_t i = 0; i < pol->count; i++)
@@ -207,9 +207,10 @@ static struct cost *cost_of(struct gen *g, size_t *slot, const char *name,
 	return &g->costs[g->ncosts++];
 }
 
-static bool push_rule(struct gen *g, size_t *n)
+/* Room for rule n in g->tmp. */
+static bool push_rule(struct gen *g, size_t n)
 {
-	if (!grow((void **)&g->tmp, &g->tmpcap, *n + 1, sizeof(*g->tmp))) {
+	if (!grow((void **)&g->tmp, &g->tmpcap, n + 1, sizeof(*g->tmp))) {
 		g->failed = true;
 		return false;
 	}
@@ -267,7 +268,7 @@ static size_t lower_refs(struct gen *g, const struct abi *a, const struct ref *r
 
 		if (refs[k].mux == ABI_MUX_NONE) {
 			for (size_t i = 0; i < gr->n; i++) {
-				if (!push_rule(g, &cnt))
+				if (!push_rule(g, cnt))
 					return 0;
 				if (abi_lower(a, gr->rules[i], &g->tmp[cnt]) != ABI_RULE_NEVER)
 					cnt++;
@@ -278,7 +279,7 @@ static size_t lower_refs(struct gen *g, const struct abi *a, const struct ref *r
 		for (size_t i = 0; i < gr->n && !(deny && allow); i++) {
 			const struct policy_rule *r = gr->rules[i];
 
-			if (!push_rule(g, &cnt))
+			if (!push_rule(g, cnt))
 				return 0;
 			if ((r->deny ? deny : allow) ||
 			    !abi_lower_mux(a, r, (enum abi_mux)refs[k].mux, refs[k].call,
@@ -315,7 +316,7 @@ static bool same_block(const struct cached_block *c, uint32_t dflt, const struct
  * Their longest path to ALLOW is measured on a scratch copy, for the tree.
  */
 static emit_target block_for(struct gen *g, const struct abi *a, size_t n, uint32_t dflt,
-			     struct cost *cost, unsigned *extra)
+			     const struct cost *cost, unsigned *extra)
 {
 	struct cached_block *c;
 	struct emit scratch;
@@ -486,28 +487,36 @@ static emit_target emit_section(struct gen *g, const struct abi *a)
 	struct ranges rs = { 0 };
 	int clone3 = syscalls_nr(a->token, "clone3");
 	int muxnr[3] = { -1, abi_mux_nr(a, ABI_MUX_SOCKETCALL), abi_mux_nr(a, ABI_MUX_IPC) };
-	uint32_t top = nknown ? known[nknown - 1] + 1 : 0;
+	uint32_t top;
 	emit_target root = EMIT_RET(SECCOMP_RET_KILL_PROCESS);
 
-	if (!known || !unknown) {
+	if (!known || !unknown || !nknown) {
 		g->failed = true;
 		return root;
 	}
+	top = known[nknown - 1] + 1;
 	/* Which groups decide which numbers. */
 	for (size_t i = 0; i < g->ngroups; i++) {
-		const char *name = g->groups[i].rules[0]->name;
-		int nr = syscalls_nr(a->token, name);
+		const char *name;
+		int nr;
 		uint32_t call = 0;
-		enum abi_mux m = abi_mux_of(name, &call);
+		enum abi_mux m;
 
+		if (!g->groups[i].n)
+			continue;
+		name = g->groups[i].rules[0]->name;
+		nr = syscalls_nr(a->token, name);
+		m = abi_mux_of(name, &call);
 		if (!grow((void **)&refs, &caprefs, nrefs + 2, sizeof(*refs)))
 			goto oom;
 		if (nr >= 0)
 			refs[nrefs++] = (struct ref){ (uint32_t)nr, (uint32_t)i, ABI_MUX_NONE, 0 };
 		if (m != ABI_MUX_NONE && muxnr[m] >= 0)
-			refs[nrefs++] = (struct ref){ (uint32_t)muxnr[m], (uint32_t)i, (uint8_t)m, call };
+			refs[nrefs++] =
+				(struct ref){ (uint32_t)muxnr[m], (uint32_t)i, (uint8_t)m, call };
 	}
-	qsort(refs, nrefs, sizeof(*refs), cmp_ref);
+	if (nrefs > 1)
+		qsort(refs, nrefs, sizeof(*refs), cmp_ref);
 
 	/* The unknown ranges and the known numbers between them, in order. */
 	while (ui < nunknown || ki < nknown) {
@@ -530,9 +539,10 @@ static emit_target emit_section(struct gen *g, const struct abi *a)
 			first = ri;
 			while (ri < nrefs && refs[ri].nr == nr)
 				ri++;
-			enum abi_mux mux = (int64_t)nr == muxnr[ABI_MUX_SOCKETCALL] ? ABI_MUX_SOCKETCALL
-					   : (int64_t)nr == muxnr[ABI_MUX_IPC]	     ? ABI_MUX_IPC
-										     : ABI_MUX_NONE;
+			enum abi_mux mux = (int64_t)nr == muxnr[ABI_MUX_SOCKETCALL]
+						   ? ABI_MUX_SOCKETCALL
+					   : (int64_t)nr == muxnr[ABI_MUX_IPC] ? ABI_MUX_IPC
+									       : ABI_MUX_NONE;
 
 			t = ri > first ? decide(g, a, mux, &refs[first], ri - first, dflt, &allows,
 						&extra)
@@ -590,12 +600,13 @@ static void too_many(struct gen *g, size_t len, bool at_least)
 		 at_least ? "more than " : "", len, BPF_MAXINSNS,
 		 *who ? "; most are the argument checks of " : "", who);
 	for (size_t i = 0; i < g->ncosts && i < COSTS_NAMED && g->costs[i].insns; i++)
-		diag_add(g->d, DIAG_NOTE, g->costs[i].first->line, g->costs[i].first->col,
-			 g->costs[i].rules > GROUP_RULES_MAX
-				 ? "%zu distinct rules for %s: an instruction each at least, %zu in all "
-				   "on these architectures"
-				 : "%zu distinct rules for %s take %zu instructions",
-			 g->costs[i].rules, g->costs[i].name, g->costs[i].insns);
+		diag_add(
+			g->d, DIAG_NOTE, g->costs[i].first->line, g->costs[i].first->col,
+			g->costs[i].rules > GROUP_RULES_MAX
+				? "%zu distinct rules for %s: an instruction each at least, %zu in all "
+				  "on these architectures"
+				: "%zu distinct rules for %s take %zu instructions",
+			g->costs[i].rules, g->costs[i].name, g->costs[i].insns);
 }
 
 int codegen_compile(const struct policy *pol, const uint32_t *arches, size_t narches,
@@ -610,7 +621,8 @@ int codegen_compile(const struct policy *pol, const uint32_t *arches, size_t nar
 	if (pol->mode == SF_MODE_UNRESTRICTED)
 		return 0;
 	if (!narches || narches > BLOB_MAX_ARCHES) {
-		diag_add(diags, DIAG_ERROR, 0, 0, "between 1 and %u architectures", BLOB_MAX_ARCHES);
+		diag_add(diags, DIAG_ERROR, 0, 0, "between 1 and %u architectures",
+			 BLOB_MAX_ARCHES);
 		return -1;
 	}
 	for (size_t i = 0; i < narches; i++) {

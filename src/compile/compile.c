@@ -9,7 +9,11 @@
 #include "sysfence/compile/syscalls.h"
 #include "sysfence/compile/check.h"
 
-#define FEATURES "enosys-unknown,clone3-enosys,deny-filter,arg-width"
+/*
+ * What the generated programs do, in the identity (and so in every source
+ * digest): blobs of an older generator are recompiled in batch mode.
+ */
+#define FEATURES "enosys-unknown,clone3-enosys,one-program,arg-width,abi-model"
 
 static char identity[256];
 /*

@@ -131,50 +131,47 @@ size_t emit_jump(struct emit *e, uint16_t code, uint32_t k, emit_target jt, emit
 	return put(e, code, k, (uint8_t)(e->n - t - 1), (uint8_t)(e->n - f - 1));
 }
 
-/* memo[i]: -2 not computed, else the answer from label i. */
-static int longest_from(const struct emit *e, size_t at, uint32_t action, int *memo)
-{
-	const struct sock_filter *in = &e->rev[at];
-	int best = -1;
-
-	if (memo[at] != -2)
-		return memo[at];
-	if (in->code == SF_BPF_RET_K) {
-		best = in->k == action ? 1 : -1;
-	} else if (in->code == SF_BPF_JA) {
-		int r = longest_from(e, at - 1 - in->k, action, memo);
-
-		best = r < 0 ? -1 : r + 1;
-	} else if (BPF_CLASS(in->code) == BPF_JMP) {
-		int t = longest_from(e, at - 1 - in->jt, action, memo);
-		int f = longest_from(e, at - 1 - in->jf, action, memo);
-		int r = t > f ? t : f;
-
-		best = r < 0 ? -1 : r + 1;
-	} else if (at > 0) {
-		int r = longest_from(e, at - 1, action, memo);
-
-		best = r < 0 ? -1 : r + 1;
-	}
-	memo[at] = best;
-	return best;
-}
-
+/*
+ * Jumps go forward, to lower labels: the longest path from every label
+ * up to t is found in one pass from label 0 up.  best[i]: instructions
+ * from label i to a RET of the action, or -1.
+ */
 int emit_longest_path(const struct emit *e, emit_target t, uint32_t action)
 {
-	int *memo, r;
+	int *best, r;
+	size_t top;
 
 	if (EMIT_IS_RET(t))
 		return EMIT_ACTION(t) == action ? 0 : -1;
 	if (e->failed || (size_t)t >= e->n)
 		return -1;
-	memo = malloc(((size_t)t + 1) * sizeof(*memo));
-	if (!memo)
+	top = (size_t)t;
+	best = malloc((top + 1) * sizeof(*best));
+	if (!best)
 		return -1;
-	for (size_t i = 0; i <= (size_t)t; i++)
-		memo[i] = -2;
-	r = longest_from(e, (size_t)t, action, memo);
-	free(memo);
+	for (size_t at = 0; at <= top; at++) {
+		const struct sock_filter *in = &e->rev[at];
+		int next = -1;
+
+		if (in->code == SF_BPF_RET_K) {
+			best[at] = in->k == action ? 1 : -1;
+			continue;
+		}
+		if (in->code == SF_BPF_JA) {
+			if (in->k < at)
+				next = best[at - 1 - in->k];
+		} else if (BPF_CLASS(in->code) == BPF_JMP) {
+			int jt = in->jt < at ? best[at - 1 - in->jt] : -1;
+			int jf = in->jf < at ? best[at - 1 - in->jf] : -1;
+
+			next = jt > jf ? jt : jf;
+		} else if (at > 0) {
+			next = best[at - 1];
+		}
+		best[at] = next < 0 ? -1 : next + 1;
+	}
+	r = best[top];
+	free(best);
 	/* A RET target counts as 0: the RET itself is the tree's. */
 	return r < 0 ? -1 : r - 1;
 }

@@ -23,15 +23,14 @@
 struct rt {
 	const struct rt_range *r;
 	size_t n;
-	double *pre;	  /* pre[i]: weight of ranges 0..i-1 */
-	float *cost;	  /* cost[i * n + j] */
-	float *cost_t;	  /* the same transposed, cost_t[j * n + i]: rows for the inner loop */
-	uint16_t *split;  /* best split of i..j: i..k | k+1..j */
-	int16_t *leaf;	  /* >= 0: i..j is a leaf, this range's target the common one */
-	uint16_t *order;  /* scratch: holes by weight */
-	bool balanced;	  /* no DP: split at the weighted middle */
-	double floor;	  /* added to every weight, see rt_emit */
-	double *boost;	  /* per range: weight multiplier for the cost bound */
+	double *pre;	 /* pre[i]: weight of ranges 0..i-1 */
+	float *cost;	 /* cost[i * n + j] */
+	float *cost_t;	 /* the same transposed, cost_t[j * n + i]: rows for the inner loop */
+	uint16_t *split; /* best split of i..j: i..k | k+1..j */
+	int16_t *leaf;	 /* >= 0: i..j is a leaf, this range's target the common one */
+	bool balanced;	 /* no DP: split at the weighted middle */
+	double floor;	 /* added to every weight, see rt_emit */
+	double *boost;	 /* per range: weight multiplier for the cost bound */
 	const struct rt_lazy *lazy;
 };
 
@@ -89,7 +88,7 @@ static int best_leaf(const struct rt *t, size_t i, size_t j, double *best)
 	size_t nh;
 	int m = -1;
 
-	if (j - i > 2 * RT_MAX_HOLES)
+	if (j - i > (size_t)2 * RT_MAX_HOLES)
 		return -1;
 	for (size_t k = i; k <= j; k++) {
 		bool seen = false;
@@ -183,7 +182,7 @@ static int node_leaf(const struct rt *t, size_t i, size_t j)
 {
 	if (i == j)
 		return (int)i;
-	return t->balanced || j - i > 2 * RT_MAX_HOLES ? -1 : t->leaf[i * t->n + j];
+	return t->balanced || j - i > (size_t)2 * RT_MAX_HOLES ? -1 : t->leaf[i * t->n + j];
 }
 
 static size_t node_split(const struct rt *t, size_t i, size_t j)
@@ -192,6 +191,7 @@ static size_t node_split(const struct rt *t, size_t i, size_t j)
 }
 
 /* Instructions of the tree over i..j (its RETs and targets not counted). */
+/* NOLINTNEXTLINE(misc-no-recursion): as deep as the tree (RT_DP_MAX ranges at most) */
 static size_t tree_size(const struct rt *t, size_t i, size_t j)
 {
 	int m = node_leaf(t, i, j);
@@ -210,6 +210,7 @@ static size_t tree_size(const struct rt *t, size_t i, size_t j)
 	return 1 + tree_size(t, i, k) + tree_size(t, k + 1, j);
 }
 
+/* NOLINTNEXTLINE(misc-no-recursion): as deep as the tree (RT_DP_MAX ranges at most) */
 static unsigned tree_depth(const struct rt *t, size_t i, size_t j)
 {
 	int m = node_leaf(t, i, j);
@@ -229,6 +230,7 @@ static unsigned tree_depth(const struct rt *t, size_t i, size_t j)
 	return 1 + (a > b ? a : b);
 }
 
+/* NOLINTNEXTLINE(misc-no-recursion): as deep as the tree (RT_DP_MAX ranges at most) */
 static emit_target emit_node(struct emit *e, struct rt *t, size_t i, size_t j)
 {
 	int m = node_leaf(t, i, j);
@@ -286,6 +288,7 @@ static emit_target emit_ranges(struct emit *e, struct rt_range *r, size_t n, uns
  * More ranges than the DP takes: split at the weighted middle until the
  * parts are small enough for it.
  */
+/* NOLINTNEXTLINE(misc-no-recursion): halves, log2(ranges / RT_DP_MAX) deep */
 static emit_target emit_halves(struct emit *e, struct rt_range *r, size_t n, unsigned max_cost,
 			       const struct rt_lazy *lazy)
 {
@@ -312,6 +315,7 @@ emit_target rt_emit(struct emit *e, struct rt_range *r, size_t *np, unsigned max
 	return emit_ranges(e, r, n, max_cost, lazy);
 }
 
+/* NOLINTNEXTLINE(misc-no-recursion): halves, log2(ranges / RT_DP_MAX) deep */
 static emit_target emit_ranges(struct emit *e, struct rt_range *r, size_t n, unsigned max_cost,
 			       const struct rt_lazy *lazy)
 {
@@ -319,6 +323,10 @@ static emit_target emit_ranges(struct emit *e, struct rt_range *r, size_t n, uns
 	emit_target root;
 	double total = 0;
 
+	if (!n) {
+		e->failed = true;
+		return EMIT_RET(SECCOMP_RET_KILL_PROCESS);
+	}
 	if (n == 1)
 		return place(lazy, r[0].target);
 	if (n > RT_DP_MAX)
@@ -347,22 +355,29 @@ static emit_target emit_ranges(struct emit *e, struct rt_range *r, size_t n, uns
 	for (size_t i = 0; i < n; i++) {
 		unsigned est = 0;
 
-		/* est = floor(log2(total / weight)) */
-		for (double q = r[i].weight > 0 ? total / r[i].weight : 1; q >= 2 && est < 64; q /= 2)
+		/* est = floor(log2(total / weight)), at most 63 */
+		double q = r[i].weight > 0 ? total / r[i].weight : 1;
+
+		while (q >= 2 && est < 63) {
+			q /= 2;
 			est++;
+		}
 		t.boost[i] = 1;
 		/* one more than the excess: the tree then rarely breaks it */
 		if (max_cost && r[i].weight >= 1 && est + r[i].extra >= max_cost)
-			t.boost[i] = (double)(UINT64_C(1) << (est + r[i].extra + 1 - max_cost < 16
-								   ? est + r[i].extra + 1 - max_cost
-								   : 16));
+			t.boost[i] =
+				(double)(UINT64_C(1) << (est + r[i].extra + 1 - max_cost < 16
+								 ? est + r[i].extra + 1 - max_cost
+								 : 16));
 	}
 	/*
 	 * Light ranges could sink arbitrarily deep; blending in a share of
 	 * the mean weight bounds the depth (about log2(100 n) with 1%), at a
 	 * small cost for the heavy ones.
 	 */
-	for (double blend = 0.01;; blend *= 8) {
+	for (unsigned round = 0;; round++) {
+		double blend = 0.01 * (double)(1u << (3 * round)); /* 1%, 8%, 64%, ... */
+
 		t.floor = blend * total / (double)n + 1e-9;
 		t.pre[0] = 0;
 		for (size_t i = 0; i < n; i++)

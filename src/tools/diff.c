@@ -146,8 +146,7 @@ static bool diff_arch(FILE *out, const struct blob *a, const struct blob *b, uin
 		flow_probe_init(&fp);
 		add_programs(a, arch, nrs[i], &fp);
 		add_programs(b, arch, nrs[i], &fp);
-		flow_probe_each(&fp, arch, PROBES_PER_CALL, probe_one,
-				&c, &sampled);
+		flow_probe_each(&fp, arch, PROBES_PER_CALL, probe_one, &c, &sampled);
 		any_sampled |= sampled;
 		if (!c.changed)
 			continue;

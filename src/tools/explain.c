@@ -41,9 +41,8 @@ static unsigned first_mismatch(const struct abi_rule *lr, const uint64_t *seen)
  * same meaning the code generator compiles), matched against the
  * arguments as the filter sees them.
  */
-static void match_rules(const struct abi *a, const struct policy *pol,
-			const struct explain_call *c, struct explain_result *r,
-			size_t *allow_matches, size_t *deny_matches)
+static void match_rules(const struct abi *a, const struct policy *pol, const struct explain_call *c,
+			struct explain_result *r, size_t *allow_matches, size_t *deny_matches)
 {
 	struct abi_rule *list;
 	long n = abi_rules_for(a, pol, c->nr, &list);

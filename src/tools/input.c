@@ -220,7 +220,8 @@ const char *tool_offset_name(uint32_t arch, uint32_t off, char *buf, size_t len)
 		if (!a)
 			snprintf(buf, len, "ip%s", off == BPF_OFF_IP ? "" : "+4");
 		else
-			snprintf(buf, len, "ip.%s", (off == BPF_OFF_IP) != a->big_endian ? "lo" : "hi");
+			snprintf(buf, len, "ip.%s",
+				 (off == BPF_OFF_IP) != a->big_endian ? "lo" : "hi");
 		return buf;
 	}
 	if (off < BPF_OFF_ARGS || off >= BPF_OFF_ARGS + 8 * 6) {

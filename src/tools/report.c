@@ -173,8 +173,7 @@ static void report_arch(FILE *out, const struct blob *b, uint32_t arch)
 		flow_probe_collect(b->allow.insns, b->allow.len, arch, true, nrs[i], &fp);
 		if (b->deny.len)
 			flow_probe_collect(b->deny.insns, b->deny.len, arch, true, nrs[i], &fp);
-		flow_probe_each(&fp, arch, PROBES_PER_CALL, probe_one,
-				&pc, &sampled);
+		flow_probe_each(&fp, arch, PROBES_PER_CALL, probe_one, &pc, &sampled);
 		any_sampled |= sampled;
 		if (pc.worst > worst) {
 			worst = pc.worst;

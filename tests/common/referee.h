@@ -46,7 +46,7 @@ enum ref_verdict {
 
 static inline const char *ref_verdict_name(enum ref_verdict v)
 {
-	static const char *const n[] = { "ALLOW", "LOG",  "EPERM",	"EACCES",
+	static const char *const n[] = { "ALLOW",  "LOG",  "EPERM",   "EACCES",
 					 "ENOSYS", "KILL", "UNJUDGED" };
 
 	return n[v];
@@ -142,13 +142,13 @@ static inline const struct ref_proto *ref_proto(const char *name)
 
 struct ref_abi {
 	uint32_t arch;
-	unsigned bits;	  /* width of the values the kernel passes */
-	unsigned regs;	  /* width of the registers a filter sees (n32: 64) */
-	bool uid16;	  /* chown, setuid, ... are the old_uid_t calls */
-	bool x32;	  /* x86_64: numbers 0x40000000..0x7fffffff are x32 calls */
-	int socketcall;	  /* number of socketcall(2), or -1 */
-	int ipc;	  /* number of ipc(2), or -1 */
-	bool big_endian;  /* how the test lays seccomp_data out for the simulator */
+	unsigned bits;	 /* width of the values the kernel passes */
+	unsigned regs;	 /* width of the registers a filter sees (n32: 64) */
+	bool uid16;	 /* chown, setuid, ... are the old_uid_t calls */
+	bool x32;	 /* x86_64: numbers 0x40000000..0x7fffffff are x32 calls */
+	int socketcall;	 /* number of socketcall(2), or -1 */
+	int ipc;	 /* number of ipc(2), or -1 */
+	bool big_endian; /* how the test lays seccomp_data out for the simulator */
 };
 
 static const struct ref_abi ref_abis[] = {
@@ -392,7 +392,7 @@ static inline uint64_t ref_mask_of(unsigned bits)
  * is an old 16-bit id (x = the low 16 bits, the uid is x == 0xffff ? -1 : x).
  */
 struct ref_view {
-	unsigned bits;	    /* of the value the rule's number is compared with */
+	unsigned bits; /* of the value the rule's number is compared with */
 	bool uid16;
 };
 
@@ -527,16 +527,16 @@ static inline bool ref_rule_always(const struct ref_abi *a, const struct ref_pro
 /* include/uapi/linux/net.h SYS_* and include/uapi/linux/ipc.h */
 static inline const char *ref_mux_call(bool ipc, uint32_t call)
 {
-	static const char *const sock[] = { NULL,	   "socket",	  "bind",	"connect",
-					    "listen",	   "accept",	  "getsockname", "getpeername",
-					    "socketpair",  "send",	  "recv",	"sendto",
-					    "recvfrom",	   "shutdown",	  "setsockopt",	"getsockopt",
-					    "sendmsg",	   "recvmsg",	  "accept4",	"recvmmsg",
+	static const char *const sock[] = { NULL,	  "socket",   "bind",	     "connect",
+					    "listen",	  "accept",   "getsockname", "getpeername",
+					    "socketpair", "send",     "recv",	     "sendto",
+					    "recvfrom",	  "shutdown", "setsockopt",  "getsockopt",
+					    "sendmsg",	  "recvmsg",  "accept4",     "recvmmsg",
 					    "sendmmsg" };
 	static const char *const sysv[] = {
-		[1] = "semop",	 [2] = "semget", [3] = "semctl", [4] = "semtimedop",
+		[1] = "semop",	 [2] = "semget",  [3] = "semctl",  [4] = "semtimedop",
 		[11] = "msgsnd", [12] = "msgrcv", [13] = "msgget", [14] = "msgctl",
-		[21] = "shmat",	 [22] = "shmdt", [23] = "shmget", [24] = "shmctl",
+		[21] = "shmat",	 [22] = "shmdt",  [23] = "shmget", [24] = "shmctl",
 	};
 
 	if (ipc)

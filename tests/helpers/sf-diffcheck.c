@@ -9,6 +9,8 @@
  *              the compiler accepts (big-endian layouts included)
  *   kernel     the same program loaded in a forked child: x86_64 calls
  *              with syscall(2), i386 ones with int $0x80
+ *   --explain  its verdict is the simulator's, and it never reports a
+ *              disagreement between the rules and the program
  *
  *   sf-diffcheck [SEED [POLICIES [CALLS]]]
  *
@@ -29,16 +31,17 @@
 #include "sysfence/compile/argtypes.h"
 #include "sysfence/compile/compile.h"
 #include "sysfence/compile/syscalls.h"
+#include "sysfence/tools/explain.h"
 
 #include "../common/int80.h"
 #include "../common/referee.h"
 
 /* What random rules name: calls the referee has prototypes for. */
 static const char *const calls[] = {
-	"getppid", "getpid", "getuid",	"getgid",     "kill",	  "ioctl",	"fchmod",
-	"fchown",  "lseek",  "setuid",	"setuid32",   "setresuid", "personality", "socket",
-	"connect", "sendto", "setsockopt", "shmget",  "shmat",	  "semget",	"socketcall",
-	"ipc",	   "mknod",  "tgkill",	"fchown32",
+	"getppid", "getpid", "getuid",	   "getgid",   "kill",	    "ioctl",	   "fchmod",
+	"fchown",  "lseek",  "setuid",	   "setuid32", "setresuid", "personality", "socket",
+	"connect", "sendto", "setsockopt", "shmget",   "shmat",	    "semget",	   "socketcall",
+	"ipc",	   "mknod",  "tgkill",	   "fchown32",
 };
 #define NCALLS (sizeof(calls) / sizeof(calls[0]))
 
@@ -48,16 +51,16 @@ static const char *const calls[] = {
  * getppid & co ignore arguments, kill/tgkill get signal 0, ioctl, fchmod,
  * fchown and lseek get fd -1, setuid only changes the child that exits.
  */
-static const char *const harmless[] = { "getppid", "getpid", "getuid", "getgid", "kill",
-					"ioctl",   "fchmod", "fchown", "lseek",	 "setuid",
+static const char *const harmless[] = { "getppid",  "getpid", "getuid",	 "getgid", "kill",
+					"ioctl",    "fchmod", "fchown",	 "lseek",  "setuid",
 					"setuid32", "tgkill", "fchown32" };
 
 /* The architectures, in blobs of at most BLOB_MAX_ARCHES. */
 static const uint32_t groups[][BLOB_MAX_ARCHES] = {
 	{ AUDIT_ARCH_X86_64, AUDIT_ARCH_I386, AUDIT_ARCH_AARCH64, AUDIT_ARCH_ARM,
 	  0xc00000f3 /* riscv64 */, AUDIT_ARCH_PPC64LE, AUDIT_ARCH_PPC64, AUDIT_ARCH_PPC },
-	{ AUDIT_ARCH_S390X, AUDIT_ARCH_S390, AUDIT_ARCH_MIPS, AUDIT_ARCH_MIPSEL,
-	  AUDIT_ARCH_MIPS64, AUDIT_ARCH_MIPSEL64, AUDIT_ARCH_MIPS64N32, AUDIT_ARCH_MIPSEL64N32 },
+	{ AUDIT_ARCH_S390X, AUDIT_ARCH_S390, AUDIT_ARCH_MIPS, AUDIT_ARCH_MIPSEL, AUDIT_ARCH_MIPS64,
+	  AUDIT_ARCH_MIPSEL64, AUDIT_ARCH_MIPS64N32, AUDIT_ARCH_MIPSEL64N32 },
 	{ AUDIT_ARCH_PARISC, AUDIT_ARCH_PARISC64 },
 };
 static const size_t group_size[] = { 8, 8, 2 };
@@ -82,7 +85,7 @@ static void pool_add(struct gen *g, uint64_t v)
 /* A value that fits the argument; *neg when written negative. */
 static uint64_t gen_value(struct gen *g, const char *call, unsigned argno, bool *neg)
 {
-	static const uint64_t special[] = { 0,	     1,		 0xffff,     0xfffe, 0x10000,
+	static const uint64_t special[] = { 0,		1,	    0xffff,	0xfffe,	   0x10000,
 					    0x7fffffff, 0x80000000, 0xffffffff, 0xffff1234 };
 	unsigned width = argtypes_width(call, argno);
 	uint64_t v;
@@ -104,7 +107,8 @@ static uint64_t gen_value(struct gen *g, const char *call, unsigned argno, bool 
 			v = random() % 3 ? (uint64_t)(1 + random() % 3) : UINT64_C(0x80000001);
 			if (width < 64 && v > (UINT64_C(1) << (width - 1)))
 				v = 1;
-			pool_add(g, (0 - v) & (width < 64 ? (UINT64_C(1) << width) - 1 : UINT64_MAX));
+			pool_add(g,
+				 (0 - v) & (width < 64 ? (UINT64_C(1) << width) - 1 : UINT64_MAX));
 			pool_add(g, (0 - v) & UINT32_MAX);
 			return v;
 		}
@@ -239,7 +243,8 @@ static void gen_call(const struct gen *g, uint32_t arch, uint32_t *nr, const cha
 			*nr = (uint32_t)n;
 			*name = c;
 			if (!strcmp(c, "socketcall"))
-				args[0] = (uint64_t)(random() % 22) | (random() % 4 ? 0 : rnd64() << 32);
+				args[0] = (uint64_t)(random() % 22) |
+					  (random() % 4 ? 0 : rnd64() << 32);
 			if (!strcmp(c, "ipc"))
 				args[0] = (uint64_t)(random() % 26) |
 					  (uint64_t)(random() % 3) << 16 |
@@ -371,7 +376,15 @@ int main(int argc, char **argv)
 		struct gen g;
 		size_t len = gen_policy(&g, src, sizeof(src));
 		struct ref_policy rp;
+		struct policy pol;
+		struct diag_list pd;
 
+		diag_init(&pd, 4);
+		if (policy_parse(src, len, NULL, &pol, &pd)) {
+			printf("policy %d does not parse:\n%s\n", p, src);
+			return 1;
+		}
+		diag_free(&pd);
 		if (!ref_parse(src, len, &rp)) {
 			printf("the referee cannot read policy %d:\n%s\n", p, src);
 			return 1;
@@ -419,25 +432,45 @@ int main(int argc, char **argv)
 				got = simulate(&b, arch, nr, args);
 				if (got != want) {
 					n.bad++;
-					report(seed, p, src, arch, nr, name, args, "simulator", want,
-					       got);
+					report(seed, p, src, arch, nr, name, args, "simulator",
+					       want, got);
 					continue;
+				}
+				{
+					struct explain_call ec = { .arch = arch,
+								   .nr = nr,
+								   .nargs = 6 };
+					struct explain_result er;
+
+					memcpy(ec.args, args, sizeof(ec.args));
+					explain_call(&b, &pol, &ec, &er);
+					if (er.inconsistent || ref_of_action(er.action) != want) {
+						n.bad++;
+						report(seed, p, src, arch, nr, name, args,
+						       er.inconsistent
+							       ? "explain disagrees with itself, says"
+							       : "explain",
+						       want, ref_of_action(er.action));
+					}
 				}
 				/* The real kernel, for the calls it can run harmlessly. */
 				if (!name || !is_harmless(name) ||
-				    (arch != AUDIT_ARCH_X86_64 && (arch != AUDIT_ARCH_I386 || !int80)))
+				    (arch != AUDIT_ARCH_X86_64 &&
+				     (arch != AUDIT_ARCH_I386 || !int80)))
 					continue;
 				n.kernel++;
 				got = in_kernel(&b, arch == AUDIT_ARCH_I386, nr, args);
 				if (got != as_kernel_sees(want)) {
 					n.bad++;
-					report(seed, p, src, arch, nr, name, args, "kernel", want, got);
+					report(seed, p, src, arch, nr, name, args, "kernel", want,
+					       got);
 				}
 			}
 			blob_free(&b);
 			diag_free(&d);
 		}
 		ref_policy_free(&rp);
+		policy_free(&pol);
 	}
 	printf("%lu calls judged by the referee on %d random policies (seed %u; %lu also in the "
 	       "kernel%s; %lu not judged, %lu blobs too large): %lu disagreements\n",

@@ -57,7 +57,7 @@ static const struct {
 	{ "sched_yield", SYS_sched_yield, 158 },
 	{ "kill", SYS_kill, 37 },
 	{ "ioctl", SYS_ioctl, 54 },
-	{ "lseek", SYS_lseek, 19 },	    /* on fd -1: EBADF */
+	{ "lseek", SYS_lseek, 19 },		 /* on fd -1: EBADF */
 	{ "personality", SYS_personality, 136 }, /* 0xffffffff only queries */
 	/* setuid in the child that exits at once; i386 setuid is 16-bit */
 	{ "setuid", SYS_setuid, 23 },

@@ -84,7 +84,8 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		while ((tok = strtok_r(NULL, ",", &save)) && n < 6) {
-			args[n++] = strcmp(tok, "self") ? strtoull(tok, NULL, 0) : (uint64_t)getpid();
+			args[n++] =
+				strcmp(tok, "self") ? strtoull(tok, NULL, 0) : (uint64_t)getpid();
 		}
 		ref_seccomp_data(ra, (uint32_t)nr, args, &sd);
 		printf("%s => %s %s\n", argv[i],

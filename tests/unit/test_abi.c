@@ -313,10 +313,10 @@ static size_t boundary_values(uint64_t *v, size_t max)
 static void probe_policy(const char *text, const uint32_t *arches, size_t narches,
 			 unsigned long *checked)
 {
-	static const char *const calls[] = { "socket", "connect",  "sendto", "setsockopt",
-					     "shmget", "shmat",	   "semget", "socketcall",
-					     "ipc",    "setuid",   "setuid32", "setresuid",
-					     "fchown", "lseek",	   "kill",   "ioctl",
+	static const char *const calls[] = { "socket", "connect", "sendto",   "setsockopt",
+					     "shmget", "shmat",	  "semget",   "socketcall",
+					     "ipc",    "setuid",  "setuid32", "setresuid",
+					     "fchown", "lseek",	  "kill",     "ioctl",
 					     "mknod",  "getpid" };
 	struct compile_opts o = { .narches = narches };
 	struct ref_policy rp;
@@ -355,16 +355,18 @@ static void probe_policy(const char *text, const uint32_t *arches, size_t narche
 					want = referee_judge(&rp, o.arches, o.narches, arches[a],
 							     (uint32_t)nr, args);
 					ref_seccomp_data(ra, (uint32_t)nr, args, &sd);
-					got = ref_of_action(blob_verdict(&b, &sd, NULL, NULL, NULL));
+					got = ref_of_action(
+						blob_verdict(&b, &sd, NULL, NULL, NULL));
 					(*checked)++;
 					if (want != got)
-						fail_msg("%s on %s: %s(arg %u = 0x%llx): referee %s, "
-							 "simulator %s\npolicy:\n%s",
-							 calls[c], syscalls_arch_name(arches[a]),
-							 calls[c], arg,
-							 (unsigned long long)values[k],
-							 ref_verdict_name(want),
-							 ref_verdict_name(got), text);
+						fail_msg(
+							"%s on %s: %s(arg %u = 0x%llx): referee %s, "
+							"simulator %s\npolicy:\n%s",
+							calls[c], syscalls_arch_name(arches[a]),
+							calls[c], arg,
+							(unsigned long long)values[k],
+							ref_verdict_name(want),
+							ref_verdict_name(got), text);
 				}
 			}
 		}

@@ -3,7 +3,7 @@
  * Unit tests for src/tools/flow.c (the kernel's action-cache emulation
  * and the probe collector), report_cacheable() (--report) and
  * diff_print() (--diff), on hand-written programs, so they do not
- * depend on what the backend emits today.
+ * depend on what the code generator emits today.
  */
 #include <errno.h>
 #include <linux/audit.h>

@@ -33,8 +33,8 @@ struct abi {
 	 * on mips n32, whose callers may set the upper halves.
 	 */
 	uint8_t reg_bits;
-	bool big_endian; /* order of the halves of seccomp_data.args[i] */
-	bool uid16;	 /* chown, setuid, ... take 16-bit ids (the *32 calls 32) */
+	bool big_endian;  /* order of the halves of seccomp_data.args[i] */
+	bool uid16;	  /* chown, setuid, ... take 16-bit ids (the *32 calls 32) */
 	uint32_t x32_bit; /* x86_64: numbers with __X32_SYSCALL_BIT are x32 calls */
 	uint32_t compat;  /* 32-bit companion compiled by default, or 0 */
 	uint32_t window;  /* first number of its syscall table */
@@ -162,8 +162,8 @@ enum abi_rule_kind abi_lower(const struct abi *a, const struct policy_rule *r,
  * through the pointer), an allow without condition on the ABI allows it,
  * a conditional allow implies nothing.  Returns false when nothing.
  */
-bool abi_lower_mux(const struct abi *a, const struct policy_rule *r, enum abi_mux m,
-		   uint32_t call, struct abi_rule *out);
+bool abi_lower_mux(const struct abi *a, const struct policy_rule *r, enum abi_mux m, uint32_t call,
+		   struct abi_rule *out);
 
 /* Does one condition hold for the call (args as seccomp_data has them)? */
 bool abi_cond_holds(const struct abi_cond *c, const uint64_t args[6]);

@@ -29,7 +29,7 @@
 size_t block_normalize(struct abi_rule *rules, size_t n);
 
 /* Emits the block; returns its entry. */
-emit_target block_emit(struct emit *e, const struct abi *a, const struct abi_rule *rules,
-		       size_t n, uint32_t dflt);
+emit_target block_emit(struct emit *e, const struct abi *a, const struct abi_rule *rules, size_t n,
+		       uint32_t dflt);
 
 #endif

@@ -24,7 +24,7 @@ typedef uint64_t emit_target;
 
 #define EMIT_RET_FLAG (UINT64_C(1) << 63)
 #define EMIT_RET(action) (EMIT_RET_FLAG | (uint32_t)(action))
-#define EMIT_IS_RET(t) (((t) & EMIT_RET_FLAG) != 0)
+#define EMIT_IS_RET(t) (((t)&EMIT_RET_FLAG) != 0)
 #define EMIT_ACTION(t) ((uint32_t)(t))
 /*
  * Code not placed yet, placed where it is first needed (see rt_emit's

@@ -18,7 +18,7 @@
 struct rt_range {
 	uint32_t lo, hi; /* inclusive; range i + 1 starts at hi + 1 of range i */
 	emit_target target;
-	double weight; /* how much a short path to this range is worth */
+	double weight;	/* how much a short path to this range is worth */
 	unsigned extra; /* instructions its target runs after the tree (a block's) */
 };
 
