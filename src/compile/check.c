@@ -16,19 +16,14 @@ static bool allows(const struct policy *pol, const char *name)
 int check_policy(const struct policy *pol, bool strict, struct diag_list *d)
 {
 	size_t errors = d->errors;
-	const char *last_unknown = NULL;
+	size_t more = pol->unknown_reports - pol->nunknown;
 
-	for (size_t i = 0; i < pol->count; i++) {
-		const struct policy_rule *r = &pol->rules[i];
+	/* The parser counted them (one report per run of a name) and kept the first. */
+	for (size_t i = 0; i < pol->nunknown; i++) {
+		const struct policy_unknown *r = &pol->unknown[i];
 		char buf[64];
 		const char *s;
 
-		if (syscalls_known_anywhere(r->name))
-			continue;
-		/* One report per run of the same name keeps 10^5 copies quiet. */
-		if (last_unknown && !strcmp(last_unknown, r->name))
-			continue;
-		last_unknown = r->name;
 		/* A suggestion scans every syscall table: only when kept. */
 		s = d->count < d->limit ? syscalls_suggest(r->name, buf, sizeof(buf)) : NULL;
 		diag_add(d, strict ? DIAG_ERROR : DIAG_WARNING, r->line, r->col,
@@ -36,6 +31,12 @@ int check_policy(const struct policy *pol, bool strict, struct diag_list *d)
 			 s ? "; did you mean '" : "", s ? s : "", s ? "'?" : "",
 			 strict ? "" : " (rule ignored)");
 	}
+	/* Reports not kept: counted as diag_add counts the ones over its limit. */
+	d->dropped += more;
+	if (strict)
+		d->errors += more;
+	else
+		d->warnings += more;
 	for (size_t i = 0; i < pol->count; i++) {
 		const struct policy_rule *r = &pol->rules[i];
 
