@@ -7,7 +7,7 @@ set -eu
 # runtimes), and recommendations are not installed here: name it.
 PKGS="make gcc libc6-dev pkg-config libseccomp-dev libcap-dev nettle-dev \
 libcmocka-dev gcc-multilib clang libclang-rt-dev groff-base man-db util-linux \
-procps kmod bubblewrap"
+procps kmod bubblewrap strace"
 
 missing=""
 for p in $PKGS; do
@@ -32,7 +32,7 @@ required=""
 optional=""
 for p in $missing; do
 	case $p in
-	gcc-multilib | bubblewrap | clang | libclang-rt-dev) optional="$optional $p" ;;
+	gcc-multilib | bubblewrap | clang | libclang-rt-dev | strace) optional="$optional $p" ;;
 	*) required="$required $p" ;;
 	esac
 done

@@ -66,6 +66,24 @@ static void print_diags(const char *name, const char *src, size_t len, struct di
 }
 
 /*
+ * What a temporary of file_write_atomic() is, for someone who found one.
+ * Its content is never shown: a complete one is still not a profile (it
+ * was never renamed into place) and a partial one would not verify.
+ */
+static const char *temporary_state_text(int state)
+{
+	switch (state) {
+	case FILE_TEMP_BEING_WRITTEN:
+		return "a compile is writing it now, and renames it over its output when done";
+	case FILE_TEMP_LEFT_BEHIND:
+		return "the compile writing it was killed; the next compile into this folder "
+		       "removes it";
+	default:
+		return "a compile is writing it, or was killed while it did";
+	}
+}
+
+/*
  * Reads and loads an input.  arches (may be NULL: the options' or the
  * default) is used to compile a policy.  Returns 0 or an exit status.
  */
@@ -81,6 +99,13 @@ static int load_input(const struct tools_args *t, const char *path, const uint32
 	int rc;
 
 	memset(in, 0, sizeof(*in));
+	if (strcmp(path, "-") && file_is_temporary(path)) {
+		rc = file_temporary_state(path);
+		if (rc > 0)
+			return tool_error("%s: an unfinished temporary file of sysfence-compile, "
+					  "not a profile: %s",
+					  name, temporary_state_text(rc));
+	}
 	if (arches && narches) {
 		memcpy(o.arches, arches, narches * sizeof(*arches));
 		o.narches = narches;
