@@ -554,6 +554,100 @@ static void test_sweep_waits_for_no_writer(void **state)
 	assert_int_equal(count_temporaries(), 0);
 }
 
+/* ---- the line reader (--from-log) ---- */
+
+struct lines {
+	char got[64][40];
+	bool cut[64];
+	size_t n;
+	int stop_after;
+	volatile sig_atomic_t *stop;
+};
+
+static int take_line(void *ctx, const char *line, size_t len, bool cut)
+{
+	struct lines *c = ctx;
+
+	assert_true(c->n < 64);
+	snprintf(c->got[c->n], sizeof(c->got[0]), "%.*s", (int)(len < 39 ? len : 39), line);
+	c->cut[c->n++] = cut;
+	if (c->stop && (int)c->n == c->stop_after)
+		*c->stop = 1;
+	return 0;
+}
+
+/* Feeds data through a pipe, as a stream would. */
+static int read_lines_of(const char *data, size_t len, size_t max, struct lines *c,
+			 volatile sig_atomic_t *stop)
+{
+	int p[2], rc;
+	pid_t pid;
+
+	assert_int_equal(pipe(p), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(p[0]);
+		/* In small pieces: lines cross the reads. */
+		for (size_t i = 0; i < len; i += 7)
+			if (fd_write_all(p[1], data + i, len - i < 7 ? len - i : 7))
+				_exit(1);
+		_exit(0);
+	}
+	close(p[1]);
+	rc = fd_read_lines(p[0], max, take_line, c, stop);
+	close(p[0]);
+	waitpid(pid, NULL, 0);
+	return rc;
+}
+
+static void test_read_lines(void **state)
+{
+	static const char data[] = "one\n\ntwo\r\n0123456789\n01234567890123\nlast";
+	struct lines c = { .n = 0 };
+
+	(void)state;
+	assert_int_equal(read_lines_of(data, sizeof(data) - 1, 10, &c, NULL), 0);
+	assert_int_equal(c.n, 6);
+	assert_string_equal(c.got[0], "one");
+	assert_string_equal(c.got[1], "");
+	assert_string_equal(c.got[2], "two\r"); /* CRs are the caller's */
+	assert_string_equal(c.got[3], "0123456789");
+	assert_false(c.cut[3]);
+	assert_string_equal(c.got[4], "01234567890"); /* max + 1 bytes, cut */
+	assert_true(c.cut[4]);
+	assert_string_equal(c.got[5], "last");
+	assert_false(c.cut[5]);
+}
+
+/* A line far longer than the buffer: its start once, the rest dropped. */
+static void test_read_lines_endless_line(void **state)
+{
+	size_t len = 1 << 20;
+	char *data = malloc(len + 16);
+	struct lines c = { .n = 0 };
+	volatile sig_atomic_t stop = 0;
+
+	(void)state;
+	assert_non_null(data);
+	memset(data, 'x', len);
+	memcpy(data + len, "\nafter\n", 7);
+	assert_int_equal(read_lines_of(data, len + 7, 100, &c, NULL), 0);
+	assert_int_equal(c.n, 2);
+	assert_true(c.cut[0]);
+	assert_string_equal(c.got[1], "after");
+	/* A stop raised by a callback (as by a signal) ends the reading. */
+	memset(&c, 0, sizeof(c));
+	c.stop = &stop;
+	c.stop_after = 1;
+	assert_int_equal(read_lines_of("a\nb\nc\n", 6, 100, &c, &stop), -EINTR);
+	assert_true(c.n >= 1 && c.n <= 3);
+	free(data);
+	/* The file reader: a missing file, a folder. */
+	assert_int_equal(file_read_lines(path_of("missing"), 10, take_line, &c, NULL), -ENOENT);
+	assert_int_equal(file_read_lines(dir, 10, take_line, &c, NULL), -EISDIR);
+}
+
 static void test_fd_write_all(void **state)
 {
 	int p[2];
@@ -646,6 +740,8 @@ int main(void)
 		cmocka_unit_test(test_temporary_state),
 		cmocka_unit_test(test_sweep),
 		cmocka_unit_test(test_sweep_waits_for_no_writer),
+		cmocka_unit_test(test_read_lines),
+		cmocka_unit_test(test_read_lines_endless_line),
 		cmocka_unit_test(test_fd_write_all),
 		cmocka_unit_test(test_signal_mask_restored),
 		cmocka_unit_test(test_signal_cleanup),

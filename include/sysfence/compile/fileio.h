@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <signal.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -17,6 +18,24 @@ int file_read_all(const char *path, size_t max, char **buf, size_t *len);
 
 /* Reads everything from an open descriptor, same contract. */
 int fd_read_all(int fd, size_t max, char **buf, size_t *len);
+
+/*
+ * A line without its newline.  cut: the line was longer than max_line and
+ * these are its first max_line + 1 bytes (the rest is skipped).  A
+ * non-zero return stops the reading and is returned.
+ */
+typedef int (*file_line_fn)(void *ctx, const char *line, size_t len, bool cut);
+
+/*
+ * Reads path ("-": stdin; a FIFO waited on as by file_read_all) line by
+ * line, whatever its size, in a buffer of max_line + 64 KiB.  Stops with
+ * -EINTR when *stop (may be NULL) is set, as a signal handler does.
+ * Returns 0 at the end of the input, or a negative errno.
+ */
+int file_read_lines(const char *path, size_t max_line, file_line_fn fn, void *ctx,
+		    const volatile sig_atomic_t *stop);
+int fd_read_lines(int fd, size_t max_line, file_line_fn fn, void *ctx,
+		  const volatile sig_atomic_t *stop);
 
 /*
  * Replaces path atomically: writes a temporary file ".NAME.sysfence-tmp-
