@@ -370,7 +370,9 @@ struct build {
 
 #define SENTINEL_BLOCK(id) SCMP_ACT_TRACE(id)
 /* Argument checks past which building stops (8 x BPF_MAXINSNS: 256 KiB). */
-#define BLOCKS_GIVE_UP (8 * BPF_MAXINSNS)
+enum {
+	BLOCKS_GIVE_UP = 8 * BPF_MAXINSNS
+};
 #define SENTINEL_BLOCK_MAX 0xff00u
 
 static struct sock_filter stmt(uint16_t code, uint32_t k)

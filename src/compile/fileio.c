@@ -74,6 +74,7 @@ static int open_input(const char *path, size_t max, const volatile sig_atomic_t 
 	struct stat st;
 	int fd, rc = 0;
 
+	*fdp = -1;
 	if (!strcmp(path, "-")) {
 		*fdp = STDIN_FILENO;
 		return 0;
@@ -125,8 +126,8 @@ int file_read_all(const char *path, size_t max, char **buf, size_t *len)
 {
 	int fd, rc = open_input(path, max, NULL, &fd);
 
-	if (rc)
-		return rc;
+	if (rc || fd < 0)
+		return rc ? rc : -EIO;
 	rc = fd_read_all(fd, max, buf, len);
 	if (fd != STDIN_FILENO)
 		close(fd);
@@ -201,8 +202,8 @@ int file_read_lines(const char *path, size_t max_line, file_line_fn fn, void *ct
 {
 	int fd, rc = open_input(path, SIZE_MAX, stop, &fd);
 
-	if (rc)
-		return rc;
+	if (rc || fd < 0)
+		return rc ? rc : -EIO;
 	rc = fd_read_lines(fd, max_line, fn, ctx, stop);
 	if (fd != STDIN_FILENO)
 		close(fd);

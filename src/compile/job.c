@@ -210,7 +210,7 @@ enum job_result job_compile(const struct job_opts *o, const char *in, const char
 	if (rc)
 		return JOB_FAILED;
 	/* Batch mode swept its folder once, before its workers started. */
-	if (!o->check && !o->out_dir && strcmp(out, "-"))
+	if (out && !o->check && !o->out_dir && strcmp(out, "-"))
 		sweep_folder_of(out, o->quiet);
 	if (!o->check && write_output(out, &b, o->raw))
 		rc = -1;

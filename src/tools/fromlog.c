@@ -223,22 +223,23 @@ void fromlog_feed_line(struct fromlog *l, const char *line, size_t len, bool cut
 	struct auditlog_record rec;
 	enum auditlog_kind kind;
 
-	if (cut) {
-		/* Never read as a record: a truncated one would look valid. */
-		l->stats.too_long++;
-		kind = auditlog_overlong(line, len);
-	} else if (memchr(line, '\0', len)) {
+	if (!cut && memchr(line, '\0', len)) {
 		/* No text format has NUL: a binary journal field, not a record. */
 		l->stats.binary++;
 		return;
-	} else {
-		if (len && line[len - 1] == '\r')
-			len--;
-		kind = len > AUDITLOG_LINE_MAX ? auditlog_overlong(line, len)
-					       : auditlog_line(line, len, &rec);
-		if (len > AUDITLOG_LINE_MAX)
-			l->stats.too_long++;
 	}
+	if (!cut && len && line[len - 1] == '\r')
+		len--;
+	if (cut || len > AUDITLOG_LINE_MAX) {
+		/* Never read as a record: a truncated one would look valid. */
+		l->stats.too_long++;
+		if (auditlog_overlong(line, len) == AUDITLOG_MALFORMED) {
+			l->stats.records++;
+			l->stats.malformed++;
+		}
+		return;
+	}
+	kind = auditlog_line(line, len, &rec);
 	switch (kind) {
 	case AUDITLOG_NONE:
 		break;
@@ -738,7 +739,7 @@ size_t fromlog_print(FILE *out, FILE *err, const struct fromlog *l, const struct
 		fprintf(err, ", %zu already allowed by %s", already, pol->name);
 	fputc('\n', err);
 	if (l->stats.too_long)
-		fprintf(err, "sysfence-compile: %zu line%s over %u bytes skipped\n",
+		fprintf(err, "sysfence-compile: %zu line%s over %d bytes skipped\n",
 			l->stats.too_long, plural(l->stats.too_long), AUDITLOG_LINE_MAX);
 	if (l->stats.binary)
 		fprintf(err,
