@@ -47,10 +47,12 @@ if command -v strace >/dev/null && strace -f -o /dev/null -e trace=fsync \
 	# slow_batch DELAY_US ARGS...: starts a compile whose first fsync (its
 	# first temporary's) waits first; $slow is strace's pid, slow_compiler
 	# prints the compiler's.
+	# (LeakSanitizer cannot run under ptrace: off for these runs.)
 	slow_batch() {
 		local delay=$1
 		shift
-		strace -f -o /dev/null -e trace=fsync \
+		ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+			strace -f -o /dev/null -e trace=fsync \
 			-e inject=fsync:delay_enter="$delay":when=1 "$C" "$@" 2>>"$T/slow.err" &
 		slow=$!
 	}
