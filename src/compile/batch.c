@@ -166,6 +166,9 @@ int batch_run(const struct job_opts *o, char **inputs, size_t count)
 
 	if (o->out_dir && ensure_out_dir(o->out_dir))
 		return 1;
+	/* What killed runs left behind; the workers' own are not made yet. */
+	if (o->out_dir)
+		job_sweep_temporaries(o->out_dir, o->quiet);
 	if (nthreads > count)
 		nthreads = count;
 	threads = calloc(nthreads, sizeof(*threads));

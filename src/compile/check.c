@@ -151,7 +151,8 @@ int check_policy(const struct policy *pol, const uint32_t *arches, size_t narche
 		 struct diag_list *d)
 {
 	size_t errors = d->errors;
-	const char *last_unknown = NULL, *last_args = NULL;
+	const char *last_args = NULL;
+	size_t more = pol->unknown_reports - pol->nunknown;
 	/* C library names; syscalls newer than the tables; (strict) not on the targets */
 	struct nothing parts[3] = { { 0 } };
 	char targets[128], absent[192];
@@ -162,39 +163,39 @@ int check_policy(const struct policy *pol, const uint32_t *arches, size_t narche
 
 	target_names(arches, narches, targets, sizeof(targets));
 	snprintf(absent, sizeof(absent), "name system calls %s lack", targets);
-	for (size_t i = 0; i < pol->count; i++) {
-		const struct policy_rule *r = &pol->rules[i];
+	/* Names no table knows: the parser counted them and kept the first reports. */
+	for (size_t i = 0; i < pol->nunknown; i++) {
+		const struct policy_unknown *r = &pol->unknown[i];
 		char buf[64];
 		const char *s;
 
-		if (syscalls_known_anywhere(r->name)) {
-			/* Once per run of one name, like unknown names. */
-			if (!last_args || strcmp(last_args, r->name))
-				last_args = check_arg_count(r, strict, d) ? r->name : last_args;
-			if (strict && narches && !on_some_target(r->name, arches, narches))
-				nothing_add(&parts[2], r);
-			continue;
-		}
-		if (syscalls_libc_only(r->name)) {
-			nothing_add(&parts[0], r);
-			continue;
-		}
-		if (syscalls_newer_than_tables(r->name)) {
-			if (!last_args || strcmp(last_args, r->name))
-				last_args = check_arg_count(r, strict, d) ? r->name : last_args;
-			nothing_add(&parts[1], r);
-			continue;
-		}
-		/* One report per run of the same name keeps 10^5 copies quiet. */
-		if (last_unknown && !strcmp(last_unknown, r->name))
-			continue;
-		last_unknown = r->name;
 		/* A suggestion scans every syscall table: only when kept. */
 		s = d->count < d->limit ? syscalls_suggest(r->name, buf, sizeof(buf)) : NULL;
 		diag_add(d, strict ? DIAG_ERROR : DIAG_WARNING, r->line, r->col,
 			 "'%s' is not a system call on any architecture%s%s%s%s", r->name,
 			 s ? "; did you mean '" : "", s ? s : "", s ? "'?" : "",
 			 strict ? "" : " (rule ignored)");
+	}
+	/* Reports not kept: counted as diag_add counts the ones over its limit. */
+	d->dropped += more;
+	if (strict)
+		d->errors += more;
+	else
+		d->warnings += more;
+	for (size_t i = 0; i < pol->count; i++) {
+		const struct policy_rule *r = &pol->rules[i];
+
+		if (syscalls_libc_only(r->name)) {
+			nothing_add(&parts[0], r);
+			continue;
+		}
+		/* Once per run of one name, like unknown names. */
+		if (!last_args || strcmp(last_args, r->name))
+			last_args = check_arg_count(r, strict, d) ? r->name : last_args;
+		if (syscalls_newer_than_tables(r->name))
+			nothing_add(&parts[1], r);
+		else if (strict && narches && !on_some_target(r->name, arches, narches))
+			nothing_add(&parts[2], r);
 	}
 	/*
 	 * The syscalls the targets lack only with --strict: without it, one

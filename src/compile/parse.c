@@ -467,32 +467,27 @@ static int parse_arg(struct parser *p, struct token t, const char *syscall, unsi
 	return -1;
 }
 
+/* Rules are stored by policy.c: compactly, duplicates and unknown names counted. */
 static int add_rule(struct policy *pol, const struct policy_rule *r)
 {
-	if (pol->count == pol->cap) {
-		size_t ncap = pol->cap ? pol->cap * 2 : 64;
-		struct policy_rule *n = realloc(pol->rules, ncap * sizeof(*n));
-
-		if (!n)
-			return -1;
-		pol->rules = n;
-		pol->cap = ncap;
-	}
-	pol->rules[pol->count++] = *r;
-	return 0;
+	return policy_add_rule(pol, r) < 0 ? -1 : 0;
 }
 
 static void parse_rule(struct parser *p, struct policy *pol, const struct token *tok, size_t ntok,
 		       size_t total)
 {
 	struct policy_rule r;
+	char namebuf[POLICY_NAME_MAX] = "";
+	struct policy_arg args[POLICY_MAX_ARGS];
 	struct token name = tok[0];
 	const char *alias;
 	bool bad = false, never = false;
 
 	memset(&r, 0, sizeof(r));
+	r.name = namebuf;
+	r.args = args;
 	r.line = p->lineno;
-	r.col = name.col;
+	r.col = (uint16_t)name.col;
 	if (name.s[0] == '~') {
 		r.deny = true;
 		name = sub(name, 1, name.len);
@@ -512,20 +507,20 @@ static void parse_rule(struct parser *p, struct policy *pol, const struct token 
 		error_at(p, name.col, "syscall name too long");
 		return;
 	}
-	memcpy(r.name, name.s, name.len);
+	memcpy(namebuf, name.s, name.len);
 	/* pread is pread64: libc and historic names of a syscall. */
-	alias = syscalls_alias(r.name);
+	alias = syscalls_alias(namebuf);
 	if (alias)
-		snprintf(r.name, sizeof(r.name), "%s", alias);
+		snprintf(namebuf, sizeof(namebuf), "%s", alias);
 	if (total > POLICY_MAX_ARGS + 1) {
 		error_at(p, tok[POLICY_MAX_ARGS + 1].col, "too many arguments for %s (at most %d)",
 			 r.name, POLICY_MAX_ARGS);
 		return;
 	}
-	r.nargs = (unsigned)ntok - 1;
+	r.nargs = (uint8_t)(ntok - 1);
 	for (unsigned i = 0; i < r.nargs; i++) {
-		r.args[i].col = tok[i + 1].col;
-		switch (parse_arg(p, tok[i + 1], r.name, i, &r.args[i])) {
+		args[i].col = (uint16_t)tok[i + 1].col;
+		switch (parse_arg(p, tok[i + 1], r.name, i, &args[i])) {
 		case 0:
 			break;
 		case POLICY_VALUE_NEVER:
@@ -534,7 +529,7 @@ static void parse_rule(struct parser *p, struct policy *pol, const struct token 
 		default:
 			bad = true;
 		}
-		r.args[i].col = tok[i + 1].col;
+		args[i].col = (uint16_t)tok[i + 1].col;
 	}
 	if (bad)
 		return;
@@ -613,6 +608,7 @@ int policy_parse_for(const char *src, size_t len, const struct policy_resolver *
 			break;
 		line = nl + 1;
 	}
+	policy_finish(out);
 	if (p.never_rules)
 		diag_add(diags, DIAG_NOTE, p.never_line, 0,
 			 "%zu rule%s compare%s an argument with a constant that none of the target "
@@ -628,12 +624,6 @@ int policy_parse_for(const char *src, size_t len, const struct policy_resolver *
 	else
 		out->mode = SF_MODE_ENFORCE;
 	return diags->errors > errors_before ? -1 : 0;
-}
-
-void policy_free(struct policy *p)
-{
-	free(p->rules);
-	memset(p, 0, sizeof(*p));
 }
 
 bool policy_arg_matches(const struct policy_arg *a, uint64_t value)
