@@ -59,6 +59,11 @@ int syscalls_nr(uint32_t arch, const char *name);
 const char *syscalls_name(uint32_t arch, int nr, char *buf, size_t len);
 /* Is the name a syscall on any architecture libseccomp knows? */
 bool syscalls_known_anywhere(const char *name);
+/*
+ * Every name the table of any supported architecture knows, sorted, each
+ * once (the @known group).  Built once; NULL when out of memory.
+ */
+const char *const *syscalls_all_names(size_t *count);
 /* Closest known syscall name, or NULL. */
 const char *syscalls_suggest(const char *name, char *buf, size_t len);
 
