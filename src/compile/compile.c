@@ -118,6 +118,7 @@ int compile_sources(const struct policy_sources *s, const struct compile_opts *o
 	}
 	if (check_policy(&pol, o->strict, d) < 0)
 		goto out;
+	diag_sort_files(d, s->diag_from, s->files, s->count);
 	if (backend_compile(&pol, o->arches, o->narches, &out->deny, &out->allow, d) < 0)
 		goto out;
 	out->mode = pol.mode;
@@ -129,6 +130,8 @@ int compile_sources(const struct policy_sources *s, const struct compile_opts *o
 	snprintf(out->compiler_version, sizeof(out->compiler_version), "%s", SYSFENCE_VERSION);
 	rc = 0;
 out:
+	if (rc)
+		diag_sort_files(d, s->diag_from, s->files, s->count);
 	policy_free(&pol);
 	if (rc)
 		blob_free(out);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "sysfence/compile/diag.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -213,6 +214,61 @@ void diag_print_files(FILE *out, const struct diag_list *d, const struct diag_fi
 	if (d->oom)
 		fprintf(out, "%s: note: out of memory while recording diagnostics\n",
 			files[0].name);
+}
+
+/* Where a diagnostic is: the @include lines from the main file down, then its line. */
+#define SORT_DEPTH 32
+struct sort_key {
+	unsigned pos[SORT_DEPTH];
+	size_t n, index;
+	struct diag item;
+};
+
+static void make_key(struct sort_key *k, const struct diag *g, size_t index,
+		     const struct diag_file *files, size_t nfiles)
+{
+	unsigned chain[SORT_DEPTH], f = g->file < nfiles ? g->file : 0;
+	size_t n = 0;
+
+	chain[n++] = g->line ? g->line : UINT_MAX;
+	for (; f && f < nfiles && n < SORT_DEPTH; f = files[f].parent)
+		chain[n++] = files[f].line;
+	k->n = n;
+	for (size_t i = 0; i < n; i++)
+		k->pos[i] = chain[n - 1 - i];
+	k->index = index;
+	k->item = *g;
+}
+
+static int cmp_key(const void *pa, const void *pb)
+{
+	const struct sort_key *a = pa, *b = pb;
+
+	for (size_t i = 0; i < a->n && i < b->n; i++)
+		if (a->pos[i] != b->pos[i])
+			return a->pos[i] < b->pos[i] ? -1 : 1;
+	if (a->n != b->n)
+		return a->n < b->n ? -1 : 1;
+	return a->index < b->index ? -1 : a->index > b->index;
+}
+
+void diag_sort_files(struct diag_list *d, size_t from, const struct diag_file *files,
+		     size_t nfiles)
+{
+	size_t n = from < d->count ? d->count - from : 0;
+	struct sort_key *keys;
+
+	if (n < 2)
+		return;
+	keys = malloc(n * sizeof(*keys));
+	if (!keys)
+		return; /* unsorted, not lost */
+	for (size_t i = 0; i < n; i++)
+		make_key(&keys[i], &d->items[from + i], i, files, nfiles);
+	qsort(keys, n, sizeof(*keys), cmp_key);
+	for (size_t i = 0; i < n; i++)
+		d->items[from + i] = keys[i].item;
+	free(keys);
 }
 
 void diag_print(FILE *out, const struct diag_list *d, const char *file, const char *src, size_t len)

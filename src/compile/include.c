@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "sysfence/compile/policy.h"
+#include "sysfence/util.h"
 
 struct loader {
 	const struct policy_includer *inc;
@@ -185,14 +186,14 @@ static bool on_stack(const struct loader *l, unsigned from, const uint64_t key[2
 	}
 }
 
-/* "a.inc -> b.inc -> a.inc": the cycle from file top down to from, then top. */
-static void cycle_text(const struct policy_sources *s, unsigned top, unsigned from, char *buf,
-		       size_t len)
+/* "a.inc -> b.inc -> a.inc": the files from top down to from, then last. */
+static void cycle_text(const struct policy_sources *s, unsigned top, unsigned from,
+		       const char *last, char *buf, size_t len)
 {
 	unsigned chain[POLICY_MAX_INCLUDE_DEPTH + 1];
 	size_t n = 0, used = 0;
 
-	for (unsigned f = from; n < POLICY_MAX_INCLUDE_DEPTH + 1; f = s->files[f].parent) {
+	for (unsigned f = from; n < ARRAY_SIZE(chain); f = s->files[f].parent) {
 		chain[n++] = f;
 		if (f == top || !f)
 			break;
@@ -204,7 +205,7 @@ static void cycle_text(const struct policy_sources *s, unsigned top, unsigned fr
 		used += k > 0 ? (size_t)k : 0;
 	}
 	if (used < len)
-		snprintf(buf + used, len - used, "%s", s->files[top].name);
+		snprintf(buf + used, len - used, "%s", last);
 }
 
 static void scan(struct loader *l, unsigned file);
@@ -248,7 +249,7 @@ static void include_one(struct loader *l, unsigned from, unsigned line,
 	if (!strcmp(path, l->main_name)) {
 		char chain[1024];
 
-		cycle_text(s, 0, from, chain, sizeof(chain));
+		cycle_text(s, 0, from, s->files[0].name, chain, sizeof(chain));
 		include_error(l, from, line, t->col, "include cycle: %s", chain);
 		free(path);
 		return;
@@ -282,7 +283,7 @@ static void include_one(struct loader *l, unsigned from, unsigned line,
 	if (on_stack(l, from, key, path, &where)) {
 		char chain[1024];
 
-		cycle_text(s, where, from, chain, sizeof(chain));
+		cycle_text(s, where, from, path, chain, sizeof(chain));
 		include_error(l, from, line, t->col, "include cycle: %s", chain);
 		free(path);
 		free(text);
@@ -334,6 +335,7 @@ int policy_sources_load(const char *name, const char *src, size_t len,
 	size_t errors = diags->errors;
 
 	memset(out, 0, sizeof(*out));
+	out->diag_from = diags->count;
 	if (len > POLICY_MAX_SIZE) {
 		diag_add(diags, DIAG_ERROR, 0, 0, "policy is larger than %u MiB",
 			 POLICY_MAX_SIZE >> 20);

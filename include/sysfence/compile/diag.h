@@ -80,4 +80,13 @@ struct diag_file {
 void diag_print_files(FILE *out, const struct diag_list *d, const struct diag_file *files,
 		      size_t nfiles);
 
+/*
+ * Puts the diagnostics from index `from` on in source order, as if every
+ * @include were replaced by its file (the included file's right after its
+ * @include line); diagnostics about a whole file (line 0) come after its
+ * lines; ties keep their order.
+ */
+void diag_sort_files(struct diag_list *d, size_t from, const struct diag_file *files,
+		     size_t nfiles);
+
 #endif

@@ -95,8 +95,9 @@ struct policy_sources {
 	struct diag_file *files;
 	uint64_t (*keys)[2]; /* per file; the main file's is {0, 0} */
 	size_t count, cap;
-	size_t bytes; /* of every file's text */
-	bool failed;  /* an @include could not be read: do not compile */
+	size_t bytes;	  /* of every file's text */
+	bool failed;	  /* an @include could not be read: do not compile */
+	size_t diag_from; /* the diagnostics of this policy start here */
 };
 
 /*
