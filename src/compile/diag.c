@@ -252,8 +252,7 @@ static int cmp_key(const void *pa, const void *pb)
 	return a->index < b->index ? -1 : a->index > b->index;
 }
 
-void diag_sort_files(struct diag_list *d, size_t from, const struct diag_file *files,
-		     size_t nfiles)
+void diag_sort_files(struct diag_list *d, size_t from, const struct diag_file *files, size_t nfiles)
 {
 	size_t n = from < d->count ? d->count - from : 0;
 	struct sort_key *keys;

@@ -151,7 +151,7 @@ static const struct groups_group groups[] = {
 	{ "@system-service", "what a typical system service needs (most groups above)",
 	  MEMBERS("@aio", "@basic-io", "@chown", "@default", "@file-system", "@io-event", "@ipc",
 		  "@keyring", "@memlock", "@network-io", "@process", "@resources", "@sandbox",
-		  "@setuid", "@signal", "@sync", "@timer", "arm_fadvise64_64", "capget", "capset",
+		  "@setuid", "@signal", "@sync", "@timer", "arm_fadvise64_64", "capset",
 		  "copy_file_range", "fadvise64", "fadvise64_64", "flock", "get_mempolicy",
 		  "getcpu", "getpriority", "ioctl", "ioprio_get", "kcmp", "madvise", "mremap",
 		  "name_to_handle_at", "oldolduname", "olduname", "personality", "readahead",

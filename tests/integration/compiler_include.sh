@@ -206,3 +206,32 @@ expect_exit 2 "--list-groups with --explain" "$C" --list-groups --explain x read
 expect_exit 0 "--help mentions --list-groups and --include-dir" "$C" --help
 expect_grep "$T/out" '--list-groups' "--help: --list-groups"
 expect_grep "$T/out" '--include-dir DIR' "--help: --include-dir"
+
+# ---- the documentation lists every group with exactly its calls ----
+DOC=$SF_ROOT/docs/policy-language.md
+MAN5=$SF_ROOT/man/sysfence-policy.5
+for g in $("$C" --list-groups | cut -d' ' -f1); do
+	# The first paragraph after the group's heading: its calls and groups.
+	awk -v h="### \`$g\`:" 'index($0, h) == 1 { f = 1; next }
+		f && /^###/ { exit } f && NF { p = 1; print; next } f && p { exit }' "$DOC" |
+		grep -o '`[^`]*`' | tr -d '`' | sort >"$T/doc.$g"
+	if [ "$g" = @known ]; then
+		check "docs: $g is documented" test -s "$T/doc.$g"
+	else
+		"$C" --list-groups "$g" >"$T/list.$g"
+		nested=$(sed -n 's/^# with //p' "$T/list.$g")
+		: >"$T/nested.$g"
+		for n in $nested; do "$C" --list-groups "$n" | grep -v '^#' >>"$T/nested.$g"; done
+		{
+			grep -v '^#' "$T/list.$g" | sort | comm -23 - <(sort -u "$T/nested.$g")
+			for n in $nested; do echo "$n"; done
+		} | sort >"$T/code.$g"
+		if cmp -s "$T/doc.$g" "$T/code.$g"; then
+			ok "docs/policy-language.md: $g lists exactly its calls"
+		else
+			not_ok "docs/policy-language.md: $g differs from the compiler's list"
+			diff "$T/code.$g" "$T/doc.$g" | sed 's/^/    | /' | head -10
+		fi
+	fi
+	check "sysfence-policy(5) describes $g" grep -q "^\.B ${g//-/\\\\-}\$" "$MAN5"
+done

@@ -320,12 +320,14 @@ static void test_sort_files(void **state)
 		unsigned file, line;
 		const char *msg;
 	} in[] = {
-		{ 0, 0, "whole policy" }, { 0, 7, "app 7" },   { 2, 1, "b 1" },	 { 0, 5, "app 5" },
+		{ 0, 0, "whole policy" }, { 0, 7, "app 7" },   { 2, 1, "b 1" },	  { 0, 5, "app 5" },
 		{ 3, 1, "c 1" },	  { 1, 3, "a 3" },     { 0, 2, "app 2" }, { 1, 1, "a 1" },
 		{ 0, 7, "app 7 again" },  { 0, 10, "app 10" },
 	};
-	static const char *const want[] = { "app 2",	   "app 5", "a 1", "b 1",    "a 3", "app 7",
-					    "app 7 again", "c 1",   "app 10", "whole policy" };
+	static const char *const want[] = {
+		"app 2", "app 5",	"a 1", "b 1",	 "a 3",
+		"app 7", "app 7 again", "c 1", "app 10", "whole policy"
+	};
 	struct diag_list d;
 
 	(void)state;

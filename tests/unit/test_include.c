@@ -366,7 +366,8 @@ static void test_included_twice_read_once(void **state)
 static void test_depth_and_file_limits(void **state)
 {
 	static struct fake_file deep[POLICY_MAX_INCLUDE_DEPTH + 2];
-	static char paths[POLICY_MAX_INCLUDE_DEPTH + 2][16], texts[POLICY_MAX_INCLUDE_DEPTH + 2][32];
+	static char paths[POLICY_MAX_INCLUDE_DEPTH + 2][16],
+		texts[POLICY_MAX_INCLUDE_DEPTH + 2][32];
 	static struct fake_file wide[POLICY_MAX_FILES];
 	static char wpaths[POLICY_MAX_FILES][16];
 	char *src, *p;
