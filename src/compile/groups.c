@@ -234,30 +234,56 @@ static int name_push(struct name_list *l, const char *name)
 	return 0;
 }
 
+static int push_known(struct name_list *l)
+{
+	size_t n;
+	const char *const *all = syscalls_all_names(&n);
+
+	if (!all)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (name_push(l, all[i]))
+			return -1;
+	return 0;
+}
+
+/* The group's names, nested groups walked with a stack (each group once). */
 static int collect(const struct groups_group *g, uint64_t *done, struct name_list *l)
 {
-	uint64_t bit = UINT64_C(1) << (g - groups);
+	const char *const *stack[GROUPS_MAX];
+	int top = 0;
 
-	if (*done & bit)
+	if (*done & (UINT64_C(1) << (g - groups)))
 		return 0;
-	*done |= bit;
-	if (!g->members) { /* @known */
-		size_t n;
-		const char *const *all = syscalls_all_names(&n);
+	*done |= UINT64_C(1) << (g - groups);
+	if (!g->members)
+		return push_known(l);
+	stack[0] = g->members;
+	while (top >= 0) {
+		const char *m = *stack[top];
+		const struct groups_group *sub;
 
-		if (!all)
-			return -1;
-		for (size_t i = 0; i < n; i++)
-			if (name_push(l, all[i]))
+		if (!m) {
+			top--;
+			continue;
+		}
+		stack[top]++;
+		if (m[0] != '@') {
+			if (name_push(l, m))
 				return -1;
-		return 0;
-	}
-	for (const char *const *m = g->members; *m; m++) {
-		const struct groups_group *sub =
-			(*m)[0] == '@' ? groups_find(*m, strlen(*m)) : NULL;
-
-		if (sub ? collect(sub, done, l) : name_push(l, *m))
-			return -1;
+			continue;
+		}
+		sub = groups_find(m, strlen(m));
+		if (!sub || (*done & (UINT64_C(1) << (sub - groups))))
+			continue;
+		*done |= UINT64_C(1) << (sub - groups);
+		/* Each group is pushed once at most: the stack cannot overflow. */
+		if (!sub->members) {
+			if (push_known(l))
+				return -1;
+		} else if (top + 1 < (int)ARRAY_SIZE(stack)) {
+			stack[++top] = sub->members;
+		}
 	}
 	return 0;
 }

@@ -208,10 +208,9 @@ static void cycle_text(const struct policy_sources *s, unsigned top, unsigned fr
 		snprintf(buf + used, len - used, "%s", last);
 }
 
-static void scan(struct loader *l, unsigned file);
-
-static void include_one(struct loader *l, unsigned from, unsigned line,
-			const struct policy_token *tok, size_t total)
+/* Reads the file an @include line names; its index, or -1 when there is none to read. */
+static int include_one(struct loader *l, unsigned from, unsigned line,
+		       const struct policy_token *tok, size_t total)
 {
 	struct policy_sources *s = l->s;
 	const struct policy_token *t = &tok[1];
@@ -223,43 +222,43 @@ static void include_one(struct loader *l, unsigned from, unsigned line,
 
 	if (total < 2) {
 		include_error(l, from, line, tok[0].col, "expected a path after @include");
-		return;
+		return -1;
 	}
 	if (total > 2) {
 		include_error(l, from, line, tok[2].col,
 			      "unexpected text after the path of @include (one path per line, "
 			      "without blanks)");
-		return;
+		return -1;
 	}
 	if (!l->inc || !l->inc->read) {
 		include_error(l, from, line, t->col,
 			      "cannot include '%.*s': this input cannot include files", (int)t->len,
 			      t->s);
-		return;
+		return -1;
 	}
 	if (depth_of(s, from) >= POLICY_MAX_INCLUDE_DEPTH) {
 		include_error(l, from, line, t->col,
 			      "cannot include '%.*s': files nested more than %d deep", (int)t->len,
 			      t->s, POLICY_MAX_INCLUDE_DEPTH);
-		return;
+		return -1;
 	}
 	path = resolve(l, from, line, t);
 	if (!path)
-		return;
+		return -1;
 	if (!strcmp(path, l->main_name)) {
 		char chain[1024];
 
 		cycle_text(s, 0, from, s->files[0].name, chain, sizeof(chain));
 		include_error(l, from, line, t->col, "include cycle: %s", chain);
 		free(path);
-		return;
+		return -1;
 	}
 	if (s->count >= POLICY_MAX_FILES) {
 		include_error(l, from, line, t->col,
 			      "cannot include '%.*s': more than %d files in one policy",
 			      (int)t->len, t->s, POLICY_MAX_FILES);
 		free(path);
-		return;
+		return -1;
 	}
 	rc = l->inc->read(l->inc->ctx, path, POLICY_MAX_SIZE - s->bytes, &text, &len, key);
 	if (rc) {
@@ -278,7 +277,7 @@ static void include_one(struct loader *l, unsigned from, unsigned line,
 				"be larger than %u MiB",
 				(int)t->len, t->s, path, POLICY_MAX_SIZE >> 20);
 		free(path);
-		return;
+		return -1;
 	}
 	if (on_stack(l, from, key, path, &where)) {
 		char chain[1024];
@@ -287,42 +286,60 @@ static void include_one(struct loader *l, unsigned from, unsigned line,
 		include_error(l, from, line, t->col, "include cycle: %s", chain);
 		free(path);
 		free(text);
-		return;
+		return -1;
 	}
 	for (size_t i = 1; i < s->count; i++) {
 		if (s->keys[i][0] == key[0] && s->keys[i][1] == key[1]) {
 			free(path); /* included already: nothing to add */
 			free(text);
-			return;
+			return -1;
 		}
 	}
 	if (add_file(s, path, text, len, from, line, key)) {
 		include_error(l, from, line, t->col, "out of memory");
 		free(path);
 		free(text);
-		return;
+		return -1;
 	}
-	scan(l, (unsigned)s->count - 1);
+	return (int)s->count - 1;
 }
 
-/* Every @include line of one file, in order, each file read depth first. */
-static void scan(struct loader *l, unsigned file)
+/*
+ * Every @include line of the main file, in order, each file read depth
+ * first: a stack of the files being read (include_one stops nesting at
+ * POLICY_MAX_INCLUDE_DEPTH, so it holds them all).
+ */
+static void scan(struct loader *l)
 {
-	const char *pos = l->s->files[file].text, *end = pos + l->s->files[file].len, *line;
-	unsigned lineno = 0;
-	size_t n;
+	struct frame {
+		unsigned file, lineno;
+		const char *pos;
+	} stack[POLICY_MAX_INCLUDE_DEPTH + 1];
+	int top = 0;
 
-	while ((line = policy_line_next(&pos, end, &n))) {
+	stack[0] = (struct frame){ 0, 0, l->s->files[0].text };
+	while (top >= 0) {
+		struct frame *f = &stack[top];
+		const char *end = l->s->files[f->file].text + l->s->files[f->file].len, *line;
 		struct policy_token tok[3];
-		size_t total, ntok;
+		size_t n, total, ntok;
+		int next;
 
-		lineno++;
+		line = policy_line_next(&f->pos, end, &n);
+		if (!line) {
+			top--;
+			continue;
+		}
+		f->lineno++;
 		/* Cheap first: most lines are rules. */
 		if (!memmem(line, n, "@include", 8))
 			continue;
 		ntok = policy_line_tokens(line, n, tok, 3, &total);
-		if (ntok && tok[0].len == 8 && !memcmp(tok[0].s, "@include", 8))
-			include_one(l, file, lineno, tok, total);
+		if (!ntok || tok[0].len != 8 || memcmp(tok[0].s, "@include", 8))
+			continue;
+		next = include_one(l, f->file, f->lineno, tok, total);
+		if (next >= 0 && top + 1 < (int)ARRAY_SIZE(stack))
+			stack[++top] = (struct frame){ (unsigned)next, 0, l->s->files[next].text };
 	}
 }
 
@@ -331,10 +348,11 @@ int policy_sources_load(const char *name, const char *src, size_t len,
 			struct diag_list *diags)
 {
 	static const uint64_t no_key[2] = { 0, 0 };
-	struct loader l = { inc, out, diags, NULL };
 	size_t errors = diags->errors;
+	struct loader l;
 
 	memset(out, 0, sizeof(*out));
+	l = (struct loader){ inc, out, diags, NULL };
 	out->diag_from = diags->count;
 	if (len > POLICY_MAX_SIZE) {
 		diag_add(diags, DIAG_ERROR, 0, 0, "policy is larger than %u MiB",
@@ -350,7 +368,7 @@ int policy_sources_load(const char *name, const char *src, size_t len,
 		return -1;
 	}
 	normalise(l.main_name);
-	scan(&l, 0);
+	scan(&l);
 	free(l.main_name);
 	return diags->errors > errors ? -1 : 0;
 }

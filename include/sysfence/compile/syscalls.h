@@ -39,7 +39,7 @@ struct syscalls_range {
 void syscalls_init(void);
 
 /* The architecture's facts, or NULL when sysfence does not support it. */
-const struct syscalls_arch *syscalls_arch(uint32_t arch);
+const struct syscalls_arch *syscalls_arch(uint32_t token);
 /* Every supported architecture, in a fixed order; *count receives how many. */
 const struct syscalls_arch *syscalls_arches(size_t *count);
 
