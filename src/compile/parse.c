@@ -163,6 +163,7 @@ static void unknown_at_word(struct parser *p, const struct token *t)
 {
 	const char *best = NULL, *group;
 	size_t bestd = (size_t)-1;
+	char known[256] = "";
 
 	for (size_t i = 0; i < ARRAY_SIZE(directives); i++) {
 		size_t d = text_edit_distance(t->s, t->len, directives[i], strlen(directives[i]),
@@ -178,15 +179,21 @@ static void unknown_at_word(struct parser *p, const struct token *t)
 		return;
 	}
 	group = groups_suggest(t->s, t->len);
-	if (group)
+	if (group) {
 		error_at(p, t->col, "unknown syscall group '" TOK_FMT "'; did you mean '%s'?",
 			 TOK_ARG(*t), group);
-	else
-		error_at(p, t->col,
-			 "unknown directive or syscall group '" TOK_FMT
-			 "' (directives: @complain, @unrestricted, @include; groups: "
-			 "sysfence-compile --list-groups)",
-			 TOK_ARG(*t));
+		return;
+	}
+	for (size_t i = 0, n = 0; i < ARRAY_SIZE(directives) && n < sizeof(known); i++) {
+		int k = snprintf(known + n, sizeof(known) - n, "%s%s", i ? ", " : "",
+				 directives[i]);
+
+		n += k > 0 ? (size_t)k : 0;
+	}
+	error_at(p, t->col,
+		 "unknown directive or syscall group '" TOK_FMT
+		 "' (directives: %s; groups: sysfence-compile --list-groups)",
+		 TOK_ARG(*t), known);
 }
 
 static void parse_directive(struct parser *p, const struct token *tok, size_t ntok)
