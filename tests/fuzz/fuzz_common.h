@@ -63,7 +63,7 @@ static const struct policy_resolver fuzz_resolver = { fuzz_lookup, fuzz_lookup, 
 
 /*
  * A fake file system for @include (no I/O in a fuzzer): a pair of files
- * that include each other, a library file with a group, a folder, a FIFO;
+ * that include each other, library files with groups, a folder, a FIFO;
  * every other path is missing.  Paths are as the loader resolves them for
  * a main file in the current folder ("./a.inc" -> "a.inc").
  */
@@ -76,6 +76,8 @@ static const struct {
 	{ "b.inc", "@include ./a.inc\nwrite 1\n", 0 },
 	{ "lib/base.policy", "@default\n@include ./c.inc\n", 0 },
 	{ "lib/c.inc", "@complain\nsocket AF_UNIX\n", 0 },
+	/* What examples/ include (tests/fuzz/seeds.sh copies them). */
+	{ "lib/minimal.policy", "@default\nread\nwrite\nopenat\nclose\n", 0 },
 	{ "dir", NULL, -21 /* EISDIR */ },
 	{ "fifo", NULL, -22 /* EINVAL */ },
 };
