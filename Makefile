@@ -6,6 +6,9 @@ PREFIX      ?= /usr/local
 BINDIR      ?= $(PREFIX)/bin
 MANDIR      ?= $(PREFIX)/share/man
 DATADIR     ?= $(PREFIX)/share
+# The library of shipped policies (share/include in the tree): bare
+# @include names come from here.  Baked into the compiler.
+LIBRARYDIR  ?= $(DATADIR)/sysfence/include
 PROFILE_DIR ?= /var/lib/sysfence/profiles
 # The folder the test build of the launcher trusts (tests create it root-owned).
 TEST_PROFILE_DIR ?= /run/sysfence-test/profiles
@@ -89,6 +92,13 @@ $(shell mkdir -p $(BUILD) && [ "$$(cat $(PROFILE_DIR_STAMP) 2>/dev/null)" = '$(P
 	printf '%s\n' '$(PROFILE_DIR)' >$(PROFILE_DIR_STAMP))
 $(BUILD)/obj/src/launch/%.o: CPPFLAGS += -DSYSFENCE_PROFILE_DIR='"$(PROFILE_DIR)"'
 $(call obj,$(wildcard src/launch/*.c)): $(PROFILE_DIR_STAMP)
+# The same for the compiler's library folder (main.c prints it in --help).
+LIBRARYDIR_STAMP := $(BUILD)/.library-dir
+$(shell mkdir -p $(BUILD) && [ "$$(cat $(LIBRARYDIR_STAMP) 2>/dev/null)" = '$(LIBRARYDIR)' ] || \
+	printf '%s\n' '$(LIBRARYDIR)' >$(LIBRARYDIR_STAMP))
+LIBRARY_OBJ := $(call obj,src/compile/main.c src/compile/library.c)
+$(LIBRARY_OBJ): CPPFLAGS += -DSYSFENCE_INCLUDE_DIR='"$(LIBRARYDIR)"'
+$(LIBRARY_OBJ): $(LIBRARYDIR_STAMP)
 $(BUILD)/obj/test-launch/%.o: src/launch/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -DSYSFENCE_PROFILE_DIR='"$(TEST_PROFILE_DIR)"' $(CFLAGS) -MMD -MP -c -o $@ $<
@@ -176,6 +186,7 @@ bench: deps
 MAN1 := $(wildcard man/*.1)
 MAN5 := $(wildcard man/*.5)
 EXAMPLES := $(wildcard examples/*.policy)
+LIBRARY  := $(wildcard share/include/*.policy)
 # Bash completion (issue 6): one file, installed under each command's name
 # so that bash-completion loads it on demand for either.
 COMPLETIONDIR := $(DATADIR)/bash-completion/completions
@@ -193,7 +204,8 @@ endif
 	$(if $(MAN1),install -m 0644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/)
 	$(if $(MAN5),install -m 0644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/)
 	$(if $(EXAMPLES),install -m 0644 $(EXAMPLES) $(DESTDIR)$(DATADIR)/sysfence/examples/)
-	install -m 0644 tests/policies/base.inc $(DESTDIR)$(DATADIR)/sysfence/base.policy
+	install -d $(DESTDIR)$(LIBRARYDIR)
+	install -m 0644 $(LIBRARY) $(DESTDIR)$(LIBRARYDIR)/
 	install -d $(DESTDIR)$(COMPLETIONDIR)
 	install -m 0644 completion/sysfence.bash $(DESTDIR)$(COMPLETIONDIR)/sysfence-compile
 	install -m 0644 completion/sysfence.bash $(DESTDIR)$(COMPLETIONDIR)/sysfence-launch
@@ -207,6 +219,8 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/sysfence-compile $(DESTDIR)$(BINDIR)/sysfence-launch
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN1)))
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(MAN5)))
+	rm -f $(addprefix $(DESTDIR)$(LIBRARYDIR)/,$(notdir $(LIBRARY)))
+	-rmdir $(DESTDIR)$(LIBRARYDIR) 2>/dev/null
 	rm -rf $(DESTDIR)$(DATADIR)/sysfence
 	rm -f $(DESTDIR)$(COMPLETIONDIR)/sysfence-compile $(DESTDIR)$(COMPLETIONDIR)/sysfence-launch
 	-rmdir $(DESTDIR)$(PROFILE_DIR) 2>/dev/null
@@ -383,7 +397,7 @@ LINT_SRC   := $(sort $(wildcard src/*/*.c))
 # What the compiler sees: our headers, GNU extensions, the version and the
 # launcher's store (both programs' sources are analysed with both defines).
 LINT_DEFS  := -Iinclude -D_GNU_SOURCE -DSYSFENCE_VERSION='"$(VERSION)"' \
-              -DSYSFENCE_PROFILE_DIR='"$(PROFILE_DIR)"'
+              -DSYSFENCE_PROFILE_DIR='"$(PROFILE_DIR)"' -DSYSFENCE_INCLUDE_DIR='"$(LIBRARYDIR)"'
 # cppcheck:
 #   --enable=warning,style,performance,portability,information
 #       every category that reports bugs or dubious code (not

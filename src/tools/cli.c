@@ -54,14 +54,17 @@ static int usage_error(const char *fmt, ...)
 	return TOOLS_EXIT_ERROR;
 }
 
-static void print_diags(const char *name, const char *src, size_t len, struct diag_list *d,
-			bool quiet)
+static void print_diags(const struct tool_input *in, const char *name, const char *src, size_t len,
+			struct diag_list *d, bool quiet)
 {
 	if (quiet && !d->errors)
 		return;
 	if (quiet)
 		diag_keep_errors(d);
-	diag_print(stderr, d, name, src, len);
+	if (in->sources.count) /* a policy: each diagnostic in its own file */
+		diag_print_files(stderr, d, in->sources.files, in->sources.count);
+	else
+		diag_print(stderr, d, name, src, len);
 }
 
 /*
@@ -137,12 +140,14 @@ static int load_input(const struct tools_args *t, const char *path, const uint32
 	diag_init(&d, DIAG_DEFAULT_LIMIT);
 	rc = tool_input_from_bytes(in, name, buf, len, deny, denylen, &o, &d, why, sizeof(why));
 	if (d.count || d.dropped)
-		print_diags(name, buf, len, &d, t->quiet);
+		print_diags(in, name, buf, len, &d, t->quiet);
 	diag_free(&d);
 	free(buf);
 	free(deny);
-	if (rc)
+	if (rc) {
+		tool_input_free(in);
 		return tool_error("%s: %s", name, why);
+	}
 	return 0;
 }
 

@@ -371,24 +371,25 @@ struct item {
 	uint32_t arches[BLOB_MAX_ARCHES];
 	size_t narches;
 	size_t count;
-	unsigned line; /* a policy line to mention, or 0 */
+	struct where {
+		unsigned file, line; /* a policy line to mention (line 0: none) */
+	} where;
 };
 
-static unsigned rule_line(const struct tool_input *p, const char *name, bool deny, bool with_args)
+static struct where rule_line(const struct tool_input *p, const char *name, bool deny,
+			      bool with_args)
 {
-	if (!p)
-		return 0;
-	for (size_t i = 0; i < p->pol.count; i++) {
+	for (size_t i = 0; p && i < p->pol.count; i++) {
 		const struct policy_rule *r = &p->pol.rules[i];
 
 		if (r->deny == deny && !strcmp(r->name, name) && (!with_args || r->nargs))
-			return r->line;
+			return (struct where){ r->file, r->line };
 	}
-	return 0;
+	return (struct where){ 0, 0 };
 }
 
 static enum cls classify(const struct tool_input *p, uint32_t arch, uint32_t nr, const char *name,
-			 const struct fromlog_entry *e, unsigned *line)
+			 const struct fromlog_entry *e, struct where *line)
 {
 	const struct blob *b;
 	struct flow_const c;
@@ -400,7 +401,7 @@ static enum cls classify(const struct tool_input *p, uint32_t arch, uint32_t nr,
 	 * allows can only come from the '~' rule.
 	 */
 
-	*line = 0;
+	*line = (struct where){ 0, 0 };
 	if (!p) {
 		/*
 		 * Without the policy an ERRNO record cannot be told apart
@@ -514,8 +515,8 @@ static void merge_items(struct items *it)
 			struct item *y = &it->v[k - 1];
 
 			y->count += x->count;
-			if (!y->line)
-				y->line = x->line;
+			if (!y->where.line)
+				y->where = x->where;
 			for (size_t j = 0; j < x->narches; j++)
 				item_add_arch(y, x->arches[j]);
 			continue;
@@ -534,7 +535,7 @@ static void build_items(const struct fromlog *l, const struct tool_input *p, str
 		char name[AUDITLOG_NAME_MAX] = "";
 		const char *arch_text = "";
 		enum cls cls;
-		unsigned line = 0;
+		struct where line = { 0, 0 };
 		uint32_t nr = e->nr;
 		struct item *x;
 
@@ -568,7 +569,7 @@ static void build_items(const struct fromlog *l, const struct tool_input *p, str
 		if (!x)
 			continue;
 		x->count = e->count;
-		x->line = line;
+		x->where = line;
 		item_add_arch(x, e->arch);
 	}
 	if (it->n)
@@ -618,10 +619,17 @@ static const char *plural(size_t n)
 	return n == 1 ? "" : "s";
 }
 
+/* The file a policy line is in: the policy, or a file it includes. */
+static const char *where_name(const struct tool_input *p, const struct where *w)
+{
+	if (!p)
+		return "the policy";
+	return w->file < p->sources.count ? p->sources.files[w->file].name : p->name;
+}
+
 /* Formats the lines (added and commented) into a memory stream. */
 static size_t format_lines(FILE *o, const struct items *it, const struct tool_input *p)
 {
-	const char *pname = p ? p->name : "the policy";
 	size_t added = 0;
 	char an[96];
 
@@ -638,7 +646,7 @@ static size_t format_lines(FILE *o, const struct items *it, const struct tool_in
 			fprintf(o,
 				"; %s:%u allows it for some arguments only, and audit "
 				"records carry none: narrow this line by hand",
-				pname, x->line);
+				where_name(p, &x->where), x->where.line);
 		fputc('\n', o);
 		added++;
 	}
@@ -647,10 +655,11 @@ static size_t format_lines(FILE *o, const struct items *it, const struct tool_in
 
 		switch (x->cls) {
 		case C_DENIED:
-			if (x->line)
+			if (x->where.line)
 				fprintf(o,
 					"# %s: %zu record%s, denied explicitly by %s:%u: not added\n",
-					x->name, x->count, plural(x->count), pname, x->line);
+					x->name, x->count, plural(x->count),
+					where_name(p, &x->where), x->where.line);
 			else
 				fprintf(o,
 					"# %s: %zu record%s, denied explicitly (EACCES): not added\n",

@@ -74,6 +74,39 @@ getppid
   @unrestricted   # comment after a directive
 @complain
 P
+# Composition: the fake file system of fuzz_common.h (a.inc and b.inc
+# include each other, lib/base.policy includes ./c.inc) and groups.
+both forms-include.policy <<'P'
+@include base
+@include ./a.inc
+@include ./missing.inc
+@include ./dir
+@include ./fifo
+@include base.inc
+@include
+@include ./a.inc ./b.inc
+~@include ./a.inc
+read
+P
+both forms-groups.policy <<'P'
+execve
+@basic-io
+@system-service
+~@mount
+@network-io AF_INET
+@netwrk-io
+~@complain
+@known
+@default
+P
+both compose-ok.policy <<'P'
+execve
+@include base
+@system-service
+~@mount
+@known
+~@debug
+P
 both forms-complain.policy <<'P'
 @complain
 execve

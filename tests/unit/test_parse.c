@@ -404,8 +404,9 @@ static void test_directive_near_misses(void **state)
 	expect_error("@unrestrict\n", 1, 1, "did you mean '@unrestricted'?");
 	expect_error("@UNRESTRICTED\n", 1, 1, "did you mean '@unrestricted'?");
 	expect_error("@enforce\n", 1, 1,
-		     "unknown directive '@enforce' (known: @complain, @unrestricted)");
-	expect_error("@\n", 1, 1, "unknown directive '@'");
+		     "unknown directive or syscall group '@enforce' (directives: @complain, "
+		     "@unrestricted, @include; groups: sysfence-compile --list-groups)");
+	expect_error("@\n", 1, 1, "unknown directive or syscall group '@'");
 	expect_error("@complain extra\n", 1, 11, "unexpected text after directive '@complain'");
 	expect_error("@unrestricted\t1 2\n", 1, 15, "unexpected text after directive");
 	expect_error("@complain @complain\n", 1, 11, "unexpected text after directive");

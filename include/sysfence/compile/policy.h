@@ -13,7 +13,9 @@
 #define POLICY_MAX_ARGS 6
 #define POLICY_NAME_MAX 64	    /* syscall names, including the NUL */
 #define POLICY_MAX_LINE 4096	    /* longer lines are an error, never cut; < 65535 */
-#define POLICY_MAX_SIZE (16u << 20) /* bytes of policy source */
+#define POLICY_MAX_SIZE (16u << 20) /* bytes of policy source, includes and all */
+#define POLICY_MAX_INCLUDE_DEPTH 16 /* files nested in one another by @include */
+#define POLICY_MAX_FILES 256	    /* files in one policy, the main one included */
 
 enum policy_op {
 	POLICY_OP_ANY = 0, /* '-' */
@@ -47,16 +49,26 @@ struct policy_arg {
 struct policy_rule {
 	const char *name;	 /* NUL-terminated; interned, owned by the policy */
 	struct policy_arg *args; /* nargs of them, owned by the policy; NULL if none */
-	unsigned line;		 /* 1-based source line */
+	uint16_t file;		 /* index in the sources (struct policy_sources); 0 = main */
 	uint16_t col;		 /* 1-based source column of the name */
-	uint8_t nargs;
-	bool deny; /* '~' rule: explicit denial, EACCES */
+	/*
+	 * Bit fields keep a rule at 24 bytes (LP64): a 16 MiB policy has at
+	 * most 2^24 + 1 lines, and a rule at most POLICY_MAX_ARGS arguments.
+	 */
+	unsigned line : 25; /* 1-based source line */
+	unsigned nargs : 3;
+	bool deny : 1;	  /* '~' rule: explicit denial, EACCES */
+	bool group : 1;	  /* one call of a group rule (@basic-io): no table need know it */
+	bool shipped : 1; /* from the shipped library, written for every architecture */
 };
+
+_Static_assert(POLICY_MAX_ARGS < 8, "nargs is 3 bits");
+_Static_assert(POLICY_MAX_SIZE + 1 < (1u << 25), "line is 25 bits");
 
 /* A rule whose name is a system call on no architecture (never stored). */
 struct policy_unknown {
 	const char *name; /* interned, owned by the policy */
-	unsigned line, col;
+	unsigned file, line, col;
 };
 
 /* Unknown names kept for diagnostics; more than any diag_list limit used. */
@@ -105,9 +117,62 @@ struct policy_resolver {
 extern const struct policy_resolver policy_nss_resolver;
 
 /*
- * Parses policy text (not NUL-terminated; NUL bytes are errors).  Returns 0
- * when there is no error; otherwise -1 with the errors in diags.  Warnings
- * never fail.  out is always initialised and must be freed.
+ * @include reads files through this, so that the parser stays pure (the
+ * compiler passes include.c's reader; tests and fuzzers their own).
+ * read() gets a path the parser resolved and returns 0 with a malloc'ed
+ * *text the caller then owns, and an identity of the file (st_dev, st_ino)
+ * in key; or a negative errno: -ENOENT, -EISDIR (a folder), -EINVAL (not a
+ * regular file: a FIFO, a device), -EFBIG (more than max bytes).
+ */
+struct policy_includer {
+	int (*read)(void *ctx, const char *path, size_t max, char **text, size_t *len,
+		    uint64_t key[2]);
+	const char *library; /* the folder of bare names (@include base); NULL: none */
+	void *ctx;
+};
+
+/*
+ * A policy's files: files[0] the main one (its text borrowed from the
+ * caller), then every file @include brought in, depth first, each once.
+ * Rules and diagnostics name their file by its index here.
+ */
+struct policy_sources {
+	struct diag_file *files;
+	uint64_t (*keys)[2]; /* per file; the main file's is {0, 0} */
+	bool *shipped;	     /* per file: from the shipped library (is_shipped) */
+	size_t count, cap;
+	size_t bytes;	  /* of every file's text */
+	bool failed;	  /* an @include could not be read: do not compile */
+	size_t diag_from; /* the diagnostics of this policy start here */
+};
+
+/*
+ * Reads what the policy text src (called name: includes are relative to
+ * its folder) includes, and what those include, through inc (NULL: every
+ * @include is an error).  Only @include lines are looked at here; their
+ * errors (missing file, cycle, nesting, size) are reported at the @include
+ * line and set out->failed.  Returns 0 or -1; out is always initialised
+ * and must be freed.
+ */
+int policy_sources_load(const char *name, const char *src, size_t len,
+			const struct policy_includer *inc, struct policy_sources *out,
+			struct diag_list *diags);
+void policy_sources_free(struct policy_sources *s);
+
+/*
+ * Parses every file of s into one policy, as if each @include were
+ * replaced by its file.  Returns 0 when there is no error (and s did not
+ * fail to load); otherwise -1 with the errors in diags.  Warnings never
+ * fail.  out is always initialised and must be freed.
+ */
+int policy_parse_sources(const struct policy_sources *s, const struct policy_resolver *res,
+			 const uint32_t *arches, size_t narches, struct policy *out,
+			 struct diag_list *diags);
+
+/*
+ * Parses policy text (not NUL-terminated; NUL bytes are errors) that
+ * includes nothing: policy_sources_load with no reader, then
+ * policy_parse_sources.  Same contract.
  */
 int policy_parse(const char *src, size_t len, const struct policy_resolver *res, struct policy *out,
 		 struct diag_list *diags);
@@ -147,6 +212,23 @@ struct policy_value_ctx {
  */
 int policy_parse_value(const char *s, size_t len, const struct policy_value_ctx *c, uint64_t *out,
 		       char *err, size_t errlen, size_t *erroff);
+/*
+ * The lexer, shared by the parser and the @include loader (include.c) so
+ * that both read lines alike.  policy_line_next returns the line at *pos
+ * (its length without LF or CRLF in *len) and moves *pos past it; NULL at
+ * the end.  policy_line_tokens splits a line into at most max tokens, the
+ * comment stripped (*total: how many there are); 0 for a line the parser
+ * rejects as a whole (too long, bad bytes).
+ */
+struct policy_token {
+	const char *s;
+	size_t len;
+	unsigned col; /* 1-based */
+};
+
+const char *policy_line_next(const char **pos, const char *end, size_t *len);
+size_t policy_line_tokens(const char *line, size_t len, struct policy_token *tok, size_t max,
+			  size_t *total);
 
 /*
  * Does the rule's argument condition hold for this value?  The single
