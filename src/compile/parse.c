@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sysfence/blob.h"
 #include "sysfence/compile/argtypes.h"
 #include "sysfence/compile/constants.h"
 #include "sysfence/compile/text.h"
@@ -135,12 +136,71 @@ static size_t tokenize(const char *line, size_t len, struct token *tok, size_t m
 	return n;
 }
 
-static const char *const directives[] = { "@complain", "@unrestricted" };
+static const char *const directives[] = { "@bind", "@complain", "@unrestricted" };
 
-static void parse_directive(struct parser *p, const struct token *tok, size_t ntok)
+/*
+ * @bind PATH: the path as written (absolute, no "." or ".." or empty
+ * component; no blank, no '#': they end the token), once each, within the
+ * blob's limits.  What a binding means is the launcher's business.
+ */
+static void parse_bind(struct parser *p, struct policy *pol, const struct token *tok, size_t ntok)
+{
+	const struct token *t = &tok[1];
+	struct policy_binding *n;
+	size_t size = t->len + 1;
+	char *path;
+
+	if (ntok < 2) {
+		error_at(p, tok[0].col + (unsigned)tok[0].len,
+			 "@bind needs the absolute path of a program");
+		return;
+	}
+	if (ntok > 2) {
+		error_at(p, tok[2].col, "unexpected text after the path of @bind");
+		return;
+	}
+	if (!blob_binding_valid(t->s, t->len)) {
+		error_at(p, t->col,
+			 "'" TOK_FMT "' cannot be bound: want an absolute path of at most %u bytes "
+			 "without empty, '.' or '..' components",
+			 TOK_ARG(*t), BLOB_BINDING_MAX - 1);
+		return;
+	}
+	for (size_t i = 0; i < pol->nbindings; i++) {
+		if (strlen(pol->bindings[i].path) == t->len &&
+		    !memcmp(pol->bindings[i].path, t->s, t->len)) {
+			diag_add(p->diags, DIAG_WARNING, p->lineno, t->col,
+				 "'" TOK_FMT "' is already bound (line %u)", TOK_ARG(*t),
+				 pol->bindings[i].line);
+			return;
+		}
+		size += strlen(pol->bindings[i].path) + 1;
+	}
+	if (pol->nbindings == BLOB_MAX_BINDINGS || size > BLOB_BINDINGS_MAX_SIZE) {
+		error_at(p, t->col, "too many bindings (at most %u, %u bytes of paths in all)",
+			 BLOB_MAX_BINDINGS, BLOB_BINDINGS_MAX_SIZE);
+		return;
+	}
+	n = realloc(pol->bindings, (pol->nbindings + 1) * sizeof(*n));
+	path = n ? strndup(t->s, t->len) : NULL;
+	if (n)
+		pol->bindings = n;
+	if (!path) {
+		diag_add(p->diags, DIAG_ERROR, p->lineno, 0, "out of memory");
+		return;
+	}
+	pol->bindings[pol->nbindings++] = (struct policy_binding){ path, p->lineno, t->col };
+}
+
+static void parse_directive(struct parser *p, struct policy *pol, const struct token *tok,
+			    size_t ntok)
 {
 	const struct token *t = &tok[0];
 
+	if (t->len == 5 && !memcmp(t->s, "@bind", 5)) {
+		parse_bind(p, pol, tok, ntok);
+		return;
+	}
 	if (t->len == 9 && !memcmp(t->s, "@complain", 9))
 		p->complain = true;
 	else if (t->len == 13 && !memcmp(t->s, "@unrestricted", 13))
@@ -163,7 +223,7 @@ static void parse_directive(struct parser *p, const struct token *tok, size_t nt
 		else
 			error_at(p, t->col,
 				 "unknown directive '" TOK_FMT
-				 "' (known: @complain, @unrestricted)",
+				 "' (known: @bind, @complain, @unrestricted)",
 				 TOK_ARG(*t));
 		return;
 	}
@@ -460,7 +520,7 @@ static void parse_line(struct parser *p, struct policy *pol, const char *line, s
 	if (!ntok)
 		return;
 	if (tok[0].s[0] == '@')
-		parse_directive(p, tok, total);
+		parse_directive(p, pol, tok, total);
 	else
 		parse_rule(p, pol, tok, ntok, total);
 }
@@ -506,6 +566,9 @@ int policy_parse(const char *src, size_t len, const struct policy_resolver *res,
 
 void policy_free(struct policy *p)
 {
+	for (size_t i = 0; i < p->nbindings; i++)
+		free(p->bindings[i].path);
+	free(p->bindings);
 	free(p->rules);
 	memset(p, 0, sizeof(*p));
 }

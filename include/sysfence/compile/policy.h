@@ -48,10 +48,22 @@ struct policy_rule {
 	struct policy_arg args[POLICY_MAX_ARGS];
 };
 
+/*
+ * @bind PATH: a program the profile is bound to, one it may be attached
+ * for without no_new_privs (docs/security.md).  At most BLOB_MAX_BINDINGS,
+ * each distinct and valid for blob_binding_valid().
+ */
+struct policy_binding {
+	char *path;		 /* malloc'ed */
+	unsigned line, col; /* of the path, for diagnostics */
+};
+
 struct policy {
 	enum sf_mode mode;
 	struct policy_rule *rules;
 	size_t count, cap;
+	struct policy_binding *bindings;
+	size_t nbindings;
 };
 
 /*
