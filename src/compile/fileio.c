@@ -220,12 +220,16 @@ static int write_temporary_and_rename(const char *path, const void *buf, size_t 
 	const char *slash = strrchr(path, '/');
 	int fd, rc, slot;
 
-	/* ".NAME.XXXXXX" beside the target, so rename() stays in one folder. */
+	/*
+	 * ".NAME.XXXXXX" beside the target, so rename() stays in one folder;
+	 * NAME cut to 247 bytes so the temporary fits NAME_MAX whenever the
+	 * target does.
+	 */
 	if (slash)
-		rc = snprintf(tmp, sizeof(tmp), "%.*s/.%s.XXXXXX", (int)(slash - path), path,
+		rc = snprintf(tmp, sizeof(tmp), "%.*s/.%.247s.XXXXXX", (int)(slash - path), path,
 			      slash + 1);
 	else
-		rc = snprintf(tmp, sizeof(tmp), ".%s.XXXXXX", path);
+		rc = snprintf(tmp, sizeof(tmp), ".%.247s.XXXXXX", path);
 	if (rc < 0 || (size_t)rc >= sizeof(tmp))
 		return -ENAMETOOLONG;
 	fd = mkostemp(tmp, O_CLOEXEC);

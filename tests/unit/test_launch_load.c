@@ -9,11 +9,16 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "sysfence/launch/load.h"
+#include "sysfence/util.h"
 
 #ifndef SECCOMP_FILTER_FLAG_LOG
 #define SECCOMP_FILTER_FLAG_LOG (1UL << 1)
@@ -244,12 +249,224 @@ static void test_lengths(void **state)
 	assert_int_equal(load_prepare(&b, LOAD_NATIVE_ARCH, &modern, &plan, why, sizeof(why)), -1);
 }
 
+/* ---- which kernel questions a blob needs ---- */
+
+static void test_questions(void **state)
+{
+	struct blob b = make_blob(SF_MODE_COMPLAIN, LOAD_NATIVE_ARCH);
+
+	(void)state;
+	/* allow_src returns LOG and KILL_PROCESS. */
+	assert_int_equal(load_questions(&b),
+			 PROBE_ASK_FILTER | PROBE_ASK_LOG | PROBE_ASK_KILL_PROCESS);
+	allow_insns[2] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, EPERM_RET);
+	allow_insns[5] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, EPERM_RET);
+	assert_int_equal(load_questions(&b), PROBE_ASK_FILTER | PROBE_ASK_KILL_PROCESS);
+	allow_insns[3] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_THREAD);
+	assert_int_equal(load_questions(&b), PROBE_ASK_FILTER);
+	/* A LOG in the deny program counts as well. */
+	deny_insns[2] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_LOG);
+	assert_int_equal(load_questions(&b), PROBE_ASK_FILTER | PROBE_ASK_LOG);
+	/* Nothing to attach: nothing to ask. */
+	b = make_blob(SF_MODE_UNRESTRICTED, 0);
+	assert_int_equal(load_questions(&b), 0);
+}
+
+/* ---- the calls after the load, simulated ---- */
+
+/* allow: execve (59) only when arg2 is 0x1000; write (1) only on fd 2. */
+static struct sock_filter sim_allow[] = {
+	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, BPF_OFF_ARCH),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, LOAD_NATIVE_ARCH, 1, 0),
+	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, BPF_OFF_NR),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 59, 0, 3),
+	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, BPF_OFF_ARGS + 16),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x1000, 5, 0),
+	BPF_STMT(BPF_RET | BPF_K, EPERM_RET),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 1, 0, 4),
+	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, BPF_OFF_ARGS),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 2, 1, 0),
+	BPF_STMT(BPF_RET | BPF_K, EPERM_RET),
+	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_LOG),
+};
+
+static void test_first_denied(void **state)
+{
+	char why[128];
+	struct blob b;
+	struct load_call calls[3];
+	uint32_t verdict = 0;
+
+	(void)state;
+	memset(&b, 0, sizeof(b));
+	b.mode = SF_MODE_ENFORCE;
+	b.narches = 1;
+	b.arches[0] = LOAD_NATIVE_ARCH;
+	b.allow.insns = sim_allow;
+	b.allow.len = ARRAY_SIZE(sim_allow);
+	assert_int_equal(bpf_check(sim_allow, ARRAY_SIZE(sim_allow), why, sizeof(why)), 0);
+	memset(calls, 0, sizeof(calls));
+	for (int i = 0; i < 3; i++)
+		calls[i].data.arch = LOAD_NATIVE_ARCH;
+	calls[0].name = "write";
+	calls[0].data.nr = 1;
+	calls[0].data.args[0] = 2;
+	calls[1].name = "execve";
+	calls[1].data.nr = 59;
+	calls[1].data.args[2] = 0x1000;
+	calls[2].name = "other";
+	calls[2].data.nr = 500; /* falls to LOG: complain lets it through */
+	assert_int_equal(load_first_denied(&b, calls, 3, &verdict), -1);
+	/* The real arguments decide: another environment pointer is denied. */
+	calls[1].data.args[2] = 0x2000;
+	assert_int_equal(load_first_denied(&b, calls, 3, &verdict), 1);
+	assert_int_equal(verdict, EPERM_RET);
+	/* In order: the first denied one is named. */
+	calls[0].data.args[0] = 1;
+	assert_int_equal(load_first_denied(&b, calls, 3, &verdict), 0);
+	/* Another architecture is killed. */
+	calls[0].data.args[0] = 2;
+	calls[1].data.args[2] = 0x1000;
+	calls[2].data.arch = AUDIT_ARCH_I386;
+	assert_int_equal(load_first_denied(&b, calls, 3, &verdict), 2);
+	assert_int_equal(verdict, SECCOMP_RET_KILL_PROCESS);
+	/* An unrestricted blob lets everything through. */
+	b.mode = SF_MODE_UNRESTRICTED;
+	assert_int_equal(load_first_denied(&b, calls, 3, &verdict), -1);
+}
+
+/* ---- /proc/self/status and the proof of an attach ---- */
+
+static struct load_status status_of(const char *text, size_t piece)
+{
+	struct load_status st;
+	size_t len = strlen(text);
+
+	load_status_init(&st);
+	for (size_t i = 0; i < len; i += piece)
+		load_status_feed(&st, text + i, len - i < piece ? len - i : piece);
+	load_status_feed(&st, "\n", 1);
+	return st;
+}
+
+static void test_status_parse(void **state)
+{
+	static const char text[] = "Name:\tsf\nUid:\t0\t0\t0\t0\nNoNewPrivs:\t1\n"
+				   "Seccomp:\t2\nSeccomp_filters:\t13\n"
+				   "Speculation_Store_Bypass:\tthread vulnerable\n";
+	char groups[9000];
+	struct load_status st;
+
+	(void)state;
+	/* Any split of the text gives the same answer. */
+	for (size_t piece = 1; piece <= sizeof(text); piece++) {
+		st = status_of(text, piece);
+		assert_int_equal(st.mode, 2);
+		assert_int_equal(st.filters, 13);
+	}
+	st = status_of("Seccomp:\t0\nCpus_allowed:\t3\n", 7);
+	assert_int_equal(st.mode, 0);
+	assert_int_equal(st.filters, -1); /* before Linux 5.9 */
+	/* A last line without its newline still counts. */
+	st = status_of("Seccomp:   1\nSeccomp_filters:\t4", 5);
+	assert_int_equal(st.mode, 1);
+	assert_int_equal(st.filters, 4);
+	/* Not ours: other keys, garbage, a number that never ends. */
+	st = status_of("XSeccomp:\t2\nSeccomp:\nSeccomp_filters:\t1x\n"
+		       "Seccomp_filters:\t99999999999999999999\n",
+		       3);
+	assert_int_equal(st.mode, -1);
+	assert_int_equal(st.filters, -1);
+	/* A huge Groups line before them (thousands of groups) is skipped. */
+	memset(groups, '1', sizeof(groups));
+	memcpy(groups, "Groups:\t", 8);
+	snprintf(groups + sizeof(groups) - 40, 40, "\nSeccomp:\t2\nSeccomp_filters:\t3\n");
+	st = status_of(groups, 4096);
+	assert_int_equal(st.mode, 2);
+	assert_int_equal(st.filters, 3);
+}
+
+static void test_status_verified(void **state)
+{
+	struct load_status none = status_of("Seccomp:\t0\nSeccomp_filters:\t0\n", 64);
+	struct load_status one = status_of("Seccomp:\t2\nSeccomp_filters:\t1\n", 64);
+	struct load_status three = status_of("Seccomp:\t2\nSeccomp_filters:\t3\n", 64);
+	struct load_status old0 = status_of("Seccomp:\t0\n", 64);
+	struct load_status old2 = status_of("Seccomp:\t2\n", 64);
+	struct load_status nothing = status_of("Name:\tx\n", 64);
+	char why[256];
+
+	(void)state;
+	assert_int_equal(load_status_verified(&none, &three, 2, why, sizeof(why)), -1);
+	assert_int_equal(load_status_verified(&one, &three, 2, why, sizeof(why)), 0);
+	assert_int_equal(load_status_verified(&none, &one, 1, why, sizeof(why)), 0);
+	/* A parent filter faked the attach: the count did not move. */
+	assert_int_equal(load_status_verified(&one, &one, 2, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "Seccomp_filters 1, wanted 3"));
+	assert_int_equal(load_status_verified(&one, &three, 1, why, sizeof(why)), -1);
+	/* Before 5.9: only from no filter at all. */
+	assert_int_equal(load_status_verified(&old0, &old2, 2, why, sizeof(why)), 0);
+	assert_int_equal(load_status_verified(&old0, &old0, 2, why, sizeof(why)), -1);
+	assert_int_equal(load_status_verified(&old2, &old2, 2, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "before Linux 5.9"));
+	assert_int_equal(load_status_verified(&old0, &old2, 0, why, sizeof(why)), -1);
+	/* No Seccomp line: no proof. */
+	assert_int_equal(load_status_verified(&nothing, &old2, 1, why, sizeof(why)), -1);
+	assert_int_equal(load_status_verified(&old0, &nothing, 1, why, sizeof(why)), -1);
+}
+
+/* The real thing: verify_begin, an attach of ALLOW, verify_end. */
+static void test_verify_live(void **state)
+{
+	static struct sock_filter allow_all[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, BPF_OFF_ARCH),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct load_verify v;
+	struct load_call call;
+	char why[256];
+	pid_t pid;
+	int status;
+
+	(void)state;
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct load_plan plan;
+		const char *stage;
+
+		memset(&plan, 0, sizeof(plan));
+		plan.method = LOAD_PRCTL;
+		plan.allow.len = 2;
+		plan.allow.filter = allow_all;
+		if (load_verify_begin(&v, why, sizeof(why)))
+			_exit(10);
+		if (load_verify_calls(&v, &call, 1) != 1 ||
+		    call.data.args[0] != (uint64_t)v.after_fd)
+			_exit(11);
+		/* Nothing attached yet: no proof. */
+		if (!load_verify_end(&v, 1, why, sizeof(why)))
+			_exit(12);
+		if (load_verify_begin(&v, why, sizeof(why)) ||
+		    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) || load_apply(&plan, &stage))
+			_exit(13);
+		_exit(load_verify_end(&v, 1, why, sizeof(why)) ? 14 : 0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_modern_kernel), cmocka_unit_test(test_kernel_table),
-		cmocka_unit_test(test_architecture),  cmocka_unit_test(test_unrestricted),
-		cmocka_unit_test(test_lengths),
+		cmocka_unit_test(test_modern_kernel),	cmocka_unit_test(test_kernel_table),
+		cmocka_unit_test(test_architecture),	cmocka_unit_test(test_unrestricted),
+		cmocka_unit_test(test_lengths),		cmocka_unit_test(test_questions),
+		cmocka_unit_test(test_first_denied),	cmocka_unit_test(test_status_parse),
+		cmocka_unit_test(test_status_verified), cmocka_unit_test(test_verify_live),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

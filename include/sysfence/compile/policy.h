@@ -54,7 +54,7 @@ struct policy_rule {
  * each distinct and valid for blob_binding_valid().
  */
 struct policy_binding {
-	char *path;		 /* malloc'ed */
+	char *path;	    /* malloc'ed */
 	unsigned line, col; /* of the path, for diagnostics */
 };
 
