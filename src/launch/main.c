@@ -13,8 +13,8 @@
  *      from that descriptor
  *   7. simulate the calls made after the load; refuse what the profile
  *      would deny (126)
- *   8. no_new_privs or CAP_SYS_ADMIN, attach, prove the filters are in
- *      place, exec; nothing else in between
+ *   8. no_new_privs or CAP_SYS_ADMIN, prove the kernel answers the attach
+ *      (its refused twin), attach, exec; nothing else in between
  *
  * Any failure before exec is one line on stderr and exit 125 (126, 127 for
  * the program); the program is never run unconfined.  Only this file
@@ -168,21 +168,6 @@ static const char *priv_mode_name(enum priv_mode m)
 	return "none";
 }
 
-/* How this launcher can prove an attach here (load_status_verified). */
-static const char *attach_check_name(void)
-{
-	struct load_verify v;
-	char why[256];
-
-	if (load_verify_begin(&v, why, sizeof(why)))
-		return "unavailable (no /proc: nothing can be loaded)";
-	close(v.after_fd);
-	if (v.before.filters >= 0)
-		return "seccomp_filters";
-	return v.before.mode == 0 ? "seccomp_mode (only without a parent filter)"
-				  : "unavailable (no Seccomp_filters under a parent filter)";
-}
-
 /* --features: one key=value line per fact. */
 static void print_features(const struct priv *priv)
 {
@@ -206,7 +191,8 @@ static void print_features(const struct priv *priv)
 	printf("privileges=%s\n", priv_mode_name(priv->mode));
 	/* Every profile loads with no_new_privs but for a program it is bound to. */
 	printf("no_new_privs=unless-bound\n");
-	printf("attach_check=%s\n", attach_check_name());
+	/* How an attach is proved real (load_apply). */
+	printf("attach_check=refused-twin\n");
 	if (!f.seccomp_syscall)
 		printf("note=no seccomp(2): filters load with prctl(PR_SET_SECCOMP), unlogged\n");
 	else if (!f.filter_flag_log)
@@ -317,13 +303,12 @@ static bool bind_program(const char *profile, enum trust_kind kind, const struct
 }
 
 /*
- * Step 7: the calls made after the attach (the read that proves it, the
- * exec, and on failure the error line and the exit) run through the
- * simulator first; a profile that would deny one is refused (126), before
+ * Step 7: the calls made after the attach (the exec, and on failure the
+ * error line and the exit) run through the simulator first; a profile that would deny one is refused (126), before
  * anything is loaded, instead of failing or crashing under it.
  */
 static void refuse_denied_calls(const char *profile, const struct blob *b,
-				const struct load_verify *verify, const struct program_exec *exec)
+				const struct program_exec *exec)
 {
 	struct load_call calls[8];
 	size_t n = 0;
@@ -331,7 +316,6 @@ static void refuse_denied_calls(const char *profile, const struct blob *b,
 	char action[64];
 	int denied;
 
-	n += load_verify_calls(verify, calls, ARRAY_SIZE(calls));
 	program_exec_call(exec, &calls[n++]);
 	n += failure_calls(calls + n, ARRAY_SIZE(calls) - n);
 	denied = load_first_denied(b, calls, n, &verdict);
@@ -381,7 +365,6 @@ int main(int argc, char *argv[])
 	struct probe_features feat;
 	struct blob blob;
 	struct load_plan plan;
-	struct load_verify verify;
 	struct program_exec exec;
 	enum trust_kind kind;
 	char why[512], program[PATH_MAX];
@@ -456,13 +439,10 @@ int main(int argc, char *argv[])
 	bound = bind_program(profile, kind, &blob, &plan, &priv, &exec);
 
 	/* 7. What runs after the load, simulated: refuse rather than fail under it. */
-	if (plan.allow.len) {
-		if (load_verify_begin(&verify, why, sizeof(why)))
-			die(profile, "%s", why);
-		refuse_denied_calls(profile, &blob, &verify, &exec);
-	}
+	if (plan.allow.len)
+		refuse_denied_calls(profile, &blob, &exec);
 
-	/* 8. Privileges for the load, the load, its proof, the exec. */
+	/* 8. Privileges for the load, the load (proved real), the exec. */
 	if (!plan.allow.len) /* unrestricted: nothing to attach */
 		rc = priv_drop_capabilities(&priv, why, sizeof(why));
 	else if (!bound)
@@ -473,10 +453,11 @@ int main(int argc, char *argv[])
 	if (rc)
 		die(profile, "%s", why);
 	rc = load_apply(&plan, &stage);
+	if (rc == LOAD_FAKED)
+		die(profile, "a filter above the launcher fakes seccomp(): an attach the kernel "
+			     "must refuse succeeded, so no attach can be trusted");
 	if (rc)
 		die(profile, "cannot load the %s: %s", stage, strerror(-rc));
-	if (plan.allow.len && load_verify_end(&verify, load_filter_count(&plan), why, sizeof(why)))
-		die(profile, "%s", why);
 	program_exec(&exec);
 	/* The profile lets this write and exit through (step 7). */
 	err = errno;

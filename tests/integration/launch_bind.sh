@@ -168,4 +168,4 @@ expect_grep "$T/out" "^Groups:[[:space:]]+4 100 $SF_GID[[:space:]]*\$" "bound: t
 # --- --features -------------------------------------------------------------------
 expect_exit 0 "--features" as_user "$L" --features
 expect_grep "$T/out" '^no_new_privs=unless-bound$' "--features: no_new_privs=unless-bound"
-expect_grep "$T/out" '^attach_check=seccomp_filters$' "--features: attach_check=seccomp_filters"
+expect_grep "$T/out" '^attach_check=refused-twin$' "--features: attach_check=refused-twin"

@@ -191,9 +191,9 @@ expect_exit 0 "SYSFENCE_DEBUG changes nothing but verbosity" \
 expect_grep "$T/err" '^sysfence-launch: t: mode=enforce' "SYSFENCE_DEBUG=1 explains the load"
 
 # --- profiles that would stop the launcher after loading: 126, never a crash -----
-# After the attach the launcher still reads /proc/self/status, makes the exec,
-# and on failure writes one line and exits: a profile denying one of these is
-# refused before anything is loaded (exit 126, one line naming the call).
+# After the attach the launcher still makes the exec, and on failure writes
+# one line and exits: a profile denying one of these is refused before
+# anything is loaded (exit 126, one line naming the call).
 # deny NAME CALL...: the base policy without CALLs, into the store.
 deny() {
 	local name=$1 re
@@ -204,7 +204,6 @@ deny() {
 }
 deny noexit exit_group
 deny nowrite write
-deny noread read
 deny nothing execve exit_group write # exec and both ways out denied: used to be SIGSEGV (139)
 # cannot NAME CALL
 cannot() {
@@ -221,7 +220,6 @@ cannot() {
 }
 cannot noexit exit_group
 cannot nowrite write
-cannot noread read
 cannot nothing execve
 expect_exit 126 "the same refusal for a path profile, never 139" as_user "$L" "$P/nothing.bin" -- "$TRY" touch "$W/ran"
 expect_exit 126 "and for a root caller" "$L" nothing -- "$TRY" touch "$W/ran"

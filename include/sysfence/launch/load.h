@@ -68,14 +68,16 @@ int load_prepare(struct blob *b, uint32_t arch, const struct probe_features *f,
 /*
  * Attaches the deny program, then the allow program (the kernel keeps the
  * errno of the last-attached filter on a tie; the compiler relies on this
- * order).  Returns 0, or a negative errno with *stage naming the filter
- * that failed.  After a failure some filter may already be attached: the
- * caller must not exec.
+ * order), after proving that the kernel itself answers: first a twin of
+ * the attach (the same call, byte for byte, with a program of length 0)
+ * must fail with EINVAL.  Returns 0; LOAD_FAKED when the twin "succeeded"
+ * (a filter above the launcher fakes seccomp() or prctl(): nothing it
+ * answers can be believed); or a negative errno with *stage naming the
+ * filter that failed.  After a failure some filter may already be
+ * attached: the caller must not exec.
  */
+#define LOAD_FAKED 1
 int load_apply(const struct load_plan *plan, const char **stage);
-
-/* How many filters load_apply attaches. */
-unsigned load_filter_count(const struct load_plan *plan);
 
 /*
  * One system call the caller will make after attaching, exactly as it will
@@ -92,52 +94,10 @@ struct load_call {
  * each call; returns the index of the first one the profile would not let
  * through (anything but ALLOW or LOG), with its verdict in *verdict, or -1
  * when all pass.  A profile that denies the calls the launcher must make
- * after loading (its checks, the exec, the error line, the exit) is refused
+ * after loading (the exec, the error line, the exit) is refused
  * before it is loaded instead of failing, or crashing, under it.
  */
 int load_first_denied(const struct blob *b, const struct load_call *calls, size_t n,
 		      uint32_t *verdict);
-
-/* The Seccomp lines of /proc/self/status. */
-struct load_status {
-	int mode;	 /* "Seccomp:": 0 none, 1 strict, 2 filter; -1 when absent */
-	long filters;	 /* "Seccomp_filters:" (Linux 5.9+); -1 when absent */
-	char line[40];	 /* parser state: the start of the current line */
-	size_t line_len; /* bytes of the current line seen so far */
-};
-
-/* Pure: an empty parser; feed it the file in pieces of any size. */
-void load_status_init(struct load_status *st);
-void load_status_feed(struct load_status *st, const char *buf, size_t len);
-
-/*
- * Pure: are the `attached` filters in place, judging by the status read
- * before attaching and the one read after?  With Seccomp_filters the count
- * must have grown by exactly `attached` (a parent filter that makes
- * seccomp() return 0 without attaching leaves it unchanged).  Without it
- * (before Linux 5.9) only a task that had no filter before can be judged:
- * then nothing could have faked the attach, and the mode must now be 2.
- * Returns 0, or -1 with a reason in why.
- */
-int load_status_verified(const struct load_status *before, const struct load_status *after,
-			 unsigned attached, char *why, size_t whylen);
-
-/*
- * The proof that the filters are attached, in two halves around
- * load_apply: load_verify_begin opens /proc/self/status twice (after the
- * attach, the profile might not allow an open) and reads the first;
- * load_verify_end reads the second and judges.  Without /proc nothing can
- * be proved: load_verify_begin fails and nothing may be loaded.
- */
-struct load_verify {
-	int before_fd, after_fd;
-	struct load_status before;
-};
-
-int load_verify_begin(struct load_verify *v, char *why, size_t whylen);
-int load_verify_end(struct load_verify *v, unsigned attached, char *why, size_t whylen);
-
-/* The reads load_verify_end will make, for load_first_denied. */
-size_t load_verify_calls(const struct load_verify *v, struct load_call *calls, size_t max);
 
 #endif
