@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -372,8 +373,11 @@ int main(int argc, char *argv[])
 	bool bound;
 	int rc, err;
 
-	/* 1. Nothing opened later may become the program's stdin/out/err. */
-	if (program_std_fds_valid() < 0)
+	/*
+	 * 1. Nothing opened later may become the program's stdin/out/err.
+	 * In secure mode (setuid) glibc has done it before main().
+	 */
+	if (!getauxval(AT_SECURE) && program_std_fds_valid() < 0)
 		_exit(EXIT_LAUNCH);
 	/* argv[1] would be the first environment string (CVE-2021-4034). */
 	if (argc < 1 || !argv || !argv[0])

@@ -52,6 +52,8 @@ expect_grep "$T/err" "^sysfence-launch: bound: without no_new_privs: the program
 expect_exit 0 "bound profile, a setuid program it is not bound to" as_debug "$L" bound -- "$B/sf-try-suid" ids status
 expect_grep "$T/out" "^ruid=$SF_UID euid=$SF_UID " "unbound program: the setuid bit is ignored"
 expect_grep "$T/out" '^NoNewPrivs:[[:space:]]+1$' "unbound program: NoNewPrivs 1"
+expect_grep "$T/out" '^CapPrm:[[:space:]]+0+$' "unbound setuid program: no capability permitted"
+expect_grep "$T/out" '^CapEff:[[:space:]]+0+$' "unbound setuid program: no capability effective"
 expect_grep "$T/err" 'with no_new_privs: the program is none of the 2 the profile is bound to' \
 	"unbound program: SYSFENCE_DEBUG says why"
 expect_exit 0 "an execute-only bound program (mode 4711, opened O_PATH)" \
