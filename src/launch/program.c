@@ -89,9 +89,14 @@ int program_open(const char *path, bool *readable)
 	/* O_NONBLOCK|O_NOCTTY: a FIFO swapped in cannot hang or adopt us. */
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	*readable = fd >= 0;
-	if (fd < 0 && errno == EACCES)
-		fd = open(path, O_PATH | O_CLOEXEC);
-	return fd < 0 ? -errno : fd;
+	if (fd >= 0)
+		return fd;
+	if (errno != EACCES)
+		return -errno;
+	fd = open(path, O_PATH | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	return fd;
 }
 
 void program_exec_call(const struct program_exec *e, struct load_call *call)

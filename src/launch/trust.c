@@ -283,19 +283,19 @@ void trust_profile_free(struct trust_profile *p)
  * group/other writable, symlinks (Debian's /bin -> usr/bin) only inside
  * such folders and owned by root, the file regular, root-owned, not
  * group/other writable.  `done` only ever holds checked folders without
- * symlinks, so ".." in a symlink's target is its lexical parent.
+ * symlinks, so ".." in a symlink's target is its lexical parent.  Returns
+ * 0 with the file's stat in *out, or -1 with a reason in why.
  */
 static int resolve_binding(const char *binding, struct stat *out, char *why, size_t whylen)
 {
 	char done[PATH_MAX] = "", todo[PATH_MAX], next[PATH_MAX], target[PATH_MAX];
 	unsigned links = 0;
-	int rc;
 
+	memset(out, 0, sizeof(*out)); /* inode 0 is no file's */
 	if (snprintf(todo, sizeof(todo), "%s", binding) >= (int)sizeof(todo))
-		return fail(ENAMETOOLONG, why, whylen, "path too long");
-	rc = check_folder("/", why, whylen);
-	if (rc)
-		return rc;
+		return util_fail(why, whylen, "path too long");
+	if (check_folder("/", why, whylen))
+		return -1;
 	for (;;) {
 		char *comp = todo, *rest;
 		size_t dlen = strlen(done), clen;
@@ -309,7 +309,7 @@ static int resolve_binding(const char *binding, struct stat *out, char *why, siz
 		while (*rest == '/')
 			rest++;
 		if (!clen)
-			return fail(EISDIR, why, whylen, "%s is a folder", done[0] ? done : "/");
+			return util_fail(why, whylen, "%s is a folder", done[0] ? done : "/");
 		if (clen == 1 && comp[0] == '.') {
 			memmove(todo, rest, strlen(rest) + 1);
 			continue;
@@ -323,42 +323,39 @@ static int resolve_binding(const char *binding, struct stat *out, char *why, siz
 			continue;
 		}
 		if (dlen + 1 + clen >= sizeof(done))
-			return fail(ENAMETOOLONG, why, whylen, "path too long");
+			return util_fail(why, whylen, "path too long");
 		snprintf(done + dlen, sizeof(done) - dlen, "/%.*s", (int)clen, comp);
 		if (fstatat(AT_FDCWD, done, &st, AT_SYMLINK_NOFOLLOW) < 0)
-			return fail(errno, why, whylen, "%s: %s", done, strerror(errno));
+			return util_fail(why, whylen, "%s: %s", done, strerror(errno));
 		if (S_ISLNK(st.st_mode)) {
 			if (st.st_uid != 0)
-				return fail(EPERM, why, whylen, "symlink %s is not owned by root",
-					    done);
+				return util_fail(why, whylen, "symlink %s is not owned by root",
+						 done);
 			if (++links > TRUST_MAX_SYMLINKS)
-				return fail(ELOOP, why, whylen, "too many symlinks");
+				return util_fail(why, whylen, "too many symlinks");
 			n = readlink(done, target, sizeof(target) - 1);
 			if (n <= 0)
-				return fail(n < 0 ? errno : ENOENT, why, whylen,
-					    "cannot read symlink %s", done);
+				return util_fail(why, whylen, "cannot read symlink %s", done);
 			target[n] = '\0';
 			done[dlen] = '\0'; /* the link's folder */
 			if (target[0] == '/')
 				done[0] = '\0';
 			if (snprintf(next, sizeof(next), "%s%s%s", target, *rest ? "/" : "",
 				     rest) >= (int)sizeof(next))
-				return fail(ENAMETOOLONG, why, whylen, "path too long");
+				return util_fail(why, whylen, "path too long");
 			memcpy(todo, next, strlen(next) + 1);
 			continue;
 		}
 		if (S_ISDIR(st.st_mode) && *rest) {
-			rc = check_owner(&st, "folder", done, why, whylen);
-			if (rc)
-				return rc;
+			if (check_owner(&st, "folder", done, why, whylen))
+				return -1;
 			memmove(todo, rest, strlen(rest) + 1);
 			continue;
 		}
 		if (!S_ISREG(st.st_mode) || *rest)
-			return fail(EINVAL, why, whylen, "%s is not a regular file", done);
-		rc = check_owner(&st, "file", done, why, whylen);
-		if (rc)
-			return rc;
+			return util_fail(why, whylen, "%s is not a regular file", done);
+		if (check_owner(&st, "file", done, why, whylen))
+			return -1;
 		*out = st;
 		return 0;
 	}
