@@ -190,6 +190,7 @@ done
 FLOOR=$BUILD/bench/sf-floor
 [ -x "$FLOOR" ] || make -s BUILD="$BUILD" "$FLOOR" >/dev/null || exit 1
 install -o root -g root -m 0755 "$FLOOR" "$B/sf-floor"
+install -o root -g root -m 4755 "$FLOOR" "$B/sf-floor-setuid"
 chmod 0644 "$T/bench.raw"
 TRUE=$(command -v true)
 TRUE=${TRUE:-/bin/true}
@@ -206,18 +207,23 @@ report() {
 		if (NR > 1) printf "  %+7.1f us over exec", $2 - bare
 		if (NR > 2) printf ", x%.3f floor", $2 / floor
 		printf "\n"
+		if ($1 == "floor-setuid") setuid = $2
 		if ($1 ~ /^launch-/ && !launcher) launcher = $2
 	}
 	END {
-		printf "  launcher / floor: %.3f (target <= 1.03): %+.1f us of the launcher'"'"'s own\n", \
-			launcher / floor, launcher - floor
-		printf "  (the launcher is setuid: the secure exec and glibc'"'"'s secure start are in it)\n"
+		printf "  launcher / floor: %.3f (target <= 1.03), %+.1f us", launcher / floor, \
+			launcher - floor
+		if (setuid)
+			printf ": %+.1f us a setuid start costs, %+.1f us the launcher'"'"'s own", \
+				setuid - floor, launcher - setuid
+		printf "\n"
 	}'
 }
 
 echo "== sysfence-launch against its floor: median of $N interleaved runs each"
 echo "as nobody, trusted profile 'bench' (the program not bound: no_new_privs):"
-cmds=(@exec-true "$TRUE" :: @floor "$B/sf-floor" "$T/bench.raw" "$TRUE")
+cmds=(@exec-true "$TRUE" :: @floor "$B/sf-floor" "$T/bench.raw" "$TRUE"
+	:: @floor-setuid "$B/sf-floor-setuid" -u "$T/bench.raw" "$TRUE")
 for m in "${modes[@]}"; do
 	cmds+=(:: "@launch-$m" "$B/launch-$m" bench -- "$TRUE")
 done
@@ -229,7 +235,7 @@ cmds=(@exec-true "$TRUE" :: @floor "$B/sf-floor" "$T/bench.raw" "$TRUE"
 if command -v bwrap >/dev/null; then
 	cmds+=(:: @bwrap-seccomp "<9=$T/bench.raw" "$(command -v bwrap)" --ro-bind / / --seccomp 9 "$TRUE")
 fi
-"$BENCH" spawn "$N" "${cmds[@]}" | report | grep -v '^  launcher / floor\|secure exec'
+"$BENCH" spawn "$N" "${cmds[@]}" | report | grep -v '^  launcher / floor'
 echo "  (sizes: $(for m in "${modes[@]}"; do printf '%s %s KB; ' "$m" $(($(stat -c %s "$B/launch-$m") / 1024)); done)floor $(($(stat -c %s "$B/sf-floor") / 1024)) KB)"
 echo "== seccomp() attach time (median of 200, deny + allow, FLAG_LOG)"
 "$BENCH" attach 200 "$T/bench.bin" | awk '{ printf "  compiled blob (tree):   %8.1f us  (%d + %d instructions)\n", $2, $4, $6 }'

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
- * sf-floor [-d DENY] ALLOW PROGRAM [ARG...]: the floor sysfence-launch is
+ * sf-floor [-u] [-d DENY] ALLOW PROGRAM [ARG...]: the floor sysfence-launch is
  * measured against (bench/launch.sh).  The least a loader of the same
  * filters can do: read the programs (bare struct sock_filter arrays, as
  * `sysfence-compile --raw` writes them), set no_new_privs, attach DENY
  * then ALLOW with SECCOMP_FILTER_FLAG_LOG, execve PROGRAM.  No checks
  * beyond the system calls' own results, no verification, no probing: a
  * benchmark, never a way to run anything.  Linked static, stripped.
+ * -u: first become the real user and group (for a setuid-root copy: the
+ * cost of a setuid start, without the launcher's work).
  */
 #include <fcntl.h>
 #include <linux/filter.h>
@@ -42,9 +44,17 @@ int main(int argc, char **argv, char **envp)
 	unsigned short ndeny = 0, nallow;
 	int i = 1;
 
-	if (argc > 2 && !strcmp(argv[1], "-d")) {
-		ndeny = load(argv[2], deny);
-		i = 3;
+	if (argc > 1 && !strcmp(argv[i], "-u")) {
+		uid_t u = getuid();
+		gid_t g = getgid();
+
+		if (setresgid(g, g, g) || setresuid(u, u, u))
+			return 125;
+		i++;
+	}
+	if (argc > i + 1 && !strcmp(argv[i], "-d")) {
+		ndeny = load(argv[i + 1], deny);
+		i += 2;
 	}
 	if (i + 1 >= argc)
 		return 125;
