@@ -227,6 +227,7 @@ endif
 	$(if $(MAN1),install -m 0644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/)
 	$(if $(MAN5),install -m 0644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/)
 	$(if $(EXAMPLES),install -m 0644 $(EXAMPLES) $(DESTDIR)$(DATADIR)/sysfence/examples/)
+	install -m 0644 tests/policies/base.inc $(DESTDIR)$(DATADIR)/sysfence/base.policy
 	install -d $(DESTDIR)$(COMPLETIONDIR)
 	install -m 0644 completion/sysfence.bash $(DESTDIR)$(COMPLETIONDIR)/sysfence-compile
 	install -m 0644 completion/sysfence.bash $(DESTDIR)$(COMPLETIONDIR)/sysfence-launch

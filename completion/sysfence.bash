@@ -7,12 +7,13 @@
 #
 #   sysfence-compile   options, --arch names, policies (*.policy) as INPUT,
 #                      blobs (*.bin) as OUTPUT and for --disasm/--diff,
-#                      the policy's syscall names after --explain POLICY
+#                      every syscall name after --explain POLICY (from
+#                      sysfence-compile --syscalls)
 #   sysfence-launch    options, profile names from the trusted store (the
 #                      one --profile-dir names, else the one the launcher
 #                      was built with, from `sysfence-launch --features`),
 #                      blob files for a PROFILE with a '/', and after "--"
-#                      the program and its own arguments.
+#                      the program (executables only) and its arguments.
 
 # _sysfence_files CUR EXT...: folders, and files ending in .EXT; every file
 # when none matches (a policy need not be called *.policy).
@@ -41,6 +42,26 @@ _sysfence_words() {
 	for w in "$@"; do
 		[[ $w == "$cur"* ]] && COMPREPLY+=("$w")
 	done
+}
+
+# _sysfence_executables CUR: programs on PATH starting with CUR, or the
+# files and folders of a CUR with a '/'.
+_sysfence_executables() {
+	local cur=$1 d f
+	COMPREPLY=()
+	if [[ $cur == */* ]]; then
+		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+		return
+	fi
+	local IFS=:
+	for d in $PATH; do
+		[ -n "$d" ] && [ -d "$d" ] || continue
+		for f in "$d/$cur"*; do
+			[ -f "$f" ] && [ -x "$f" ] && COMPREPLY+=("${f##*/}")
+		done
+	done
+	unset IFS
+	mapfile -t COMPREPLY < <(printf '%s\n' "${COMPREPLY[@]}" | sed '/^$/d' | sort -u)
 }
 
 _sysfence_compile() {
@@ -106,11 +127,14 @@ _sysfence_compile() {
 	explain)
 		if [ "$npos" -eq 0 ]; then
 			_sysfence_files "$cur" policy pol bin
-		elif [ "$npos" -eq 1 ] && [ -r "${pos[0]}" ] && [ "${pos[0]%.bin}" = "${pos[0]}" ]; then
-			# SYSCALL: the names the policy mentions.
-			local -a names
-			mapfile -t names < <(sed -n 's/#.*//; s/^[[:space:]]*~\{0,1\}\([A-Za-z_][A-Za-z0-9_]*\).*/\1/p' \
-				"${pos[0]}" 2>/dev/null | sort -u)
+		elif [ "$npos" -eq 1 ]; then
+			# SYSCALL: every syscall of the architectures (--arch, else the
+			# native ones), as the compiler knows them.
+			local -a names archs=()
+			for ((i = 1; i < COMP_CWORD; i++)); do
+				[ "${COMP_WORDS[i]}" = --arch ] && archs+=(--arch "${COMP_WORDS[i + 1]}")
+			done
+			mapfile -t names < <("${COMP_WORDS[0]}" --syscalls "${archs[@]}" 2>/dev/null)
 			_sysfence_words "$cur" "${names[@]}"
 		fi
 		;;
@@ -172,13 +196,15 @@ _sysfence_launch() {
 		esac
 	done
 
-	# After "--": the program, then its own arguments.
+	# After "--": the program, then its own arguments.  The launcher execs
+	# the program, so only executables: no shell keyword, builtin, alias
+	# or function (compgen -c and _command_offset offer those).
 	if [ "$dashdash" -gt 0 ]; then
-		if declare -F _command_offset >/dev/null; then
-			_command_offset "$dashdash"
-		elif [ "$COMP_CWORD" -eq "$dashdash" ]; then
+		if [ "$COMP_CWORD" -eq "$dashdash" ]; then
 			compopt -o filenames 2>/dev/null
-			mapfile -t COMPREPLY < <(compgen -c -- "$cur")
+			_sysfence_executables "$cur"
+		elif declare -F _command_offset >/dev/null; then
+			_command_offset "$dashdash"
 		else
 			compopt -o filenames 2>/dev/null
 			mapfile -t COMPREPLY < <(compgen -f -- "$cur")

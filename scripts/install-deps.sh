@@ -3,11 +3,18 @@
 # Debian/Ubuntu only (apt-get); quiet and quick when everything is there.
 set -eu
 
+# Every architecture's kernel headers (small, arch "all"), against which
+# tests/integration/constants_arches.sh checks the named constants' values.
+CROSS="linux-libc-dev-i386-cross linux-libc-dev-arm64-cross linux-libc-dev-armhf-cross \
+linux-libc-dev-riscv64-cross linux-libc-dev-s390x-cross linux-libc-dev-ppc64el-cross \
+linux-libc-dev-ppc64-cross linux-libc-dev-powerpc-cross linux-libc-dev-mips-cross \
+linux-libc-dev-mips64el-cross linux-libc-dev-mipsn32-cross linux-libc-dev-hppa-cross"
+
 # clang only recommends libclang-rt-dev (libFuzzer and the sanitizer
 # runtimes), and recommendations are not installed here: name it.
 PKGS="make gcc libc6-dev pkg-config libseccomp-dev libcap-dev nettle-dev \
 libcmocka-dev gcc-multilib clang libclang-rt-dev groff-base man-db util-linux \
-procps kmod bubblewrap"
+procps kmod bubblewrap strace $CROSS"
 
 missing=""
 for p in $PKGS; do
@@ -32,7 +39,8 @@ required=""
 optional=""
 for p in $missing; do
 	case $p in
-	gcc-multilib | bubblewrap | clang | libclang-rt-dev) optional="$optional $p" ;;
+	gcc-multilib | bubblewrap | clang | libclang-rt-dev | strace | linux-libc-dev-*-cross)
+		optional="$optional $p" ;;
 	*) required="$required $p" ;;
 	esac
 done

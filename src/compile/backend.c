@@ -369,6 +369,10 @@ struct build {
 };
 
 #define SENTINEL_BLOCK(id) SCMP_ACT_TRACE(id)
+/* Argument checks past which building stops (8 x BPF_MAXINSNS: 256 KiB). */
+enum {
+	BLOCKS_GIVE_UP = 8 * BPF_MAXINSNS
+};
 #define SENTINEL_BLOCK_MAX 0xff00u
 
 static struct sock_filter stmt(uint16_t code, uint32_t k)
@@ -486,6 +490,12 @@ static int add_group(struct build *b, scmp_filter_ctx ctx, int nr, const struct 
 			if (rule_classify(pt->rules[i], b->arch) == RULE_CONDITIONAL &&
 			    emit_rule(&b->blocks, pt->rules[i], b->arch, pt->action))
 				return -ENOMEM;
+			/*
+			 * Refused anyway: memory must not grow with 10^6 rules
+			 * (issue 15); short of this, the error gives the count.
+			 */
+			if (b->blocks.len > BLOCKS_GIVE_UP)
+				return -E2BIG;
 		}
 	}
 	if (sec_push(&b->blocks, stmt(BPF_RET | BPF_K, fallthrough)))
@@ -509,7 +519,7 @@ static int add_group(struct build *b, scmp_filter_ctx ctx, int nr, const struct 
  * Returns true and fills *out when rule r implies one for the multiplexer.
  */
 static bool multiplexed_rule(const struct build *b, const struct policy_rule *r,
-			     struct policy_rule *out)
+			     struct policy_rule *out, struct policy_arg *out_arg)
 {
 	int pseudo = syscalls_multiplexed_pseudo(b->arch->token, r->name);
 	const char *mux;
@@ -528,15 +538,15 @@ static bool multiplexed_rule(const struct build *b, const struct policy_rule *r,
 	if (syscalls_nr(b->arch->token, mux) < 0 ||
 	    (!r->deny && rule_classify(r, b->arch) != RULE_UNCONDITIONAL))
 		return false;
-	memset(out, 0, sizeof(*out));
-	snprintf(out->name, sizeof(out->name), "%s", mux);
-	out->deny = r->deny;
-	out->line = r->line;
-	out->col = r->col;
-	out->nargs = 1;
-	out->args[0] = (struct policy_arg){
+	*out_arg = (struct policy_arg){
 		.op = POLICY_OP_EQ, .value = (uint64_t)call, .width = 32, .col = r->col
 	};
+	*out = (struct policy_rule){ .name = mux,
+				     .args = out_arg,
+				     .line = r->line,
+				     .col = r->col,
+				     .nargs = 1,
+				     .deny = r->deny };
 	return true;
 }
 
@@ -548,13 +558,15 @@ static int add_rules(struct build *b, scmp_filter_ctx ctx)
 	/* NOLINTNEXTLINE(bugprone-sizeof-expression) */
 	struct policy_rule **sorted = malloc((2 * pol->count + 1) * sizeof(*sorted));
 	struct policy_rule *mux = malloc((pol->count + 1) * sizeof(*mux));
+	struct policy_arg *mux_args = malloc((pol->count + 1) * sizeof(*mux_args));
 	size_t n = 0, nmux = 0;
 	int rc = 0;
 	bool clone3_named = false;
 
-	if (!sorted || !mux) {
+	if (!sorted || !mux || !mux_args) {
 		free(sorted);
 		free(mux);
+		free(mux_args);
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < pol->count; i++) {
@@ -564,7 +576,7 @@ static int add_rules(struct build *b, scmp_filter_ctx ctx)
 			clone3_named = true;
 		if (syscalls_nr(b->arch->token, r->name) >= 0)
 			sorted[n++] = &pol->rules[i];
-		if (multiplexed_rule(b, r, &mux[nmux]))
+		if (multiplexed_rule(b, r, &mux[nmux], &mux_args[nmux]))
 			sorted[n++] = &mux[nmux++];
 	}
 	/* NOLINTNEXTLINE(bugprone-sizeof-expression): as above */
@@ -607,6 +619,7 @@ static int add_rules(struct build *b, scmp_filter_ctx ctx)
 					    seccomp_syscall_resolve_name("clone3"), 0);
 	free(sorted);
 	free(mux);
+	free(mux_args);
 	return rc;
 }
 
@@ -804,9 +817,15 @@ static int build_section(struct build *b, struct section *out)
 		rc = finish_section(b, out);
 	}
 	seccomp_release(ctx);
-	if (rc) {
+	if (rc == -E2BIG)
+		diag_add(b->diags, DIAG_ERROR, 0, 0,
+			 "the %s program has more than %d BPF instructions (its argument checks "
+			 "for %s alone); the kernel accepts at most %d (BPF_MAXINSNS)",
+			 b->deny ? "deny" : "allow", BLOCKS_GIVE_UP, b->arch->name, BPF_MAXINSNS);
+	else if (rc)
 		diag_add(b->diags, DIAG_ERROR, 0, 0, "cannot build the %s program for %s: %s",
 			 b->deny ? "deny" : "allow", b->arch->name, strerror(-rc));
+	if (rc) {
 		free(out->insns);
 		out->insns = NULL;
 	}

@@ -6,6 +6,7 @@
  */
 #include "sysfence/compile/job.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
@@ -145,18 +146,43 @@ fail:
 	return NULL;
 }
 
+/*
+ * --out-dir DIR: an existing folder, or a new one made here, 0755 (blobs are
+ * 0644 and the launcher trusts a store only when no one but its owner can
+ * write to it).  Only the last component is made: a missing parent is more
+ * likely a typo than a store to build, as with mkdir without -p.
+ */
+static int ensure_out_dir(const char *dir)
+{
+	struct stat st;
+
+	if (mkdir(dir, 0755) == 0)
+		return 0;
+	if (errno == EEXIST && stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+		return 0;
+	if (errno == EEXIST || errno == ENOTDIR)
+		fprintf(stderr, "sysfence-compile: %s: not a folder\n", dir);
+	else if (errno == ENOENT)
+		fprintf(stderr,
+			"sysfence-compile: %s: cannot create: its parent folder does not exist\n",
+			dir);
+	else
+		fprintf(stderr, "sysfence-compile: %s: cannot create: %s\n", dir, strerror(errno));
+	return -1;
+}
+
 int batch_run(const struct job_opts *o, char **inputs, size_t count)
 {
 	struct batch b = { .o = o, .inputs = inputs, .count = count };
 	size_t nthreads = (size_t)o->jobs;
 	pthread_t *threads;
 	size_t started = 0;
-	struct stat st;
 
-	if (o->out_dir && (stat(o->out_dir, &st) < 0 || !S_ISDIR(st.st_mode))) {
-		fprintf(stderr, "sysfence-compile: %s: not a folder\n", o->out_dir);
+	if (o->out_dir && ensure_out_dir(o->out_dir))
 		return 1;
-	}
+	/* What killed runs left behind; the workers' own are not made yet. */
+	if (o->out_dir)
+		job_sweep_temporaries(o->out_dir, o->quiet);
 	if (nthreads > count)
 		nthreads = count;
 	threads = calloc(nthreads, sizeof(*threads));

@@ -62,27 +62,29 @@ void compile_source_digest(const struct compile_opts *o, const char *src, size_t
 }
 
 /*
- * After parse errors, the errors check_policy finds in the lines that did
- * parse (unknown names with --strict), so that every error of the file is
- * reported in one run.  Its warnings would be about a half-parsed policy
- * ("no rule allows execve"): dropped.
+ * After parse errors, what check_policy finds in the lines that did parse
+ * (unknown names, arguments a syscall lacks), so that every error and
+ * warning of the file is reported in one run.  Its whole-file warnings
+ * would be about a half-parsed policy ("no rule allows execve"): dropped.
  */
-static void resolve_errors_only(const struct policy *pol, struct diag_list *d)
+static void check_parsed_lines(const struct policy *pol, const struct compile_opts *o,
+			       struct diag_list *d)
 {
 	struct diag_list tmp;
-	size_t kept = 0;
+	size_t kept_errors = 0;
 
 	diag_init(&tmp, d->count < d->limit ? d->limit - d->count : 1);
-	check_policy(pol, true, &tmp);
+	check_policy(pol, o->arches, o->narches, o->strict, &tmp);
 	for (size_t i = 0; i < tmp.count; i++) {
-		if (tmp.items[i].level != DIAG_ERROR)
+		const struct diag *g = &tmp.items[i];
+
+		if (!g->line)
 			continue;
-		diag_add(d, DIAG_ERROR, tmp.items[i].line, tmp.items[i].col, "%s",
-			 tmp.items[i].msg);
-		kept++;
+		diag_add(d, g->level, g->line, g->col, "%s", g->msg);
+		kept_errors += g->level == DIAG_ERROR;
 	}
-	d->errors += tmp.errors - kept; /* not kept by tmp: still counted */
-	d->dropped += tmp.errors - kept;
+	d->errors += tmp.errors - kept_errors; /* not kept by tmp: still counted */
+	d->dropped += tmp.errors - kept_errors;
 	diag_free(&tmp);
 }
 
@@ -144,12 +146,11 @@ int compile_policy(const char *src, size_t len, const struct compile_opts *o, st
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
-	if (policy_parse(src, len, o->resolver, &pol, d) < 0) {
-		if (o->strict)
-			resolve_errors_only(&pol, d);
+	if (policy_parse_for(src, len, o->resolver, o->arches, o->narches, &pol, d) < 0) {
+		check_parsed_lines(&pol, o, d);
 		goto out;
 	}
-	if (check_policy(&pol, o->strict, d) < 0)
+	if (check_policy(&pol, o->arches, o->narches, o->strict, d) < 0)
 		goto out;
 	check_bindings(&pol, d);
 	if (backend_compile(&pol, o->arches, o->narches, &out->deny, &out->allow, d) < 0)
@@ -165,6 +166,7 @@ int compile_policy(const char *src, size_t len, const struct compile_opts *o, st
 	snprintf(out->compiler_version, sizeof(out->compiler_version), "%s", SYSFENCE_VERSION);
 	rc = 0;
 out:
+	diag_sort(d); /* the parser's and the checks' findings, in line order */
 	policy_free(&pol);
 	if (rc)
 		blob_free(out);

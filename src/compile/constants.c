@@ -24,19 +24,17 @@
  * KEYCTL_*, bpf commands (BPF_*), arch_prctl codes (ARCH_*), CLOCK_*,
  * TIMER_ABSTIME, IPC_*, GRND_*, RENAME_*, SEEK_*, LOCK_*, CLOSE_RANGE_*.
  *
- * One policy serves x86_64 and aarch64, so a name is in the table only when
- * both architectures give it the same value.  Left out for that reason:
- *  - O_DIRECTORY, O_NOFOLLOW, O_DIRECT and O_LARGEFILE: arm64 has its own
- *    asm/fcntl.h with the four bits in a different order (O_DIRECTORY is
- *    0200000 on x86_64 but 040000 on arm64), and so O_TMPFILE, which
- *    includes O_DIRECTORY, differs too;
- *  - the x86-only ptrace requests (PTRACE_GETREGS, PTRACE_GETFPREGS,
- *    PTRACE_ARCH_PRCTL, ...): request 33 is PTRACE_SINGLEBLOCK on x86 but
- *    PTRACE_PEEKMTETAGS on arm64, so such names would be wrong on one side;
- *  - MAP_32BIT (x86 only) and PROT_BTI/PROT_MTE (arm64 only).
- * The ARCH_* codes of arch_prctl(2) are the exception: the system call
- * exists on x86 only, so on aarch64 a rule using them has no syscall to
- * match and the value cannot mislead.
+ * The values in constant_table are x86_64's.  Other architectures give some
+ * names other values (O_DIRECTORY is 0200000 on x86_64 but 040000 on arm64,
+ * TIOCSTI 0x5472 on MIPS, most SO_* options on MIPS and parisc): those are
+ * in variant_table below, and constants_resolve() gives a policy the value
+ * of the architectures it is compiled for, refusing a name on which they
+ * disagree.  Left out: the x86-only ptrace requests other than the three
+ * snapd uses (PTRACE_ARCH_PRCTL, PTRACE_SINGLEBLOCK, ...: request 33 is
+ * PTRACE_SINGLEBLOCK on x86 but PTRACE_PEEKMTETAGS on arm64), MAP_32BIT,
+ * PROT_BTI/PROT_MTE and O_LARGEFILE (0 in x86_64's libc, 0100000 in its
+ * kernel).  The ARCH_* codes of arch_prctl(2) exist on x86 only; elsewhere a
+ * rule using them has no syscall to match.
  *
  * Also left out on purpose: SIGRTMIN/SIGRTMAX (libc functions whose value
  * depends on how many real-time signals libc reserves), F_GETLK64 and
@@ -54,7 +52,10 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <linux/audit.h>
+
 #include "sysfence/compile/constants.h"
+#include "sysfence/compile/syscalls.h"
 #include "sysfence/compile/text.h"
 #include "sysfence/util.h"
 
@@ -78,6 +79,7 @@ static const struct sf_constant constant_table[] = {
 	{ "AF_BRIDGE", 7 },
 	{ "AF_CAIF", 37 },
 	{ "AF_CAN", 29 },
+	{ "AF_CONN", 123 },
 	{ "AF_DECnet", 12 },
 	{ "AF_ECONET", 19 },
 	{ "AF_FILE", 1 },
@@ -611,17 +613,22 @@ static const struct sf_constant constant_table[] = {
 	{ "O_ASYNC", 0x2000 },
 	{ "O_CLOEXEC", 0x80000 },
 	{ "O_CREAT", 0x40 },
+	{ "O_DIRECT", 0x4000 },
+	{ "O_DIRECTORY", 0x10000 },
 	{ "O_DSYNC", 0x1000 },
 	{ "O_EXCL", 0x80 },
 	{ "O_NDELAY", 0x800 },
 	{ "O_NOATIME", 0x40000 },
 	{ "O_NOCTTY", 0x100 },
+	{ "O_NOFOLLOW", 0x20000 },
 	{ "O_NONBLOCK", 0x800 },
+	{ "O_NOTIFICATION_PIPE", 0x80 },
 	{ "O_PATH", 0x200000 },
 	{ "O_RDONLY", 0 },
 	{ "O_RDWR", 2 },
 	{ "O_RSYNC", 0x101000 },
 	{ "O_SYNC", 0x101000 },
+	{ "O_TMPFILE", 0x410000 },
 	{ "O_TRUNC", 0x200 },
 	{ "O_WRONLY", 1 },
 	{ "PER_BSD", 6 },
@@ -657,6 +664,7 @@ static const struct sf_constant constant_table[] = {
 	{ "PF_BRIDGE", 7 },
 	{ "PF_CAIF", 37 },
 	{ "PF_CAN", 29 },
+	{ "PF_CONN", 123 },
 	{ "PF_DECnet", 12 },
 	{ "PF_ECONET", 19 },
 	{ "PF_FILE", 1 },
@@ -853,6 +861,9 @@ static const struct sf_constant constant_table[] = {
 	{ "PTRACE_EVENT_VFORK", 2 },
 	{ "PTRACE_EVENT_VFORK_DONE", 5 },
 	{ "PTRACE_GETEVENTMSG", 0x4201 },
+	{ "PTRACE_GETFPREGS", 14 },
+	{ "PTRACE_GETFPXREGS", 18 },
+	{ "PTRACE_GETREGS", 12 },
 	{ "PTRACE_GETREGSET", 0x4204 },
 	{ "PTRACE_GETSIGINFO", 0x4202 },
 	{ "PTRACE_GETSIGMASK", 0x420a },
@@ -875,6 +886,7 @@ static const struct sf_constant constant_table[] = {
 	{ "PTRACE_PEEKSIGINFO", 0x4209 },
 	{ "PTRACE_PEEKTEXT", 1 },
 	{ "PTRACE_PEEKUSER", 3 },
+	{ "PTRACE_PEEKUSR", 3 },
 	{ "PTRACE_POKEDATA", 5 },
 	{ "PTRACE_POKETEXT", 4 },
 	{ "PTRACE_POKEUSER", 6 },
@@ -1219,6 +1231,407 @@ static const struct sf_constant constant_table[] = {
 #define CONSTANT_COUNT (sizeof(constant_table) / sizeof(constant_table[0]))
 
 /*
+ * Where another architecture gives a name another value.  constant_table
+ * holds the values of x86_64, which x86, aarch64, arm, riscv64 and s390
+ * share for nearly every name; this table holds the exceptions, per family
+ * of architectures that share their headers.  The values were read from
+ * each architecture's uapi headers (Debian's linux-libc-dev-*-cross
+ * packages); tests/integration/constants_arches.sh compares every name with
+ * those headers for every architecture whose headers are installed.  Names
+ * only libc defines (SOCK_NONBLOCK, O_ASYNC, MAP_ANON, SIGCLD, ...) follow
+ * the uapi name they are defined as (O_NONBLOCK, FASYNC, MAP_ANONYMOUS,
+ * SIGCHLD); MIPS swaps SOCK_STREAM and SOCK_DGRAM
+ * (arch/mips/include/asm/socket.h).
+ *
+ * The ptrace requests snapd names (PTRACE_GETREGS, PTRACE_GETFPREGS,
+ * PTRACE_GETFPXREGS) are architecture-specific.  Where an architecture has
+ * no such request, its row says whether snapd's number (12, 14, 18) is no
+ * request there either (V_UNUSED: allowing it allows nothing) or another
+ * request (V_CLASH: arm's 18 is PTRACE_GETWMMXREGS); constants_resolve()
+ * says what a policy gets in each case.
+ *
+ * Not modelled: widths.  PR_SET_PTRACER_ANY is (unsigned long)-1 and
+ * AT_FDCWD the int -100 everywhere; the parser fits them to the argument.
+ */
+enum {
+	F_X86 = 1 << 0, /* x86_64 and x86 */
+	F_ARM64 = 1 << 1,
+	F_ARM = 1 << 2,
+	F_RISCV = 1 << 3,
+	F_PPC = 1 << 4,	   /* ppc64le, ppc64, ppc */
+	F_S390 = 1 << 5,   /* s390x, s390 */
+	F_MIPS = 1 << 6,   /* o32, n32 and n64, either byte order */
+	F_PARISC = 1 << 7, /* parisc, parisc64 */
+};
+
+enum variant_kind {
+	V_VALUE,  /* the name's value there */
+	V_UNUSED, /* no such name there, and its number is no other request */
+	V_CLASH,  /* no such name there, and its number means something else */
+};
+
+struct constant_variant {
+	const char *name;
+	unsigned families;
+	enum variant_kind kind;
+	uint64_t value;
+	const char *clash; /* V_CLASH: what the number is there */
+};
+
+/* Sorted by name in strcmp() order; the rows of one name are adjacent. */
+static const struct constant_variant variant_table[] = {
+	{ "EPOLL_CLOEXEC", F_PARISC, V_VALUE, 0x200000, NULL },
+	{ "FASYNC", F_MIPS, V_VALUE, 0x1000, NULL },
+	{ "FIOASYNC", F_MIPS, V_VALUE, 0x667d, NULL },
+	{ "FIOASYNC", F_PPC, V_VALUE, 0x8004667d, NULL },
+	{ "FIOCLEX", F_MIPS, V_VALUE, 0x6601, NULL },
+	{ "FIOCLEX", F_PPC, V_VALUE, 0x20006601, NULL },
+	{ "FIOGETOWN", F_MIPS, V_VALUE, 0x4004667b, NULL },
+	{ "FIONBIO", F_MIPS, V_VALUE, 0x667e, NULL },
+	{ "FIONBIO", F_PPC, V_VALUE, 0x8004667e, NULL },
+	{ "FIONCLEX", F_MIPS, V_VALUE, 0x6602, NULL },
+	{ "FIONCLEX", F_PPC, V_VALUE, 0x20006602, NULL },
+	{ "FIONREAD", F_MIPS, V_VALUE, 0x467f, NULL },
+	{ "FIONREAD", F_PPC, V_VALUE, 0x4004667f, NULL },
+	{ "FIOQSIZE", F_ARM | F_S390, V_VALUE, 0x545e, NULL },
+	{ "FIOQSIZE", F_MIPS, V_VALUE, 0x667f, NULL },
+	{ "FIOQSIZE", F_PPC, V_VALUE, 0x40086680, NULL },
+	{ "FIOSETOWN", F_MIPS, V_VALUE, 0x8004667c, NULL },
+	{ "F_GETLK", F_MIPS, V_VALUE, 0xe, NULL },
+	{ "F_GETOWN", F_MIPS, V_VALUE, 0x17, NULL },
+	{ "F_GETOWN", F_PARISC, V_VALUE, 0xb, NULL },
+	{ "F_GETSIG", F_PARISC, V_VALUE, 0xe, NULL },
+	{ "F_RDLCK", F_PARISC, V_VALUE, 0x1, NULL },
+	{ "F_SETOWN", F_MIPS, V_VALUE, 0x18, NULL },
+	{ "F_SETOWN", F_PARISC, V_VALUE, 0xc, NULL },
+	{ "F_SETSIG", F_PARISC, V_VALUE, 0xd, NULL },
+	{ "F_UNLCK", F_PARISC, V_VALUE, 0x3, NULL },
+	{ "F_WRLCK", F_PARISC, V_VALUE, 0x2, NULL },
+	{ "MADV_DODUMP", F_PARISC, V_VALUE, 0x46, NULL },
+	{ "MADV_DONTDUMP", F_PARISC, V_VALUE, 0x45, NULL },
+	{ "MADV_HUGEPAGE", F_PARISC, V_VALUE, 0x43, NULL },
+	{ "MADV_KEEPONFORK", F_PARISC, V_VALUE, 0x48, NULL },
+	{ "MADV_MERGEABLE", F_PARISC, V_VALUE, 0x41, NULL },
+	{ "MADV_NOHUGEPAGE", F_PARISC, V_VALUE, 0x44, NULL },
+	{ "MADV_UNMERGEABLE", F_PARISC, V_VALUE, 0x42, NULL },
+	{ "MADV_WIPEONFORK", F_PARISC, V_VALUE, 0x47, NULL },
+	{ "MAP_ANON", F_MIPS, V_VALUE, 0x800, NULL },
+	{ "MAP_ANON", F_PARISC, V_VALUE, 0x10, NULL },
+	{ "MAP_ANONYMOUS", F_MIPS, V_VALUE, 0x800, NULL },
+	{ "MAP_ANONYMOUS", F_PARISC, V_VALUE, 0x10, NULL },
+	{ "MAP_DENYWRITE", F_MIPS, V_VALUE, 0x2000, NULL },
+	{ "MAP_EXECUTABLE", F_MIPS, V_VALUE, 0x4000, NULL },
+	{ "MAP_FIXED", F_PARISC, V_VALUE, 0x4, NULL },
+	{ "MAP_GROWSDOWN", F_MIPS, V_VALUE, 0x1000, NULL },
+	{ "MAP_GROWSDOWN", F_PARISC, V_VALUE, 0x8000, NULL },
+	{ "MAP_HUGETLB", F_MIPS | F_PARISC, V_VALUE, 0x80000, NULL },
+	{ "MAP_LOCKED", F_MIPS, V_VALUE, 0x8000, NULL },
+	{ "MAP_LOCKED", F_PPC, V_VALUE, 0x80, NULL },
+	{ "MAP_NONBLOCK", F_MIPS | F_PARISC, V_VALUE, 0x20000, NULL },
+	{ "MAP_NORESERVE", F_MIPS, V_VALUE, 0x400, NULL },
+	{ "MAP_NORESERVE", F_PPC, V_VALUE, 0x40, NULL },
+	{ "MAP_POPULATE", F_MIPS | F_PARISC, V_VALUE, 0x10000, NULL },
+	{ "MAP_STACK", F_MIPS | F_PARISC, V_VALUE, 0x40000, NULL },
+	{ "MAP_TYPE", F_PARISC, V_VALUE, 0x2b, NULL },
+	{ "MCL_CURRENT", F_PPC, V_VALUE, 0x2000, NULL },
+	{ "MCL_FUTURE", F_PPC, V_VALUE, 0x4000, NULL },
+	{ "MCL_ONFAULT", F_PPC, V_VALUE, 0x8000, NULL },
+	{ "OPEN_TREE_CLOEXEC", F_PARISC, V_VALUE, 0x200000, NULL },
+	{ "O_APPEND", F_MIPS | F_PARISC, V_VALUE, 0x8, NULL },
+	{ "O_ASYNC", F_MIPS, V_VALUE, 0x1000, NULL },
+	{ "O_CLOEXEC", F_PARISC, V_VALUE, 0x200000, NULL },
+	{ "O_CREAT", F_MIPS | F_PARISC, V_VALUE, 0x100, NULL },
+	{ "O_DIRECT", F_ARM64 | F_ARM, V_VALUE, 0x10000, NULL },
+	{ "O_DIRECT", F_MIPS, V_VALUE, 0x8000, NULL },
+	{ "O_DIRECT", F_PPC, V_VALUE, 0x20000, NULL },
+	{ "O_DIRECTORY", F_ARM64 | F_ARM | F_PPC, V_VALUE, 0x4000, NULL },
+	{ "O_DIRECTORY", F_PARISC, V_VALUE, 0x1000, NULL },
+	{ "O_DSYNC", F_MIPS, V_VALUE, 0x10, NULL },
+	{ "O_DSYNC", F_PARISC, V_VALUE, 0x40000, NULL },
+	{ "O_EXCL", F_MIPS | F_PARISC, V_VALUE, 0x400, NULL },
+	{ "O_NDELAY", F_MIPS, V_VALUE, 0x80, NULL },
+	{ "O_NDELAY", F_PARISC, V_VALUE, 0x10000, NULL },
+	{ "O_NOATIME", F_PARISC, V_VALUE, 0x100000, NULL },
+	{ "O_NOCTTY", F_MIPS, V_VALUE, 0x800, NULL },
+	{ "O_NOCTTY", F_PARISC, V_VALUE, 0x20000, NULL },
+	{ "O_NOFOLLOW", F_ARM64 | F_ARM | F_PPC, V_VALUE, 0x8000, NULL },
+	{ "O_NOFOLLOW", F_PARISC, V_VALUE, 0x80, NULL },
+	{ "O_NONBLOCK", F_MIPS, V_VALUE, 0x80, NULL },
+	{ "O_NONBLOCK", F_PARISC, V_VALUE, 0x10000, NULL },
+	{ "O_NOTIFICATION_PIPE", F_MIPS | F_PARISC, V_VALUE, 0x400, NULL },
+	{ "O_PATH", F_PARISC, V_VALUE, 0x400000, NULL },
+	{ "O_RSYNC", F_MIPS, V_VALUE, 0x4010, NULL },
+	{ "O_RSYNC", F_PARISC, V_VALUE, 0x48000, NULL },
+	{ "O_SYNC", F_MIPS, V_VALUE, 0x4010, NULL },
+	{ "O_SYNC", F_PARISC, V_VALUE, 0x48000, NULL },
+	{ "O_TMPFILE", F_ARM64 | F_ARM | F_PPC, V_VALUE, 0x404000, NULL },
+	{ "O_TMPFILE", F_PARISC, V_VALUE, 0x801000, NULL },
+	{ "PTRACE_GETFPREGS", F_ARM64 | F_RISCV | F_S390, V_UNUSED, 14, NULL },
+	{ "PTRACE_GETFPXREGS", F_ARM, V_CLASH, 18, "PTRACE_GETWMMXREGS" },
+	{ "PTRACE_GETFPXREGS", F_ARM64 | F_RISCV | F_S390 | F_MIPS, V_UNUSED, 18, NULL },
+	{ "PTRACE_GETFPXREGS", F_PARISC, V_CLASH, 18, "PTRACE_GETREGS" },
+	{ "PTRACE_GETFPXREGS", F_PPC, V_CLASH, 18, "PTRACE_GETVRREGS" },
+	{ "PTRACE_GETREGS", F_ARM64 | F_RISCV, V_UNUSED, 12, NULL },
+	{ "PTRACE_GETREGS", F_PARISC, V_VALUE, 18, NULL },
+	{ "PTRACE_GETREGS", F_S390, V_CLASH, 12, "PTRACE_SINGLEBLOCK" },
+	{ "PTRACE_SYSEMU", F_PPC, V_VALUE, 0x1d, NULL },
+	{ "PTRACE_SYSEMU_SINGLESTEP", F_PPC, V_VALUE, 0x1e, NULL },
+	{ "RLIMIT_AS", F_MIPS, V_VALUE, 0x6, NULL },
+	{ "RLIMIT_MEMLOCK", F_MIPS, V_VALUE, 0x9, NULL },
+	{ "RLIMIT_NOFILE", F_MIPS, V_VALUE, 0x5, NULL },
+	{ "RLIMIT_NPROC", F_MIPS, V_VALUE, 0x8, NULL },
+	{ "RLIMIT_RSS", F_MIPS, V_VALUE, 0x7, NULL },
+	{ "SIGBUS", F_MIPS | F_PARISC, V_VALUE, 0xa, NULL },
+	{ "SIGCHLD", F_MIPS | F_PARISC, V_VALUE, 0x12, NULL },
+	{ "SIGCLD", F_MIPS | F_PARISC, V_VALUE, 0x12, NULL },
+	{ "SIGCONT", F_MIPS, V_VALUE, 0x19, NULL },
+	{ "SIGCONT", F_PARISC, V_VALUE, 0x1a, NULL },
+	{ "SIGIO", F_MIPS | F_PARISC, V_VALUE, 0x16, NULL },
+	{ "SIGPOLL", F_MIPS | F_PARISC, V_VALUE, 0x16, NULL },
+	{ "SIGPROF", F_MIPS, V_VALUE, 0x1d, NULL },
+	{ "SIGPROF", F_PARISC, V_VALUE, 0x15, NULL },
+	{ "SIGPWR", F_MIPS | F_PARISC, V_VALUE, 0x13, NULL },
+	{ "SIGSTKFLT", F_PARISC, V_VALUE, 0x7, NULL },
+	{ "SIGSTOP", F_MIPS, V_VALUE, 0x17, NULL },
+	{ "SIGSTOP", F_PARISC, V_VALUE, 0x18, NULL },
+	{ "SIGSYS", F_MIPS, V_VALUE, 0xc, NULL },
+	{ "SIGTSTP", F_MIPS, V_VALUE, 0x18, NULL },
+	{ "SIGTSTP", F_PARISC, V_VALUE, 0x19, NULL },
+	{ "SIGTTIN", F_MIPS, V_VALUE, 0x1a, NULL },
+	{ "SIGTTIN", F_PARISC, V_VALUE, 0x1b, NULL },
+	{ "SIGTTOU", F_MIPS, V_VALUE, 0x1b, NULL },
+	{ "SIGTTOU", F_PARISC, V_VALUE, 0x1c, NULL },
+	{ "SIGURG", F_MIPS, V_VALUE, 0x15, NULL },
+	{ "SIGURG", F_PARISC, V_VALUE, 0x1d, NULL },
+	{ "SIGUSR1", F_MIPS | F_PARISC, V_VALUE, 0x10, NULL },
+	{ "SIGUSR2", F_MIPS | F_PARISC, V_VALUE, 0x11, NULL },
+	{ "SIGVTALRM", F_MIPS, V_VALUE, 0x1c, NULL },
+	{ "SIGVTALRM", F_PARISC, V_VALUE, 0x14, NULL },
+	{ "SIGWINCH", F_MIPS, V_VALUE, 0x14, NULL },
+	{ "SIGWINCH", F_PARISC, V_VALUE, 0x17, NULL },
+	{ "SIGXCPU", F_MIPS, V_VALUE, 0x1e, NULL },
+	{ "SIGXCPU", F_PARISC, V_VALUE, 0xc, NULL },
+	{ "SIGXFSZ", F_MIPS, V_VALUE, 0x1f, NULL },
+	{ "SIGXFSZ", F_PARISC, V_VALUE, 0x1e, NULL },
+	{ "SIG_BLOCK", F_MIPS, V_VALUE, 0x1, NULL },
+	{ "SIG_SETMASK", F_MIPS, V_VALUE, 0x3, NULL },
+	{ "SIG_UNBLOCK", F_MIPS, V_VALUE, 0x2, NULL },
+	{ "SIOCATMARK", F_MIPS, V_VALUE, 0x40047307, NULL },
+	{ "SIOCGPGRP", F_MIPS, V_VALUE, 0x40047309, NULL },
+	{ "SIOCSPGRP", F_MIPS, V_VALUE, 0x80047308, NULL },
+	{ "SOCK_CLOEXEC", F_PARISC, V_VALUE, 0x200000, NULL },
+	{ "SOCK_DGRAM", F_MIPS, V_VALUE, 0x1, NULL },
+	{ "SOCK_NONBLOCK", F_MIPS, V_VALUE, 0x80, NULL },
+	{ "SOCK_NONBLOCK", F_PARISC, V_VALUE, 0x10000, NULL },
+	{ "SOCK_STREAM", F_MIPS, V_VALUE, 0x2, NULL },
+	{ "SOL_SOCKET", F_MIPS | F_PARISC, V_VALUE, 0xffff, NULL },
+	{ "SO_ACCEPTCONN", F_MIPS, V_VALUE, 0x1009, NULL },
+	{ "SO_ACCEPTCONN", F_PARISC, V_VALUE, 0x401c, NULL },
+	{ "SO_ATTACH_BPF", F_PARISC, V_VALUE, 0x402b, NULL },
+	{ "SO_ATTACH_FILTER", F_PARISC, V_VALUE, 0x401a, NULL },
+	{ "SO_ATTACH_REUSEPORT_CBPF", F_PARISC, V_VALUE, 0x402c, NULL },
+	{ "SO_ATTACH_REUSEPORT_EBPF", F_PARISC, V_VALUE, 0x402d, NULL },
+	{ "SO_BINDTODEVICE", F_PARISC, V_VALUE, 0x4019, NULL },
+	{ "SO_BINDTOIFINDEX", F_PARISC, V_VALUE, 0x4037, NULL },
+	{ "SO_BPF_EXTENSIONS", F_PARISC, V_VALUE, 0x4029, NULL },
+	{ "SO_BROADCAST", F_MIPS | F_PARISC, V_VALUE, 0x20, NULL },
+	{ "SO_BSDCOMPAT", F_PARISC, V_VALUE, 0x400e, NULL },
+	{ "SO_BUF_LOCK", F_PARISC, V_VALUE, 0x4046, NULL },
+	{ "SO_BUSY_POLL", F_PARISC, V_VALUE, 0x4027, NULL },
+	{ "SO_BUSY_POLL_BUDGET", F_PARISC, V_VALUE, 0x4044, NULL },
+	{ "SO_CNX_ADVICE", F_PARISC, V_VALUE, 0x402e, NULL },
+	{ "SO_COOKIE", F_PARISC, V_VALUE, 0x4032, NULL },
+	{ "SO_DETACH_BPF", F_PARISC, V_VALUE, 0x401b, NULL },
+	{ "SO_DETACH_FILTER", F_PARISC, V_VALUE, 0x401b, NULL },
+	{ "SO_DETACH_REUSEPORT_BPF", F_PARISC, V_VALUE, 0x4042, NULL },
+	{ "SO_DOMAIN", F_MIPS | F_PARISC, V_VALUE, 0x1029, NULL },
+	{ "SO_DONTROUTE", F_MIPS | F_PARISC, V_VALUE, 0x10, NULL },
+	{ "SO_ERROR", F_MIPS | F_PARISC, V_VALUE, 0x1007, NULL },
+	{ "SO_INCOMING_CPU", F_PARISC, V_VALUE, 0x402a, NULL },
+	{ "SO_INCOMING_NAPI_ID", F_PARISC, V_VALUE, 0x4031, NULL },
+	{ "SO_KEEPALIVE", F_MIPS | F_PARISC, V_VALUE, 0x8, NULL },
+	{ "SO_LINGER", F_MIPS | F_PARISC, V_VALUE, 0x80, NULL },
+	{ "SO_LOCK_FILTER", F_PARISC, V_VALUE, 0x4025, NULL },
+	{ "SO_MARK", F_PARISC, V_VALUE, 0x401f, NULL },
+	{ "SO_MAX_PACING_RATE", F_PARISC, V_VALUE, 0x4028, NULL },
+	{ "SO_MEMINFO", F_PARISC, V_VALUE, 0x4030, NULL },
+	{ "SO_NETNS_COOKIE", F_PARISC, V_VALUE, 0x4045, NULL },
+	{ "SO_NOFCS", F_PARISC, V_VALUE, 0x4024, NULL },
+	{ "SO_NO_CHECK", F_PARISC, V_VALUE, 0x400b, NULL },
+	{ "SO_OOBINLINE", F_MIPS | F_PARISC, V_VALUE, 0x100, NULL },
+	{ "SO_PASSCRED", F_MIPS, V_VALUE, 0x11, NULL },
+	{ "SO_PASSCRED", F_PARISC, V_VALUE, 0x4010, NULL },
+	{ "SO_PASSCRED", F_PPC, V_VALUE, 0x14, NULL },
+	{ "SO_PASSSEC", F_PARISC, V_VALUE, 0x401e, NULL },
+	{ "SO_PEEK_OFF", F_PARISC, V_VALUE, 0x4023, NULL },
+	{ "SO_PEERCRED", F_MIPS, V_VALUE, 0x12, NULL },
+	{ "SO_PEERCRED", F_PARISC, V_VALUE, 0x4011, NULL },
+	{ "SO_PEERCRED", F_PPC, V_VALUE, 0x15, NULL },
+	{ "SO_PEERGROUPS", F_PARISC, V_VALUE, 0x4034, NULL },
+	{ "SO_PEERNAME", F_PARISC, V_VALUE, 0x2000, NULL },
+	{ "SO_PEERSEC", F_MIPS, V_VALUE, 0x1e, NULL },
+	{ "SO_PEERSEC", F_PARISC, V_VALUE, 0x401d, NULL },
+	{ "SO_PREFER_BUSY_POLL", F_PARISC, V_VALUE, 0x4043, NULL },
+	{ "SO_PRIORITY", F_PARISC, V_VALUE, 0x400c, NULL },
+	{ "SO_PROTOCOL", F_MIPS | F_PARISC, V_VALUE, 0x1028, NULL },
+	{ "SO_RCVBUF", F_MIPS | F_PARISC, V_VALUE, 0x1002, NULL },
+	{ "SO_RCVBUFFORCE", F_PARISC, V_VALUE, 0x100b, NULL },
+	{ "SO_RCVLOWAT", F_MIPS | F_PARISC, V_VALUE, 0x1004, NULL },
+	{ "SO_RCVLOWAT", F_PPC, V_VALUE, 0x10, NULL },
+	{ "SO_RCVMARK", F_PARISC, V_VALUE, 0x4049, NULL },
+	{ "SO_RCVTIMEO", F_MIPS | F_PARISC, V_VALUE, 0x1006, NULL },
+	{ "SO_RCVTIMEO", F_PPC, V_VALUE, 0x12, NULL },
+	{ "SO_RESERVE_MEM", F_PARISC, V_VALUE, 0x4047, NULL },
+	{ "SO_REUSEADDR", F_MIPS | F_PARISC, V_VALUE, 0x4, NULL },
+	{ "SO_REUSEPORT", F_MIPS | F_PARISC, V_VALUE, 0x200, NULL },
+	{ "SO_RXQ_OVFL", F_PARISC, V_VALUE, 0x4021, NULL },
+	{ "SO_SECURITY_AUTHENTICATION", F_PARISC, V_VALUE, 0x4016, NULL },
+	{ "SO_SECURITY_ENCRYPTION_NETWORK", F_PARISC, V_VALUE, 0x4018, NULL },
+	{ "SO_SECURITY_ENCRYPTION_TRANSPORT", F_PARISC, V_VALUE, 0x4017, NULL },
+	{ "SO_SELECT_ERR_QUEUE", F_PARISC, V_VALUE, 0x4026, NULL },
+	{ "SO_SNDBUF", F_MIPS | F_PARISC, V_VALUE, 0x1001, NULL },
+	{ "SO_SNDBUFFORCE", F_MIPS, V_VALUE, 0x1f, NULL },
+	{ "SO_SNDBUFFORCE", F_PARISC, V_VALUE, 0x100a, NULL },
+	{ "SO_SNDLOWAT", F_MIPS | F_PARISC, V_VALUE, 0x1003, NULL },
+	{ "SO_SNDLOWAT", F_PPC, V_VALUE, 0x11, NULL },
+	{ "SO_SNDTIMEO", F_MIPS | F_PARISC, V_VALUE, 0x1005, NULL },
+	{ "SO_SNDTIMEO", F_PPC, V_VALUE, 0x13, NULL },
+	{ "SO_TIMESTAMP", F_PARISC, V_VALUE, 0x4012, NULL },
+	{ "SO_TIMESTAMPING", F_PARISC, V_VALUE, 0x4020, NULL },
+	{ "SO_TIMESTAMPNS", F_PARISC, V_VALUE, 0x4013, NULL },
+	{ "SO_TXREHASH", F_PARISC, V_VALUE, 0x4048, NULL },
+	{ "SO_TXTIME", F_PARISC, V_VALUE, 0x4036, NULL },
+	{ "SO_TYPE", F_MIPS | F_PARISC, V_VALUE, 0x1008, NULL },
+	{ "SO_WIFI_STATUS", F_PARISC, V_VALUE, 0x4022, NULL },
+	{ "SO_ZEROCOPY", F_PARISC, V_VALUE, 0x4035, NULL },
+	{ "TCFLSH", F_MIPS | F_PARISC, V_VALUE, 0x5407, NULL },
+	{ "TCFLSH", F_PPC, V_VALUE, 0x2000741f, NULL },
+	{ "TCGETA", F_MIPS, V_VALUE, 0x5401, NULL },
+	{ "TCGETA", F_PARISC, V_VALUE, 0x40125401, NULL },
+	{ "TCGETA", F_PPC, V_VALUE, 0x40147417, NULL },
+	{ "TCGETS", F_MIPS, V_VALUE, 0x540d, NULL },
+	{ "TCGETS", F_PARISC, V_VALUE, 0x40245410, NULL },
+	{ "TCGETS", F_PPC, V_VALUE, 0x402c7413, NULL },
+	{ "TCGETS2", F_MIPS, V_VALUE, 0x4030542a, NULL },
+	{ "TCGETS2", F_PARISC, V_VALUE, 0x402c542a, NULL },
+	{ "TCSBRK", F_MIPS | F_PARISC, V_VALUE, 0x5405, NULL },
+	{ "TCSBRK", F_PPC, V_VALUE, 0x2000741d, NULL },
+	{ "TCSBRKP", F_MIPS, V_VALUE, 0x5486, NULL },
+	{ "TCSETA", F_MIPS, V_VALUE, 0x5402, NULL },
+	{ "TCSETA", F_PARISC, V_VALUE, 0x80125402, NULL },
+	{ "TCSETA", F_PPC, V_VALUE, 0x80147418, NULL },
+	{ "TCSETAF", F_MIPS, V_VALUE, 0x5404, NULL },
+	{ "TCSETAF", F_PARISC, V_VALUE, 0x80125404, NULL },
+	{ "TCSETAF", F_PPC, V_VALUE, 0x8014741c, NULL },
+	{ "TCSETAW", F_MIPS, V_VALUE, 0x5403, NULL },
+	{ "TCSETAW", F_PARISC, V_VALUE, 0x80125403, NULL },
+	{ "TCSETAW", F_PPC, V_VALUE, 0x80147419, NULL },
+	{ "TCSETS", F_MIPS, V_VALUE, 0x540e, NULL },
+	{ "TCSETS", F_PARISC, V_VALUE, 0x80245411, NULL },
+	{ "TCSETS", F_PPC, V_VALUE, 0x802c7414, NULL },
+	{ "TCSETS2", F_MIPS, V_VALUE, 0x8030542b, NULL },
+	{ "TCSETS2", F_PARISC, V_VALUE, 0x802c542b, NULL },
+	{ "TCSETSF", F_MIPS, V_VALUE, 0x5410, NULL },
+	{ "TCSETSF", F_PARISC, V_VALUE, 0x80245413, NULL },
+	{ "TCSETSF", F_PPC, V_VALUE, 0x802c7416, NULL },
+	{ "TCSETSF2", F_MIPS, V_VALUE, 0x8030542d, NULL },
+	{ "TCSETSF2", F_PARISC, V_VALUE, 0x802c542d, NULL },
+	{ "TCSETSW", F_MIPS, V_VALUE, 0x540f, NULL },
+	{ "TCSETSW", F_PARISC, V_VALUE, 0x80245412, NULL },
+	{ "TCSETSW", F_PPC, V_VALUE, 0x802c7415, NULL },
+	{ "TCSETSW2", F_MIPS, V_VALUE, 0x8030542c, NULL },
+	{ "TCSETSW2", F_PARISC, V_VALUE, 0x802c542c, NULL },
+	{ "TCXONC", F_MIPS | F_PARISC, V_VALUE, 0x5406, NULL },
+	{ "TCXONC", F_PPC, V_VALUE, 0x2000741e, NULL },
+	{ "TIOCCONS", F_MIPS, V_VALUE, 0x80047478, NULL },
+	{ "TIOCEXCL", F_MIPS, V_VALUE, 0x740d, NULL },
+	{ "TIOCGDEV", F_PPC | F_MIPS | F_PARISC, V_VALUE, 0x40045432, NULL },
+	{ "TIOCGETD", F_MIPS, V_VALUE, 0x7400, NULL },
+	{ "TIOCGEXCL", F_PPC | F_MIPS | F_PARISC, V_VALUE, 0x40045440, NULL },
+	{ "TIOCGICOUNT", F_MIPS, V_VALUE, 0x5492, NULL },
+	{ "TIOCGLCKTRMIOS", F_MIPS, V_VALUE, 0x548b, NULL },
+	{ "TIOCGPGRP", F_PARISC, V_VALUE, 0x4004541e, NULL },
+	{ "TIOCGPGRP", F_PPC | F_MIPS, V_VALUE, 0x40047477, NULL },
+	{ "TIOCGPKT", F_PPC | F_MIPS | F_PARISC, V_VALUE, 0x40045438, NULL },
+	{ "TIOCGPTLCK", F_PPC | F_MIPS | F_PARISC, V_VALUE, 0x40045439, NULL },
+	{ "TIOCGPTN", F_PPC | F_MIPS | F_PARISC, V_VALUE, 0x40045430, NULL },
+	{ "TIOCGPTPEER", F_PPC | F_MIPS, V_VALUE, 0x20005441, NULL },
+	{ "TIOCGRS485", F_MIPS | F_PARISC, V_VALUE, 0x4020542e, NULL },
+	{ "TIOCGSERIAL", F_MIPS, V_VALUE, 0x5484, NULL },
+	{ "TIOCGSID", F_MIPS, V_VALUE, 0x7416, NULL },
+	{ "TIOCGSID", F_PARISC, V_VALUE, 0x40045414, NULL },
+	{ "TIOCGSOFTCAR", F_MIPS, V_VALUE, 0x5481, NULL },
+	{ "TIOCGWINSZ", F_PPC | F_MIPS, V_VALUE, 0x40087468, NULL },
+	{ "TIOCINQ", F_MIPS, V_VALUE, 0x467f, NULL },
+	{ "TIOCINQ", F_PPC, V_VALUE, 0x4004667f, NULL },
+	{ "TIOCLINUX", F_MIPS, V_VALUE, 0x5483, NULL },
+	{ "TIOCMBIC", F_MIPS, V_VALUE, 0x741c, NULL },
+	{ "TIOCMBIS", F_MIPS, V_VALUE, 0x741b, NULL },
+	{ "TIOCMGET", F_MIPS, V_VALUE, 0x741d, NULL },
+	{ "TIOCMIWAIT", F_MIPS, V_VALUE, 0x5491, NULL },
+	{ "TIOCMSET", F_MIPS, V_VALUE, 0x741a, NULL },
+	{ "TIOCNOTTY", F_MIPS, V_VALUE, 0x5471, NULL },
+	{ "TIOCNXCL", F_MIPS, V_VALUE, 0x740e, NULL },
+	{ "TIOCOUTQ", F_MIPS, V_VALUE, 0x7472, NULL },
+	{ "TIOCOUTQ", F_PPC, V_VALUE, 0x40047473, NULL },
+	{ "TIOCPKT", F_MIPS, V_VALUE, 0x5470, NULL },
+	{ "TIOCSCTTY", F_MIPS, V_VALUE, 0x5480, NULL },
+	{ "TIOCSERCONFIG", F_MIPS, V_VALUE, 0x5488, NULL },
+	{ "TIOCSERGETLSR", F_MIPS, V_VALUE, 0x548e, NULL },
+	{ "TIOCSERGETMULTI", F_MIPS, V_VALUE, 0x548f, NULL },
+	{ "TIOCSERGSTRUCT", F_MIPS, V_VALUE, 0x548d, NULL },
+	{ "TIOCSERGWILD", F_MIPS, V_VALUE, 0x5489, NULL },
+	{ "TIOCSERSETMULTI", F_MIPS, V_VALUE, 0x5490, NULL },
+	{ "TIOCSERSWILD", F_MIPS, V_VALUE, 0x548a, NULL },
+	{ "TIOCSETD", F_MIPS, V_VALUE, 0x7401, NULL },
+	{ "TIOCSIG", F_PPC | F_MIPS | F_PARISC, V_VALUE, 0x80045436, NULL },
+	{ "TIOCSLCKTRMIOS", F_MIPS, V_VALUE, 0x548c, NULL },
+	{ "TIOCSPGRP", F_PARISC, V_VALUE, 0x8004541d, NULL },
+	{ "TIOCSPGRP", F_PPC | F_MIPS, V_VALUE, 0x80047476, NULL },
+	{ "TIOCSPTLCK", F_PPC | F_MIPS | F_PARISC, V_VALUE, 0x80045431, NULL },
+	{ "TIOCSRS485", F_MIPS | F_PARISC, V_VALUE, 0xc020542f, NULL },
+	{ "TIOCSSERIAL", F_MIPS, V_VALUE, 0x5485, NULL },
+	{ "TIOCSSOFTCAR", F_MIPS, V_VALUE, 0x5482, NULL },
+	{ "TIOCSTI", F_MIPS, V_VALUE, 0x5472, NULL },
+	{ "TIOCSWINSZ", F_PPC | F_MIPS, V_VALUE, 0x80087467, NULL },
+};
+
+#define VARIANT_COUNT (sizeof(variant_table) / sizeof(variant_table[0]))
+
+static unsigned arch_family(uint32_t arch)
+{
+	switch (arch) {
+	case AUDIT_ARCH_X86_64:
+	case AUDIT_ARCH_I386:
+		return F_X86;
+	case AUDIT_ARCH_AARCH64:
+		return F_ARM64;
+	case AUDIT_ARCH_ARM:
+		return F_ARM;
+	case AUDIT_ARCH_RISCV64:
+		return F_RISCV;
+	case AUDIT_ARCH_PPC64LE:
+	case AUDIT_ARCH_PPC64:
+	case AUDIT_ARCH_PPC:
+		return F_PPC;
+	case AUDIT_ARCH_S390X:
+	case AUDIT_ARCH_S390:
+		return F_S390;
+	case AUDIT_ARCH_MIPS:
+	case AUDIT_ARCH_MIPSEL:
+	case AUDIT_ARCH_MIPS64:
+	case AUDIT_ARCH_MIPSEL64:
+	case AUDIT_ARCH_MIPS64N32:
+	case AUDIT_ARCH_MIPSEL64N32:
+		return F_MIPS;
+	case AUDIT_ARCH_PARISC:
+	case AUDIT_ARCH_PARISC64:
+		return F_PARISC;
+	}
+	return 0;
+}
+
+/*
  * The longest name in the table is well below this; longer input cannot be
  * within suggestion distance of any name, and the bound lets the edit
  * distance use fixed-size rows instead of a VLA or an allocation.
@@ -1247,28 +1660,105 @@ static int compare_name(const char *name, size_t len, const char *entry)
 	return entry[len] == '\0' ? 0 : -1;
 }
 
-bool constants_lookup(const char *name, size_t len, uint64_t *value)
+/* The entry of name[0..len), or NULL. */
+static const struct sf_constant *find_constant(const char *name, size_t len)
 {
 	size_t lo = 0, hi = CONSTANT_COUNT;
 
 	if (!name || len == 0)
-		return false;
-
+		return NULL;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		int cmp = compare_name(name, len, constant_table[mid].name);
 
-		if (cmp == 0) {
-			if (value)
-				*value = constant_table[mid].value;
-			return true;
-		}
+		if (cmp == 0)
+			return &constant_table[mid];
 		if (cmp < 0)
 			hi = mid;
 		else
 			lo = mid + 1;
 	}
-	return false;
+	return NULL;
+}
+
+bool constants_lookup(const char *name, size_t len, uint64_t *value)
+{
+	const struct sf_constant *c = find_constant(name, len);
+
+	if (c && value)
+		*value = c->value;
+	return c != NULL;
+}
+
+bool constants_lookup_arch(const char *name, size_t len, uint32_t arch,
+			   struct constants_arch_value *out)
+{
+	const struct sf_constant *c = find_constant(name, len);
+	unsigned family = arch_family(arch);
+
+	if (!c || !family)
+		return false;
+	*out = (struct constants_arch_value){ CONSTANTS_DEFINED, c->value, NULL };
+	for (size_t i = 0; i < VARIANT_COUNT; i++) {
+		const struct constant_variant *v = &variant_table[i];
+
+		if (strcmp(v->name, c->name) || !(v->families & family))
+			continue;
+		out->value = v->value;
+		out->kind = v->kind == V_VALUE	  ? CONSTANTS_DEFINED
+			    : v->kind == V_UNUSED ? CONSTANTS_NOT_THERE
+						  : CONSTANTS_CLASH;
+		out->clash = v->clash;
+		break;
+	}
+	return true;
+}
+
+enum constants_resolution constants_resolve(const char *name, size_t len, const uint32_t *arches,
+					    size_t narches, struct constants_resolved *r)
+{
+	uint32_t defaults[4];
+	bool defined = false;
+
+	memset(r, 0, sizeof(*r));
+	if (!find_constant(name, len))
+		return CONSTANTS_UNKNOWN_NAME;
+	if (!narches) {
+		narches = syscalls_default_arches(defaults, ARRAY_SIZE(defaults));
+		arches = defaults;
+	}
+	/*
+	 * A policy line compiles to one comparison for every target, so the
+	 * targets must agree on the number.  A target that lacks the name
+	 * goes along when the number is nothing there either.
+	 */
+	for (size_t i = 0; i < narches; i++) {
+		struct constants_arch_value v;
+
+		if (!constants_lookup_arch(name, len, arches[i], &v)) {
+			r->arch = arches[i];
+			return CONSTANTS_UNTABULATED;
+		}
+		if (v.kind == CONSTANTS_CLASH && !r->clash) {
+			r->clash_arch = arches[i];
+			r->clash = v.clash;
+		}
+		if (v.kind != CONSTANTS_DEFINED)
+			continue;
+		if (defined && v.value != r->value) {
+			r->other_arch = arches[i];
+			r->other_value = v.value;
+			return CONSTANTS_DIFFERS;
+		}
+		if (!defined) {
+			r->arch = arches[i];
+			r->value = v.value;
+		}
+		defined = true;
+	}
+	if (!defined)
+		return CONSTANTS_NOWHERE;
+	return r->clash ? CONSTANTS_CLASHES : CONSTANTS_OK;
 }
 
 const struct sf_constant *constants_table(size_t *count)

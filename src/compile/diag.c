@@ -31,8 +31,23 @@ void diag_add(struct diag_list *d, enum diag_level level, unsigned line, unsigne
 	else if (level == DIAG_WARNING)
 		d->warnings++;
 	if (d->count >= d->limit) {
+		size_t i = d->count;
+
+		/*
+		 * Full: an error takes the place of the last warning or note,
+		 * so that a flood of warnings never hides why nothing was
+		 * written.
+		 */
 		d->dropped++;
-		return;
+		if (level != DIAG_ERROR)
+			return;
+		while (i > 0 && d->items[i - 1].level == DIAG_ERROR)
+			i--;
+		if (!i)
+			return;
+		free(d->items[i - 1].msg);
+		memmove(&d->items[i - 1], &d->items[i], (d->count - i) * sizeof(d->items[0]));
+		d->count--;
 	}
 	if (d->count == d->cap) {
 		size_t ncap = d->cap ? d->cap * 2 : 8;
@@ -67,6 +82,22 @@ void diag_keep_errors(struct diag_list *d)
 			free(d->items[i].msg);
 	}
 	d->count = k;
+}
+
+void diag_sort(struct diag_list *d)
+{
+	/* Insertion sort: stable, and a list holds at most a few dozen. */
+	for (size_t i = 1; i < d->count; i++) {
+		struct diag g = d->items[i];
+		unsigned key = g.line ? g.line : ~0u;
+		size_t j = i;
+
+		while (j > 0 && (d->items[j - 1].line ? d->items[j - 1].line : ~0u) > key) {
+			d->items[j] = d->items[j - 1];
+			j--;
+		}
+		d->items[j] = g;
+	}
 }
 
 static const char *level_name(enum diag_level level)

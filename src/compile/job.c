@@ -73,6 +73,31 @@ void job_report(const char *name, const char *fmt, ...)
 	pthread_mutex_unlock(&out_lock);
 }
 
+void job_sweep_temporaries(const char *dir, bool quiet)
+{
+	size_t removed = 0;
+
+	/* Best effort: a folder that cannot be swept fails its writes later. */
+	if (file_remove_stale_temporaries(dir, &removed) == 0 && removed && !quiet)
+		job_report(dir, "removed %zu temporar%s left by an interrupted sysfence-compile",
+			   removed, removed == 1 ? "y" : "ies");
+}
+
+/* The folder of a single OUTPUT, for the sweep. */
+static void sweep_folder_of(const char *out, bool quiet)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(out, '/');
+
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == out)
+		snprintf(dir, sizeof(dir), "/");
+	else if (snprintf(dir, sizeof(dir), "%.*s", (int)(slash - out), out) >= (int)sizeof(dir))
+		return;
+	job_sweep_temporaries(dir, quiet);
+}
+
 static int write_raw(const char *out, const struct blob *b)
 {
 	char deny_path[PATH_MAX];
@@ -184,6 +209,9 @@ enum job_result job_compile(const struct job_opts *o, const char *in, const char
 	free(src);
 	if (rc)
 		return JOB_FAILED;
+	/* Batch mode swept its folder once, before its workers started. */
+	if (out && !o->check && !o->out_dir && strcmp(out, "-"))
+		sweep_folder_of(out, o->quiet);
 	if (!o->check && write_output(out, &b, o->raw))
 		rc = -1;
 	blob_free(&b);

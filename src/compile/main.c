@@ -42,6 +42,7 @@ static void usage(FILE *out)
 	      "       sysfence-compile --diff [--arch ARCH]... OLD NEW\n"
 	      "       sysfence-compile --from-log [--comm NAME] [--exe PATH] [--pid N]\n"
 	      "                        [--policy P [--as-patch]] [FILE|-]...\n"
+	      "       sysfence-compile --syscalls [--arch ARCH]...\n"
 	      "\n"
 	      "Compiles a seccomp policy (see sysfence-policy(5)) into a verified blob\n"
 	      "for sysfence-launch(1).  INPUT and OUTPUT may be '-' for stdin/stdout.\n"
@@ -51,12 +52,15 @@ static void usage(FILE *out)
 	      "  --arch ARCH      target architecture, repeatable (default: native and\n"
 	      "                   its compat one, e.g. x86_64 and x86); for the tools,\n"
 	      "                   the architectures a policy INPUT is compiled for\n"
-	      "  --strict         unknown syscall names are errors, not warnings\n"
+	      "  --strict         unknown syscall names and conditions on arguments a\n"
+	      "                   syscall lacks are errors, not warnings; a note names\n"
+	      "                   the syscalls the target architectures lack\n"
 	      "  --check          only report diagnostics, write nothing\n"
 	      "  --raw            write the bare allow program (struct sock_filter[])\n"
 	      "                   to OUTPUT and the deny program to OUTPUT.deny;\n"
 	      "                   for the tools, INPUT must be such a program\n"
-	      "  --out-dir DIR    batch mode: write DIR/NAME.bin for each INPUT\n"
+	      "  --out-dir DIR    batch mode: write DIR/NAME.bin for each INPUT (DIR is\n"
+	      "                   created, mode 0755, when only it is missing)\n"
 	      "  -j, --jobs N     batch workers (default: number of cores)\n"
 	      "  --force          batch mode: recompile even blobs that are up to date\n"
 	      "  -q, --quiet      no warnings, only errors\n"
@@ -71,10 +75,12 @@ static void usage(FILE *out)
 	      "  --from-log       the policy lines the audit records ask for (dmesg,\n"
 	      "                   journalctl -k, audit.log, ausearch -i; FILE or stdin)\n"
 	      "    --comm NAME    only records of this command, repeatable\n"
-	      "    --exe PATH     only records of this executable, repeatable\n"
+	      "    --exe PATH     only records of this executable (this path or the\n"
+	      "                   same file: /bin/ls is /usr/bin/ls), repeatable\n"
 	      "    --pid N        only records of this process, repeatable\n"
 	      "    --policy P     leave out what P already allows\n"
 	      "    --as-patch     print a patch against P instead of lines\n"
+	      "  --syscalls       the syscall names of the architectures, one a line\n"
 	      "\n"
 	      "  --version        print the compiler identity and exit\n"
 	      "  -h, --help       print this help and exit\n"
@@ -124,6 +130,7 @@ enum {
 	OPT_COMM,
 	OPT_EXE,
 	OPT_PID,
+	OPT_SYSCALLS,
 };
 
 static const struct option longopts[] = {
@@ -147,24 +154,25 @@ static const struct option longopts[] = {
 	{ "comm", required_argument, NULL, OPT_COMM },
 	{ "exe", required_argument, NULL, OPT_EXE },
 	{ "pid", required_argument, NULL, OPT_PID },
+	{ "syscalls", no_argument, NULL, OPT_SYSCALLS },
 	{ NULL, 0, NULL, 0 },
 };
 
 static const struct {
-	int opt;
 	const char *name;
+	int opt;
 	unsigned modes;
 } option_modes[] = {
-	{ OPT_CHECK, "--check", FOR_COMPILE },
-	{ OPT_OUT_DIR, "--out-dir", FOR_COMPILE },
-	{ 'j', "--jobs", FOR_COMPILE },
-	{ OPT_FORCE, "--force", FOR_COMPILE },
-	{ OPT_RAW, "--raw", FOR_ALL },
-	{ OPT_POLICY, "--policy", FOR_FROM_LOG },
-	{ OPT_AS_PATCH, "--as-patch", FOR_FROM_LOG },
-	{ OPT_COMM, "--comm", FOR_FROM_LOG },
-	{ OPT_EXE, "--exe", FOR_FROM_LOG },
-	{ OPT_PID, "--pid", FOR_FROM_LOG },
+	{ "--check", OPT_CHECK, FOR_COMPILE },
+	{ "--out-dir", OPT_OUT_DIR, FOR_COMPILE },
+	{ "--jobs", 'j', FOR_COMPILE },
+	{ "--force", OPT_FORCE, FOR_COMPILE },
+	{ "--raw", OPT_RAW, FOR_ALL },
+	{ "--policy", OPT_POLICY, FOR_FROM_LOG },
+	{ "--as-patch", OPT_AS_PATCH, FOR_FROM_LOG },
+	{ "--comm", OPT_COMM, FOR_FROM_LOG },
+	{ "--exe", OPT_EXE, FOR_FROM_LOG },
+	{ "--pid", OPT_PID, FOR_FROM_LOG },
 };
 
 static const struct {
@@ -177,12 +185,13 @@ static const struct {
 	{ OPT_FROM_LOG, TOOLS_FROM_LOG, "--from-log" },
 	{ OPT_REPORT, TOOLS_REPORT, "--report" },
 	{ OPT_DIFF, TOOLS_DIFF, "--diff" },
+	{ OPT_SYSCALLS, TOOLS_SYSCALLS, "--syscalls" },
 };
 
 struct cli {
 	struct job_opts job;
 	struct tools_args tools;
-	unsigned seen[(OPT_PID + 1 + 31) / 32]; /* options given, by code */
+	unsigned seen[(OPT_SYSCALLS + 1 + 31) / 32]; /* options given, by code */
 };
 
 static void mark(struct cli *c, int opt)
@@ -199,8 +208,16 @@ static void add_arch(struct compile_opts *o, const char *name)
 {
 	uint32_t a = syscalls_arch_from_name(name);
 
-	if (!a)
-		usage_error("unknown or unsupported architecture '%s'", name);
+	if (!a) {
+		char known[512];
+		size_t n, at = 0;
+		const struct syscalls_arch *all = syscalls_arches(&n);
+
+		for (size_t i = 0; i < n && at < sizeof(known); i++)
+			at += (size_t)snprintf(known + at, sizeof(known) - at, "%s%s",
+					       i ? ", " : "", all[i].name);
+		usage_error("unknown or unsupported architecture '%s' (known: %s)", name, known);
+	}
 	for (size_t i = 0; i < o->narches; i++)
 		if (o->arches[i] == a)
 			usage_error("architecture '%s' given twice", name);

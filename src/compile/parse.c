@@ -17,6 +17,7 @@
 #include "sysfence/blob.h"
 #include "sysfence/compile/argtypes.h"
 #include "sysfence/compile/constants.h"
+#include "sysfence/compile/syscalls.h"
 #include "sysfence/compile/text.h"
 #include "sysfence/util.h"
 
@@ -30,7 +31,11 @@ struct parser {
 	unsigned lineno;
 	const struct policy_resolver *res;
 	struct diag_list *diags;
+	const uint32_t *arches; /* the targets, for named constants */
+	size_t narches;
 	bool complain, unrestricted;
+	size_t never_rules; /* rules left out: a constant no target has */
+	unsigned never_line;
 };
 
 #define MAX_TOKENS (POLICY_MAX_ARGS + 2)
@@ -243,121 +248,189 @@ static uint64_t width_mask(unsigned width)
 	return width >= 64 ? UINT64_MAX : (UINT64_C(1) << width) - 1;
 }
 
-/*
- * Parses one value (number, negative number, constant, u:NAME, g:NAME) and
- * reduces it to the argument's width.  Returns 0 or -1 (error reported).
- */
-static int parse_value(struct parser *p, struct token t, const char *syscall, unsigned argno,
-		       unsigned width, uint64_t *out)
+/* Shows a constant's value in a message. */
+static const char *arch_label(uint32_t arch)
 {
+	const char *n = syscalls_arch_name(arch);
+
+	return n ? n : "?";
+}
+
+/*
+ * A named constant's value for the targets, or why there is none.  Returns
+ * 0, 1 (no target has the name: a comparison with it never holds) or -1.
+ */
+static int value_constant(const char *s, size_t len, const struct policy_value_ctx *c,
+			  uint64_t *out, char *err, size_t errlen)
+{
+	struct constants_resolved r;
+
+	switch (constants_resolve(s, len, c->arches, c->narches, &r)) {
+	case CONSTANTS_OK:
+		*out = r.value;
+		return 0;
+	case CONSTANTS_NOWHERE:
+		constants_lookup(s, len, out);
+		return 1;
+	case CONSTANTS_UNKNOWN_NAME: {
+		const char *sug = c->suggest ? constants_suggest(s, len) : NULL;
+
+		snprintf(err, errlen, "unknown constant '%.*s'%s%s%s", (int)(len > 64 ? 64 : len),
+			 s, sug ? "; did you mean '" : "", sug ? sug : "", sug ? "'?" : "");
+		return -1;
+	}
+	case CONSTANTS_DIFFERS:
+		snprintf(err, errlen,
+			 "'%.*s' is 0x%llx on %s but 0x%llx on %s; compile them separately "
+			 "(--arch) or write the number",
+			 (int)len, s, (unsigned long long)r.value, arch_label(r.arch),
+			 (unsigned long long)r.other_value, arch_label(r.other_arch));
+		return -1;
+	case CONSTANTS_CLASHES:
+		snprintf(err, errlen,
+			 "'%.*s' does not exist on %s, where %llu is %s; compile %s separately "
+			 "(--arch) or write the number",
+			 (int)len, s, arch_label(r.clash_arch), (unsigned long long)r.value,
+			 r.clash, arch_label(r.clash_arch));
+		return -1;
+	case CONSTANTS_UNTABULATED:
+		break;
+	}
+	snprintf(err, errlen, "no named constants are tabulated for %s", arch_label(r.arch));
+	return -1;
+}
+
+int policy_parse_value(const char *s, size_t len, const struct policy_value_ctx *c, uint64_t *out,
+		       char *err, size_t errlen, size_t *erroff)
+{
+	const struct policy_resolver *res = c->res ? c->res : &policy_nss_resolver;
+	const char *sc = c->syscall;
+	unsigned width = sc ? argtypes_width(sc, c->argno) : 64;
+	int tlen = (int)(len > 64 ? 64 : len);
 	uint64_t v;
 	int rc;
 
-	if (!t.len) {
-		error_at(p, t.col, "expected a value");
+	*erroff = 0;
+	if (!len) {
+		snprintf(err, errlen, "expected a value");
 		return -1;
 	}
-	if (t.len > 2 && (t.s[0] == 'u' || t.s[0] == 'g') && t.s[1] == ':') {
+	if (len > 2 && (s[0] == 'u' || s[0] == 'g') && s[1] == ':') {
 		char name[256];
 		uint32_t id;
-		bool user = t.s[0] == 'u';
-		int (*fn)(void *, const char *, uint32_t *) = user ? p->res->user : p->res->group;
+		bool user = s[0] == 'u';
+		int (*fn)(void *, const char *, uint32_t *) = user ? res->user : res->group;
 
-		if (t.len - 2 >= sizeof(name)) {
-			error_at(p, t.col, "%s name too long", user ? "user" : "group");
+		if (len - 2 >= sizeof(name)) {
+			snprintf(err, errlen, "%s name too long", user ? "user" : "group");
 			return -1;
 		}
-		memcpy(name, t.s + 2, t.len - 2);
-		name[t.len - 2] = '\0';
-		if (!fn || fn(p->res->ctx, name, &id) < 0) {
-			error_at(p, t.col + 2, "unknown %s '%s'", user ? "user" : "group", name);
+		memcpy(name, s + 2, len - 2);
+		name[len - 2] = '\0';
+		if (!fn || fn(res->ctx, name, &id) < 0) {
+			*erroff = 2;
+			snprintf(err, errlen, "unknown %s '%s'", user ? "user" : "group", name);
 			return -1;
 		}
-		*out = id & width_mask(width);
 		if ((uint64_t)id > width_mask(width)) {
-			error_at(p, t.col, "id %u does not fit the %u-bit argument", id, width);
+			snprintf(err, errlen, "id %u does not fit the %u-bit argument", id, width);
 			return -1;
 		}
+		*out = id;
 		return 0;
 	}
-	if (t.s[0] == '-' && t.len > 1) {
-		rc = text_parse_u64(t.s + 1, t.len - 1, &v);
+	if (s[0] == '-' && len > 1) {
+		rc = text_parse_u64(s + 1, len - 1, &v);
 		if (rc == -1) {
-			error_at(p, t.col, "invalid number '" TOK_FMT "'", TOK_ARG(t));
+			snprintf(err, errlen, "invalid number '%.*s'", tlen, s);
 			return -1;
 		}
-		if (!argtypes_accepts_negative(syscall, argno)) {
-			error_at(p, t.col,
-				 "negative value for argument %u of %s, which is not signed", argno,
-				 syscall);
+		if (sc && !argtypes_accepts_negative(sc, c->argno)) {
+			snprintf(err, errlen,
+				 "negative value for argument %u of %s, which is not signed",
+				 c->argno, sc);
 			return -1;
 		}
 		if (rc == 0 && v > (UINT64_C(1) << (width - 1))) {
-			error_at(p, t.col, "'" TOK_FMT "' does not fit the %u-bit argument",
-				 TOK_ARG(t), width);
+			snprintf(err, errlen, "'%.*s' does not fit the %u-bit argument", tlen, s,
+				 width);
 			return -1;
 		}
 		if (rc == 0) {
 			*out = (0 - v) & width_mask(width);
 			return 0;
 		}
-	} else if (t.s[0] >= '0' && t.s[0] <= '9') {
-		rc = text_parse_u64(t.s, t.len, &v);
-	} else if (is_name_char(t.s[0], true)) {
-		for (size_t i = 0; i < t.len; i++) {
-			if (!is_name_char(t.s[i], false)) {
-				error_at(p, t.col + (unsigned)i,
-					 "unexpected character '%c' in value", t.s[i]);
+	} else if (s[0] >= '0' && s[0] <= '9') {
+		rc = text_parse_u64(s, len, &v);
+	} else if (is_name_char(s[0], true)) {
+		for (size_t i = 0; i < len; i++) {
+			if (!is_name_char(s[i], false)) {
+				*erroff = i;
+				snprintf(err, errlen, "unexpected character '%c' in value", s[i]);
 				return -1;
 			}
 		}
-		if (!constants_lookup(t.s, t.len, &v)) {
-			/*
-			 * A suggestion is a pass over the whole table: only for
-			 * a diagnostic that will be kept.  A file of unknown
-			 * names would otherwise cost minutes per megabyte.
-			 */
-			const char *s = p->diags->count < p->diags->limit
-						? constants_suggest(t.s, t.len)
-						: NULL;
-
-			if (s)
-				error_at(p, t.col,
-					 "unknown constant '" TOK_FMT "'; did you mean '%s'?",
-					 TOK_ARG(t), s);
-			else
-				error_at(p, t.col, "unknown constant '" TOK_FMT "'", TOK_ARG(t));
+		rc = value_constant(s, len, c, &v, err, errlen);
+		if (rc < 0)
 			return -1;
-		}
 		if (v > width_mask(width)) {
-			error_at(p, t.col,
-				 "constant '" TOK_FMT "' (0x%llx) does not fit the %u-bit argument",
-				 TOK_ARG(t), (unsigned long long)v, width);
+			snprintf(err, errlen,
+				 "constant '%.*s' (0x%llx) does not fit the %u-bit argument", tlen,
+				 s, (unsigned long long)v, width);
 			return -1;
 		}
 		*out = v;
-		return 0;
+		return rc ? POLICY_VALUE_NEVER : 0;
 	} else {
-		error_at(p, t.col, "invalid value '" TOK_FMT "'", TOK_ARG(t));
+		snprintf(err, errlen, "invalid value '%.*s'", tlen, s);
 		return -1;
 	}
 	if (rc == -2) {
-		error_at(p, t.col, "number '" TOK_FMT "' does not fit in 64 bits", TOK_ARG(t));
+		snprintf(err, errlen, "number '%.*s' does not fit in 64 bits", tlen, s);
 		return -1;
 	}
 	if (rc < 0) {
-		error_at(p, t.col, "invalid number '" TOK_FMT "'", TOK_ARG(t));
+		snprintf(err, errlen, "invalid number '%.*s'", tlen, s);
 		return -1;
 	}
 	if (v > width_mask(width)) {
-		error_at(p, t.col,
-			 "value '" TOK_FMT
-			 "' does not fit argument %u of %s, which the kernel reads as %u bits",
-			 TOK_ARG(t), argno, syscall, width);
+		snprintf(
+			err, errlen,
+			"value '%.*s' does not fit argument %u of %s, which the kernel reads as %u bits",
+			tlen, s, c->argno, sc, width);
 		return -1;
 	}
 	*out = v;
 	return 0;
+}
+
+/*
+ * One value of a rule, reduced to the argument's width.  Returns 0, -1
+ * (error reported) or POLICY_VALUE_NEVER.
+ */
+static int parse_value(struct parser *p, struct token t, const char *syscall, unsigned argno,
+		       uint64_t *out)
+{
+	struct policy_value_ctx c = {
+		.res = p->res,
+		.arches = p->arches,
+		.narches = p->narches,
+		.syscall = syscall,
+		.argno = argno,
+		/*
+		 * A suggestion is a pass over the whole table: only for a
+		 * diagnostic that will be kept.  A file of unknown names would
+		 * otherwise cost minutes per megabyte.
+		 */
+		.suggest = p->diags->count < p->diags->limit,
+	};
+	char err[256];
+	size_t off;
+	int rc = policy_parse_value(t.s, t.len, &c, out, err, sizeof(err), &off);
+
+	if (rc < 0)
+		error_at(p, t.col + (unsigned)off, "%s", err);
+	return rc;
 }
 
 static struct token sub(struct token t, size_t from, size_t to)
@@ -371,6 +444,7 @@ static int parse_arg(struct parser *p, struct token t, const char *syscall, unsi
 	unsigned width = argtypes_width(syscall, argno);
 	const char *bar;
 	size_t skip = 0;
+	int rc, rc2;
 
 	memset(a, 0, sizeof(*a));
 	a->width = (uint8_t)width;
@@ -397,10 +471,9 @@ static int parse_arg(struct parser *p, struct token t, const char *syscall, unsi
 			error_at(p, t.col, "expected a mask after '|'");
 			return -1;
 		}
-		if (parse_value(p, sub(t, 1, t.len), syscall, argno, width, &a->mask))
-			return -1;
+		rc = parse_value(p, sub(t, 1, t.len), syscall, argno, &a->mask);
 		a->value = a->mask;
-		return 0;
+		return rc;
 	default:
 		a->op = POLICY_OP_EQ;
 		break;
@@ -423,9 +496,12 @@ static int parse_arg(struct parser *p, struct token t, const char *syscall, unsi
 			error_at(p, t.col + (unsigned)at, "expected a value after '|'");
 			return -1;
 		}
-		if (parse_value(p, sub(t, 0, at), syscall, argno, width, &a->mask) ||
-		    parse_value(p, sub(t, at + 1, t.len), syscall, argno, width, &a->value))
+		rc = parse_value(p, sub(t, 0, at), syscall, argno, &a->mask);
+		rc2 = parse_value(p, sub(t, at + 1, t.len), syscall, argno, &a->value);
+		if (rc < 0 || rc2 < 0)
 			return -1;
+		if (rc || rc2)
+			return POLICY_VALUE_NEVER;
 		if (a->value & ~a->mask) {
 			error_at(p, t.col,
 				 "'" TOK_FMT
@@ -436,34 +512,42 @@ static int parse_arg(struct parser *p, struct token t, const char *syscall, unsi
 		}
 		return 0;
 	}
-	return parse_value(p, sub(t, skip, t.len), syscall, argno, width, &a->value);
+	rc = parse_value(p, sub(t, skip, t.len), syscall, argno, &a->value);
+	if (rc != POLICY_VALUE_NEVER || a->op == POLICY_OP_EQ)
+		return rc;
+	/* "Not a request this architecture lacks" is any request. */
+	if (a->op == POLICY_OP_NE) {
+		a->op = POLICY_OP_ANY;
+		return 0;
+	}
+	error_at(p, t.col + (unsigned)skip,
+		 "'" TOK_FMT
+		 "' exists on none of the target architectures: it cannot bound a range",
+		 TOK_ARG(sub(t, skip, t.len)));
+	return -1;
 }
 
+/* Rules are stored by policy.c: compactly, duplicates and unknown names counted. */
 static int add_rule(struct policy *pol, const struct policy_rule *r)
 {
-	if (pol->count == pol->cap) {
-		size_t ncap = pol->cap ? pol->cap * 2 : 64;
-		struct policy_rule *n = realloc(pol->rules, ncap * sizeof(*n));
-
-		if (!n)
-			return -1;
-		pol->rules = n;
-		pol->cap = ncap;
-	}
-	pol->rules[pol->count++] = *r;
-	return 0;
+	return policy_add_rule(pol, r) < 0 ? -1 : 0;
 }
 
 static void parse_rule(struct parser *p, struct policy *pol, const struct token *tok, size_t ntok,
 		       size_t total)
 {
 	struct policy_rule r;
+	char namebuf[POLICY_NAME_MAX] = "";
+	struct policy_arg args[POLICY_MAX_ARGS];
 	struct token name = tok[0];
-	bool bad = false;
+	const char *alias;
+	bool bad = false, never = false;
 
 	memset(&r, 0, sizeof(r));
+	r.name = namebuf;
+	r.args = args;
 	r.line = p->lineno;
-	r.col = name.col;
+	r.col = (uint16_t)name.col;
 	if (name.s[0] == '~') {
 		r.deny = true;
 		name = sub(name, 1, name.len);
@@ -483,21 +567,41 @@ static void parse_rule(struct parser *p, struct policy *pol, const struct token 
 		error_at(p, name.col, "syscall name too long");
 		return;
 	}
-	memcpy(r.name, name.s, name.len);
+	memcpy(namebuf, name.s, name.len);
+	/* pread is pread64: libc and historic names of a syscall. */
+	alias = syscalls_alias(namebuf);
+	if (alias)
+		snprintf(namebuf, sizeof(namebuf), "%s", alias);
 	if (total > POLICY_MAX_ARGS + 1) {
 		error_at(p, tok[POLICY_MAX_ARGS + 1].col, "too many arguments for %s (at most %d)",
 			 r.name, POLICY_MAX_ARGS);
 		return;
 	}
-	r.nargs = (unsigned)ntok - 1;
+	r.nargs = (uint8_t)(ntok - 1);
 	for (unsigned i = 0; i < r.nargs; i++) {
-		r.args[i].col = tok[i + 1].col;
-		if (parse_arg(p, tok[i + 1], r.name, i, &r.args[i]))
+		args[i].col = (uint16_t)tok[i + 1].col;
+		switch (parse_arg(p, tok[i + 1], r.name, i, &args[i])) {
+		case 0:
+			break;
+		case POLICY_VALUE_NEVER:
+			never = true;
+			break;
+		default:
 			bad = true;
-		r.args[i].col = tok[i + 1].col;
+		}
+		args[i].col = (uint16_t)tok[i + 1].col;
 	}
 	if (bad)
 		return;
+	/*
+	 * A comparison with a constant no target has (PTRACE_GETFPXREGS on
+	 * aarch64) never holds: the rule can match nothing there.
+	 */
+	if (never) {
+		if (!p->never_rules++)
+			p->never_line = p->lineno;
+		return;
+	}
 	/* Trailing '-' add nothing; dropping them keeps rules comparable. */
 	while (r.nargs && r.args[r.nargs - 1].op == POLICY_OP_ANY)
 		r.nargs--;
@@ -528,7 +632,17 @@ static void parse_line(struct parser *p, struct policy *pol, const char *line, s
 int policy_parse(const char *src, size_t len, const struct policy_resolver *res, struct policy *out,
 		 struct diag_list *diags)
 {
-	struct parser p = { .res = res ? res : &policy_nss_resolver, .diags = diags };
+	return policy_parse_for(src, len, res, NULL, 0, out, diags);
+}
+
+int policy_parse_for(const char *src, size_t len, const struct policy_resolver *res,
+		     const uint32_t *arches, size_t narches, struct policy *out,
+		     struct diag_list *diags)
+{
+	struct parser p = { .res = res ? res : &policy_nss_resolver,
+			    .diags = diags,
+			    .arches = arches,
+			    .narches = narches };
 	size_t errors_before = diags->errors;
 	const char *end = src + len;
 
@@ -554,6 +668,14 @@ int policy_parse(const char *src, size_t len, const struct policy_resolver *res,
 			break;
 		line = nl + 1;
 	}
+	policy_finish(out);
+	if (p.never_rules)
+		diag_add(diags, DIAG_NOTE, p.never_line, 0,
+			 "%zu rule%s compare%s an argument with a constant that none of the target "
+			 "architectures has (such as a ptrace request of another architecture); "
+			 "they can never match and are left out",
+			 p.never_rules, p.never_rules == 1 ? "" : "s",
+			 p.never_rules == 1 ? "s" : "");
 	/* Directives count wherever they are; @unrestricted wins. */
 	if (p.unrestricted)
 		out->mode = SF_MODE_UNRESTRICTED;
@@ -562,15 +684,6 @@ int policy_parse(const char *src, size_t len, const struct policy_resolver *res,
 	else
 		out->mode = SF_MODE_ENFORCE;
 	return diags->errors > errors_before ? -1 : 0;
-}
-
-void policy_free(struct policy *p)
-{
-	for (size_t i = 0; i < p->nbindings; i++)
-		free(p->bindings[i].path);
-	free(p->bindings);
-	free(p->rules);
-	memset(p, 0, sizeof(*p));
 }
 
 bool policy_arg_matches(const struct policy_arg *a, uint64_t value)

@@ -305,6 +305,81 @@ bool syscalls_known_anywhere(const char *name)
 	return seccomp_syscall_resolve_name(name) != __NR_SCMP_ERROR;
 }
 
+/*
+ * Names that snapd's templates (and older policies) use although no
+ * architecture has a syscall of that name.  An alias is taken as the syscall
+ * it stands for when the C library's function of that name makes exactly
+ * that syscall with its arguments in the same slots, or the kernel itself
+ * calls the syscall so (sys_llseek is the _llseek slot).  The rest allow
+ * nothing: their functions make other syscalls with other arguments
+ * (statvfs calls statfs, or statfs64 with a size in slot 1 on 32-bit ABIs),
+ * or no kernel ever had them.  docs/policy-language.md has the reasons.
+ */
+static const struct {
+	const char *name, *syscall;
+} syscall_aliases[] = {
+	{ "_exit", "exit" },		       /* _exit(2) is the exit syscall */
+	{ "llseek", "_llseek" },	       /* sys_llseek, 32-bit ABIs only */
+	{ "pread", "pread64" },		       /* renamed in Linux 2.6 */
+	{ "pselect", "pselect6" },	       /* slots 0..4 the same; 5 a pointer */
+	{ "pwrite", "pwrite64" },	       /* renamed in Linux 2.6 */
+	{ "sigtimedwait", "rt_sigtimedwait" }, /* plus the sigset size in slot 3 */
+	{ "sigwaitinfo", "rt_sigtimedwait" },  /* with a NULL timeout in slot 2 */
+};
+
+static const char *const libc_only[] = {
+	"fstatvfs", /* fstatfs/fstatfs64, another struct */
+	"lchownat", /* no such function: fchownat(..., AT_SYMLINK_NOFOLLOW) */
+	"oldwait4", /* never a Linux syscall on these architectures */
+	"setpgrp",  /* setpgid(0, 0) */
+	"statvfs",  /* statfs/statfs64, another struct */
+};
+
+/*
+ * Linux syscalls (up to 6.18 and the 6.19 merge window) that libseccomp
+ * 2.5 does not know.  A newer libseccomp knows some of them; then
+ * syscalls_known_anywhere() answers first.  Their numbers are unknown to
+ * the tables, so the filters answer them with ENOSYS.
+ */
+static const char *const newer_syscalls[] = {
+	"cachestat",	    "fchmodat2",
+	"file_getattr",	    "file_setattr",
+	"futex_requeue",    "futex_wait",
+	"futex_wake",	    "getxattrat",
+	"listmount",	    "listns",
+	"listxattrat",	    "lsm_get_self_attr",
+	"lsm_list_modules", "lsm_set_self_attr",
+	"map_shadow_stack", "mseal",
+	"open_tree_attr",   "removexattrat",
+	"riscv_hwprobe",    "rseq_slice_yield",
+	"setxattrat",	    "statmount",
+	"uretprobe",
+};
+
+bool syscalls_newer_than_tables(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(newer_syscalls); i++)
+		if (!strcmp(newer_syscalls[i], name))
+			return true;
+	return false;
+}
+
+const char *syscalls_alias(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(syscall_aliases); i++)
+		if (!strcmp(syscall_aliases[i].name, name))
+			return syscall_aliases[i].syscall;
+	return NULL;
+}
+
+bool syscalls_libc_only(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(libc_only); i++)
+		if (!strcmp(libc_only[i], name))
+			return true;
+	return false;
+}
+
 const char *syscalls_suggest(const char *name, char *buf, size_t len)
 {
 	static const uint32_t suggest_from[] = { SCMP_ARCH_X86_64, SCMP_ARCH_X86, SCMP_ARCH_AARCH64,

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "sysfence/compile/syscalls.h"
 #include "sysfence/tools/flow.h"
@@ -19,22 +20,80 @@
 /* TASK_COMM_LEN - 1: the kernel keeps 15 bytes of a program's name. */
 #define COMM_KEPT 15
 
+struct fromlog_file {
+	bool exists;
+	dev_t dev;
+	ino_t ino;
+};
+
+static struct fromlog_file file_of(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return (struct fromlog_file){ false, 0, 0 };
+	return (struct fromlog_file){ true, st.st_dev, st.st_ino };
+}
+
 void fromlog_init(struct fromlog *l, const struct fromlog_filter *f)
 {
 	memset(l, 0, sizeof(*l));
 	if (f)
 		l->filter = *f;
+	if (!l->filter.nexes)
+		return;
+	l->exe_files = calloc(l->filter.nexes, sizeof(*l->exe_files));
+	if (!l->exe_files) {
+		l->oom = 1;
+		return;
+	}
+	for (size_t i = 0; i < l->filter.nexes; i++)
+		l->exe_files[i] = file_of(l->filter.exes[i]);
 }
 
 void fromlog_free(struct fromlog *l)
 {
 	free(l->entries);
+	free(l->index);
 	free(l->seen);
+	free(l->exe_files);
+	free(l->last_exe);
 	memset(l, 0, sizeof(*l));
 }
 
-static bool filter_matches(const struct fromlog_filter *f, const struct auditlog_record *r)
+/*
+ * Is the record's executable one of --exe?  The same path, or the same
+ * file (device and inode, symlinks followed): on a merged-/usr system
+ * /bin/ls and /usr/bin/ls are one file, and the kernel logs the path it
+ * resolved.  A log read on another machine names files that may not exist
+ * here; then only the path can match.  Records of one program come in
+ * runs, so the last answer is kept.
+ */
+static bool exe_matches(struct fromlog *l, const char *exe)
 {
+	struct fromlog_file file;
+	bool ok = false;
+
+	for (size_t i = 0; i < l->filter.nexes; i++)
+		if (!strcmp(exe, l->filter.exes[i]))
+			return true;
+	if (!l->exe_files)
+		return false;
+	if (l->last_exe && !strcmp(l->last_exe, exe))
+		return l->last_exe_matched;
+	file = file_of(exe);
+	for (size_t i = 0; file.exists && i < l->filter.nexes; i++)
+		ok |= l->exe_files[i].exists && l->exe_files[i].dev == file.dev &&
+		      l->exe_files[i].ino == file.ino;
+	free(l->last_exe);
+	l->last_exe = strdup(exe);
+	l->last_exe_matched = ok;
+	return ok;
+}
+
+static bool filter_matches(struct fromlog *l, const struct auditlog_record *r)
+{
+	const struct fromlog_filter *f = &l->filter;
 	bool ok;
 
 	if (f->ncomms) {
@@ -45,13 +104,8 @@ static bool filter_matches(const struct fromlog_filter *f, const struct auditlog
 		if (!ok)
 			return false;
 	}
-	if (f->nexes) {
-		ok = false;
-		for (size_t i = 0; r->has_exe && i < f->nexes; i++)
-			ok |= !strcmp(r->exe, f->exes[i]);
-		if (!ok)
-			return false;
-	}
+	if (f->nexes && !(r->has_exe && exe_matches(l, r->exe)))
+		return false;
 	if (f->npids) {
 		ok = false;
 		for (size_t i = 0; r->pid >= 0 && i < f->npids; i++)
@@ -89,6 +143,14 @@ static bool seen_before(struct fromlog *l, const struct auditlog_record *r)
 	else
 		k = fnv(k, r->syscall_name, strlen(r->syscall_name));
 	k |= 1; /* 0 marks an empty slot */
+	if (l->seen_count >= FROMLOG_MAX_SEEN) {
+		/* Full: still finds the duplicates of what it holds, adds nothing. */
+		for (size_t j = k % l->seen_cap; l->seen[j]; j = (j + 1) % l->seen_cap)
+			if (l->seen[j] == k)
+				return true;
+		l->stats.unchecked++;
+		return false;
+	}
 	if (2 * (l->seen_count + 1) > l->seen_cap) {
 		size_t ncap = l->seen_cap ? 2 * l->seen_cap : 1024;
 		uint64_t *n = calloc(ncap, sizeof(*n));
@@ -121,21 +183,69 @@ static bool seen_before(struct fromlog *l, const struct auditlog_record *r)
 	}
 }
 
+static uint64_t entry_key(const struct auditlog_record *r)
+{
+	uint64_t k = 0xcbf29ce484222325ULL;
+
+	k = fnv(k, &r->arch, sizeof(r->arch));
+	k = fnv(k, r->arch_text, strlen(r->arch_text));
+	if (r->has_nr)
+		return fnv(k, &r->nr, sizeof(r->nr));
+	return fnv(k ^ 1, r->syscall_name, strlen(r->syscall_name));
+}
+
+static bool entry_is(const struct fromlog_entry *c, const struct auditlog_record *r)
+{
+	return c->arch == r->arch && !strcmp(c->arch_text, r->arch_text) &&
+	       c->has_nr == r->has_nr &&
+	       (r->has_nr ? c->nr == r->nr : !strcmp(c->name, r->syscall_name));
+}
+
+/* The index over entries: rebuilt at twice the size when half full. */
+static int index_grow(struct fromlog *l)
+{
+	size_t ncap = l->index_cap ? 2 * l->index_cap : 256;
+	uint32_t *n = calloc(ncap, sizeof(*n));
+
+	if (!n)
+		return -1;
+	for (size_t i = 0; i < l->count; i++) {
+		const struct fromlog_entry *e = &l->entries[i];
+		struct auditlog_record key = { .arch = e->arch, .has_nr = e->has_nr, .nr = e->nr };
+		size_t j;
+
+		memcpy(key.arch_text, e->arch_text, sizeof(key.arch_text));
+		memcpy(key.syscall_name, e->name, sizeof(key.syscall_name));
+		for (j = entry_key(&key) & (ncap - 1); n[j]; j = (j + 1) & (ncap - 1))
+			;
+		n[j] = (uint32_t)(i + 1);
+	}
+	free(l->index);
+	l->index = n;
+	l->index_cap = ncap;
+	return 0;
+}
+
 void fromlog_add(struct fromlog *l, const struct auditlog_record *r)
 {
 	struct fromlog_entry *e = NULL;
+	size_t j;
 
-	for (size_t i = 0; i < l->count; i++) {
-		struct fromlog_entry *c = &l->entries[i];
-
-		if (c->arch == r->arch && !strcmp(c->arch_text, r->arch_text) &&
-		    c->has_nr == r->has_nr &&
-		    (r->has_nr ? c->nr == r->nr : !strcmp(c->name, r->syscall_name))) {
-			e = c;
+	if (2 * (l->count + 1) > l->index_cap && index_grow(l)) {
+		l->oom = 1;
+		return;
+	}
+	for (j = entry_key(r) & (l->index_cap - 1); l->index[j]; j = (j + 1) & (l->index_cap - 1)) {
+		if (entry_is(&l->entries[l->index[j] - 1], r)) {
+			e = &l->entries[l->index[j] - 1];
 			break;
 		}
 	}
 	if (!e) {
+		if (l->count >= FROMLOG_MAX_ENTRIES) {
+			l->stats.untracked++;
+			return;
+		}
 		if (l->count == l->cap) {
 			size_t ncap = l->cap ? 2 * l->cap : 64;
 			struct fromlog_entry *n = realloc(l->entries, ncap * sizeof(*n));
@@ -148,6 +258,7 @@ void fromlog_add(struct fromlog *l, const struct auditlog_record *r)
 			l->cap = ncap;
 		}
 		e = &l->entries[l->count++];
+		l->index[j] = (uint32_t)l->count;
 		memset(e, 0, sizeof(*e));
 		e->arch = r->arch;
 		memcpy(e->arch_text, r->arch_text, sizeof(e->arch_text));
@@ -160,35 +271,64 @@ void fromlog_add(struct fromlog *l, const struct auditlog_record *r)
 		e->errnos++;
 }
 
-void fromlog_feed(struct fromlog *l, const char *buf, size_t len)
+void fromlog_feed_line(struct fromlog *l, const char *line, size_t len, bool cut)
 {
-	size_t pos = 0;
+	struct auditlog_record rec;
+	enum auditlog_kind kind;
 
-	while (pos < len) {
-		struct auditlog_record rec;
-
-		switch (auditlog_next(buf, len, &pos, &rec)) {
-		case AUDITLOG_NONE:
-			break;
-		case AUDITLOG_OTHER:
-			l->stats.other++;
-			break;
-		case AUDITLOG_MALFORMED:
+	if (!cut && memchr(line, '\0', len)) {
+		/* No text format has NUL: a binary journal field, not a record. */
+		l->stats.binary++;
+		return;
+	}
+	if (!cut && len && line[len - 1] == '\r')
+		len--;
+	if (cut || len > AUDITLOG_LINE_MAX) {
+		/* Never read as a record: a truncated one would look valid. */
+		l->stats.too_long++;
+		if (auditlog_overlong(line, len) == AUDITLOG_MALFORMED) {
 			l->stats.records++;
 			l->stats.malformed++;
-			break;
-		case AUDITLOG_RECORD:
-			l->stats.records++;
-			if (!filter_matches(&l->filter, &rec)) {
-				l->stats.filtered++;
-			} else if (seen_before(l, &rec)) {
-				l->stats.duplicates++;
-			} else {
-				l->stats.used++;
-				fromlog_add(l, &rec);
-			}
-			break;
 		}
+		return;
+	}
+	kind = auditlog_line(line, len, &rec);
+	switch (kind) {
+	case AUDITLOG_NONE:
+		break;
+	case AUDITLOG_OTHER:
+		l->stats.other++;
+		break;
+	case AUDITLOG_MALFORMED:
+		l->stats.records++;
+		l->stats.malformed++;
+		break;
+	case AUDITLOG_RECORD:
+		l->stats.records++;
+		if (!filter_matches(l, &rec)) {
+			l->stats.filtered++;
+		} else if (seen_before(l, &rec)) {
+			l->stats.duplicates++;
+		} else {
+			l->stats.used++;
+			fromlog_add(l, &rec);
+		}
+		break;
+	}
+}
+
+void fromlog_feed(struct fromlog *l, const char *buf, size_t len)
+{
+	for (size_t pos = 0; pos < len;) {
+		const char *nl = memchr(buf + pos, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - (buf + pos)) : len - pos;
+
+		/* As a streaming reader sees it: an over-long line arrives cut. */
+		if (n > FROMLOG_LINE_MAX)
+			fromlog_feed_line(l, buf + pos, FROMLOG_LINE_MAX + 1, true);
+		else
+			fromlog_feed_line(l, buf + pos, n, false);
+		pos += n + (nl ? 1 : 0);
 	}
 }
 
@@ -306,16 +446,10 @@ struct items {
 	size_t n, cap;
 };
 
-static struct item *item_for(struct items *it, enum cls cls, const char *name,
+/* A new item; build_items merges the equal ones once sorted. */
+static struct item *item_add(struct items *it, enum cls cls, const char *name,
 			     const char *arch_text, uint32_t nr)
 {
-	for (size_t i = 0; i < it->n; i++) {
-		struct item *x = &it->v[i];
-
-		if (x->cls == cls && !strcmp(x->name, name) && !strcmp(x->arch_text, arch_text) &&
-		    x->nr == nr)
-			return x;
-	}
 	if (it->n == it->cap) {
 		size_t ncap = it->cap ? 2 * it->cap : 64;
 		struct item *n = realloc(it->v, ncap * sizeof(*n));
@@ -348,7 +482,49 @@ static int item_cmp(const void *a, const void *b)
 	c = strcmp(x->arch_text, y->arch_text);
 	if (c)
 		return c;
-	return x->nr < y->nr ? -1 : x->nr > y->nr;
+	if (x->nr != y->nr)
+		return x->nr < y->nr ? -1 : 1;
+	return (int)x->cls - (int)y->cls;
+}
+
+static void item_add_arch(struct item *x, uint32_t arch)
+{
+	bool dup = false;
+
+	if (!arch)
+		return;
+	for (size_t j = 0; j < x->narches; j++)
+		dup |= x->arches[j] == arch;
+	if (!dup && x->narches < BLOB_MAX_ARCHES)
+		x->arches[x->narches++] = arch;
+}
+
+/*
+ * Equal items (one per entry) merged after sorting: a search per entry
+ * was quadratic, 20 s for the 65536 entries an endless log can fill.
+ */
+static void merge_items(struct items *it)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < it->n; i++) {
+		struct item *x = &it->v[i];
+
+		if (k && !item_cmp(&it->v[k - 1], x)) {
+			struct item *y = &it->v[k - 1];
+
+			y->count += x->count;
+			if (!y->line)
+				y->line = x->line;
+			for (size_t j = 0; j < x->narches; j++)
+				item_add_arch(y, x->arches[j]);
+			continue;
+		}
+		if (k != i)
+			it->v[k] = *x;
+		k++;
+	}
+	it->n = k;
 }
 
 static void build_items(const struct fromlog *l, const struct tool_input *p, struct items *it)
@@ -388,23 +564,16 @@ static void build_items(const struct fromlog *l, const struct tool_input *p, str
 		}
 		if (cls != C_UNKNOWN_NR)
 			nr = 0; /* lines are per name, not per number */
-		x = item_for(it, cls, name, arch_text, nr);
+		x = item_add(it, cls, name, arch_text, nr);
 		if (!x)
 			continue;
-		x->count += e->count;
-		if (line && !x->line)
-			x->line = line;
-		if (e->arch) {
-			bool dup = false;
-
-			for (size_t j = 0; j < x->narches; j++)
-				dup |= x->arches[j] == e->arch;
-			if (!dup && x->narches < BLOB_MAX_ARCHES)
-				x->arches[x->narches++] = e->arch;
-		}
+		x->count = e->count;
+		x->line = line;
+		item_add_arch(x, e->arch);
 	}
 	if (it->n)
 		qsort(it->v, it->n, sizeof(it->v[0]), item_cmp);
+	merge_items(it);
 }
 
 /* " (x86)" when the records are not all from the native architecture. */
@@ -622,6 +791,24 @@ size_t fromlog_print(FILE *out, FILE *err, const struct fromlog *l, const struct
 	if (pol)
 		fprintf(err, ", %zu already allowed by %s", already, pol->name);
 	fputc('\n', err);
+	if (l->stats.too_long)
+		fprintf(err, "sysfence-compile: %zu line%s over %d bytes skipped\n",
+			l->stats.too_long, plural(l->stats.too_long), AUDITLOG_LINE_MAX);
+	if (l->stats.binary)
+		fprintf(err,
+			"sysfence-compile: %zu line%s with NUL bytes skipped (binary data, not "
+			"log text)\n",
+			l->stats.binary, plural(l->stats.binary));
+	if (l->stats.unchecked)
+		fprintf(err,
+			"sysfence-compile: %zu record%s not checked for duplicates (over %u distinct "
+			"serials)\n",
+			l->stats.unchecked, plural(l->stats.unchecked), FROMLOG_MAX_SEEN);
+	if (l->stats.untracked)
+		fprintf(err,
+			"sysfence-compile: %zu record%s of calls past the first %u distinct ones not "
+			"counted\n",
+			l->stats.untracked, plural(l->stats.untracked), FROMLOG_MAX_ENTRIES);
 out:
 	free(body);
 	free(it.v);

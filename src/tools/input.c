@@ -12,7 +12,6 @@
 #include <string.h>
 
 #include "sysfence/compile/syscalls.h"
-#include "sysfence/compile/constants.h"
 #include "sysfence/compile/text.h"
 #include "sysfence/util.h"
 
@@ -151,7 +150,8 @@ int tool_input_from_bytes(struct tool_input *in, const char *name, const void *b
 		struct diag_list quiet;
 
 		diag_init(&quiet, 1);
-		rc = policy_parse(in->src, len, opts->resolver, &in->pol, &quiet);
+		rc = policy_parse_for(in->src, len, opts->resolver, opts->arches, opts->narches,
+				      &in->pol, &quiet);
 		diag_free(&quiet);
 	}
 	if (rc) {
@@ -235,34 +235,16 @@ const char *tool_offset_name(uint32_t arch, uint32_t off, char *buf, size_t len)
 	return buf;
 }
 
-int tool_parse_value(const char *s, const struct policy_resolver *res, uint64_t *out)
+int tool_parse_value(const char *s, const struct policy_resolver *res, uint32_t arch, uint64_t *out,
+		     char *err, size_t errlen)
 {
-	size_t len = strlen(s);
-	uint64_t v;
+	/* A register value: 64 bits, -N its two's complement, any argument. */
+	struct policy_value_ctx c = { .res = res, .arches = &arch, .narches = 1, .suggest = true };
+	size_t off;
+	int rc = policy_parse_value(s, strlen(s), &c, out, err, errlen, &off);
 
-	if (!len)
-		return -1;
-	if (len > 2 && (s[0] == 'u' || s[0] == 'g') && s[1] == ':') {
-		uint32_t id;
-		int (*fn)(void *, const char *, uint32_t *);
-
-		if (!res)
-			res = &policy_nss_resolver;
-		fn = s[0] == 'u' ? res->user : res->group;
-		if (!fn || fn(res->ctx, s + 2, &id) < 0)
-			return -1;
-		*out = id;
-		return 0;
-	}
-	if (s[0] == '-' && len > 1) {
-		if (text_parse_u64(s + 1, len - 1, &v) || v > (UINT64_C(1) << 63))
-			return -1;
-		*out = 0 - v; /* two's complement, as a register holds it */
-		return 0;
-	}
-	if (s[0] >= '0' && s[0] <= '9')
-		return text_parse_u64(s, len, out) ? -1 : 0;
-	return constants_lookup(s, len, out) ? 0 : -1;
+	/* A constant this arch lacks: the number it has elsewhere. */
+	return rc < 0 ? -1 : 0;
 }
 
 const char *tool_source_line(const char *src, size_t len, unsigned line, char *buf, size_t buflen)

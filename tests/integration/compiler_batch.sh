@@ -122,8 +122,10 @@ check "the failed input's old blob is left untouched" cmp -s om/bad.bin mixed-ol
 check "no blob for the missing input" test ! -e om/missing.bin
 check "no temporary left" test "$(temporaries om)" -eq 0
 
-expect_exit 1 "--out-dir that does not exist: exit 1" "$C" --out-dir nowhere in/p1.policy
-expect_grep "$T/err" 'nowhere: not a folder' "says so"
+expect_exit 0 "--out-dir that does not exist: created" "$C" --out-dir nowhere in/p1.policy
+[ -s nowhere/p1.bin ] && ok "--out-dir: the blob is in the new folder" || not_ok "--out-dir: no blob in the new folder"
+expect_exit 1 "--out-dir whose parent does not exist: exit 1" "$C" --out-dir no/where in/p1.policy
+expect_grep "$T/err" 'no/where: cannot create: its parent folder does not exist' "says so"
 expect_exit 1 "--out-dir that is a file: exit 1" "$C" --out-dir mixed-old in/p1.policy
 
 # Two inputs with the same name in different folders would write one blob.
@@ -209,5 +211,5 @@ if [ "$interrupted" -gt 0 ]; then
 else
 	skip "no batch was still running when the signal came"
 fi
-check "no .NAME.bin.XXXXXX temporary left after SIGTERM/SIGINT ($rounds rounds)" test "$leftovers" -eq 0
+check "no .NAME.bin.sysfence-tmp-XXXXXX temporary left after SIGTERM/SIGINT ($rounds rounds)" test "$leftovers" -eq 0
 check "no partial blob after SIGTERM/SIGINT: every blob written is complete" test "$partial" -eq 0

@@ -19,6 +19,9 @@ touch "$T/store/firefox.bin" "$T/store/foot.bin" "$T/store/curl.bin" "$T/store/R
 touch "$T/store2/other.bin"
 printf '#!/bin/sh\necho seccomp_syscall=yes\necho profile_dir=%s\n' "$T/store" >"$T/bin/sysfence-launch"
 chmod +x "$T/bin/sysfence-launch"
+# --explain completes the names sysfence-compile --syscalls prints: this build's.
+ln -s "$SF_COMPILE" "$T/bin/sysfence-compile"
+export PATH="$T/bin:$PATH"
 
 # complete FRAMEWORK LINE: the candidates for LINE (the last word is being
 # completed; a trailing blank completes an empty word), one per line, sorted,
@@ -88,8 +91,12 @@ cases() {
 	expect_has "$fw" "sysfence-compile --out-dir $T/w/sub $T/w/app.policy $T/w/" "$T/w/other.pol"
 	expect_exactly "$fw" "sysfence-compile --out-dir $T/w/s" "$T/w/sub"
 	expect_exactly "$fw" "sysfence-compile --disasm $T/w/a" "$T/w/app.bin"
-	expect_exactly "$fw" "sysfence-compile --explain $T/w/app.policy " ptrace read socket write
-	expect_exactly "$fw" "sysfence-compile --explain $T/w/app.policy so" socket
+	# SYSCALL: every syscall of the architectures, not only the policy's.
+	expect_has "$fw" "sysfence-compile --explain $T/w/app.policy " ptrace read socket write getpid openat clone3
+	expect_exactly "$fw" "sysfence-compile --explain --arch x86_64 $T/w/app.policy so" socket socketpair
+	expect_exactly "$fw" "sysfence-compile --explain --arch x86 $T/w/app.policy socketc" socketcall
+	expect_not "$fw" "sysfence-compile --explain --arch aarch64 $T/w/app.policy op" open
+	expect_has "$fw" "sysfence-compile --explain --arch aarch64 $T/w/app.policy op" openat
 	expect_has "$fw" "sysfence-compile --from-log - --" --policy --as-patch --comm --pid
 	expect_not "$fw" "sysfence-compile --from-log - --" --out-dir --force
 	expect_exactly "$fw" "sysfence-compile --from-log - --policy $T/w/app" "$T/w/app.policy"
@@ -103,6 +110,11 @@ cases() {
 	expect_exactly "$fw" "$L firefox " --
 	expect_exactly "$fw" "$L $T/w/a" "$T/w/app.bin"
 	expect_has "$fw" "$L firefox -- bas" bash
+	# The program is exec'ed: no shell keyword, builtin or function.
+	expect_not "$fw" "$L firefox -- " if then fi for while function "[[" cd alias
+	expect_not "$fw" "$L firefox -- i" if
+	expect_has "$fw" "$L firefox -- ech" echo
+	expect_has "$fw" "$L firefox -- $T/w/" "$T/w/sub"
 	expect_has "$fw" "$L firefox -- cat $T/w/n" "$T/w/notes.txt"
 	expect_exactly "$fw" "$L firefox -- $T/w/app.policy --wa"
 	# The real launcher of this build: its store may not exist; no error.

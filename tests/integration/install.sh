@@ -51,6 +51,7 @@ expected_files() {
 		for f in "$SF_ROOT"/man/*.1; do echo "$mandir/man1/$(basename "$f")"; done
 		for f in "$SF_ROOT"/man/*.5; do echo "$mandir/man5/$(basename "$f")"; done
 		for f in "$SF_ROOT"/examples/*.policy; do echo "$datadir/sysfence/examples/$(basename "$f")"; done
+		echo "$datadir/sysfence/base.policy"
 		echo "$datadir/bash-completion/completions/sysfence-compile"
 		echo "$datadir/bash-completion/completions/sysfence-launch"
 	} | sort
@@ -75,6 +76,9 @@ check_tree() {
 	for f in "$SF_ROOT"/examples/*.policy; do
 		check_path "$name" "$DEST$datadir/sysfence/examples/$(basename "$f")" f 644 "$owner" "$f"
 	done
+	# The template the README's step 5 starts from: the tested one.
+	check_path "$name" "$DEST$datadir/sysfence/base.policy" f 644 "$owner" \
+		"$SF_ROOT/tests/policies/base.inc"
 	for f in sysfence-compile sysfence-launch; do
 		check_path "$name" "$DEST$datadir/bash-completion/completions/$f" f 644 "$owner" \
 			"$SF_ROOT/completion/sysfence.bash"

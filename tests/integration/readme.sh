@@ -23,3 +23,50 @@ expect_exit 0 "README: --features works" "$SF_LAUNCH" --features
 for cmd in demo check bench fuzz install uninstall; do
 	if make -C "$SF_ROOT" -n "$cmd" >/dev/null 2>&1; then ok "README: make $cmd exists"; else not_ok "README: make $cmd missing"; fi
 done
+
+# Step 4 on a machine where only the build exists: the README's own
+# commands create the store, install the profile and launch it by name.
+# The store may exist (make install, another run): then only a profile of
+# our own name is added, and everything this test made is removed after.
+STORE=/var/lib/sysfence/profiles
+step4=$(awk '/^\*\*4\. Launch\*\*/ { f = 1 } f && /^```sh$/ { g = 1; next } g && /^```$/ { exit } g' "$SF_ROOT/README.md")
+if grep -q "install -d -m 0755 $STORE" <<<"$step4" && grep -q "install -m 0644 hello.bin $STORE/hello.bin" <<<"$step4"; then
+	ok "README step 4: creates the store and installs into it"
+else
+	not_ok "README step 4: does not say how to create the store"
+fi
+name=readme-test-$$
+# Concurrent runs (another checkout's make check) take turns with the store.
+exec 8>/run/sysfence-readme.lock
+flock -w 300 8 || not_ok "another run holds /run/sysfence-readme.lock"
+made=()
+for d in /var/lib/sysfence "$STORE"; do [ -d "$d" ] || made=("$d" "${made[@]}"); done
+cleanup_step4() {
+	rm -f "$STORE/$name.bin"
+	for d in "${made[@]}"; do rmdir "$d" 2>/dev/null; done
+}
+at_exit cleanup_step4
+# The README's lines, with our profile name.
+while IFS= read -r line; do
+	case $line in
+	"sudo install -d"* | "sudo install -m 0644"*)
+		cmd=${line#sudo }
+		cmd=${cmd%%#*}
+		cmd=${cmd/" hello.bin "/" $T/hello.bin "}
+		cmd=${cmd/"$STORE/hello.bin"/"$STORE/$name.bin"}
+		# shellcheck disable=SC2086 # the README's words
+		if $cmd; then ok "README step 4: $cmd"; else not_ok "README step 4: $cmd"; fi
+		;;
+	esac
+done <<<"$step4"
+expect_exit 0 "README step 4: printf runs from the store by name" "$SF_LAUNCH" "$name" -- /usr/bin/printf 'hello\n'
+expect_grep "$T/out" "^hello$" "README step 4: printed hello"
+
+# Step 5 starts from base.policy, which make install ships (install.sh
+# checks it is tests/policies/base.inc).
+if grep -q 'cat /usr/local/share/sysfence/base.policy' "$SF_ROOT/README.md" &&
+	grep -q 'install -m 0644 tests/policies/base.inc $(DESTDIR)$(DATADIR)/sysfence/base.policy' "$SF_ROOT/Makefile"; then
+	ok "README step 5: starts from the base.policy make install ships"
+else
+	not_ok "README step 5: starts from a template nothing installs"
+fi

@@ -72,6 +72,8 @@
 #include <asm/prctl.h>
 #endif
 
+#include <linux/audit.h>
+
 #include "sysfence/compile/constants.h"
 
 struct expected_constant {
@@ -92,6 +94,16 @@ struct expected_constant {
 #define CHECK_INT(name)                                                                            \
 	{                                                                                          \
 #name, (uint64_t)(uint32_t)(name), true                                            \
+	}
+/* Defined as another name, which the headers have. */
+#define SAME_AS(name, other)                                                                       \
+	{                                                                                          \
+#name, (uint64_t)(other), true                                                     \
+	}
+/* No header defines it: the value is from the source cited beside it. */
+#define LITERAL(name, value)                                                                       \
+	{                                                                                          \
+#name, (uint64_t)(value), true                                                     \
 	}
 /* In the table, but these headers do not define it. */
 #define UNCHECKED(name)                                                                            \
@@ -134,6 +146,8 @@ static const struct expected_constant expected[] = {
 	CHECK(AF_IB),
 	CHECK(AF_MPLS),
 	CHECK(AF_CAN),
+	/* Userspace SCTP (usrsctp.h), which snapd's network interface allows. */
+	LITERAL(AF_CONN, 123),
 	CHECK(AF_TIPC),
 	CHECK(AF_BLUETOOTH),
 	CHECK(AF_IUCV),
@@ -185,6 +199,7 @@ static const struct expected_constant expected[] = {
 	CHECK(PF_IB),
 	CHECK(PF_MPLS),
 	CHECK(PF_CAN),
+	LITERAL(PF_CONN, 123),
 	CHECK(PF_TIPC),
 	CHECK(PF_BLUETOOTH),
 	CHECK(PF_IUCV),
@@ -783,6 +798,8 @@ static const struct expected_constant expected[] = {
 	CHECK(PTRACE_PEEKTEXT),
 	CHECK(PTRACE_PEEKDATA),
 	CHECK(PTRACE_PEEKUSER),
+	/* <linux/ptrace.h> spells it PTRACE_PEEKUSR; snapd accepts both. */
+	SAME_AS(PTRACE_PEEKUSR, PTRACE_PEEKUSER),
 	CHECK(PTRACE_POKETEXT),
 	CHECK(PTRACE_POKEDATA),
 	CHECK(PTRACE_POKEUSER),
@@ -799,6 +816,16 @@ static const struct expected_constant expected[] = {
 	CHECK(PTRACE_GETSIGINFO),
 	CHECK(PTRACE_SETSIGINFO),
 	CHECK(PTRACE_GETREGSET),
+/* x86's requests (other architectures: constants.c variant_table). */
+#if defined(__x86_64__) || defined(__i386__)
+	CHECK(PTRACE_GETREGS),
+	CHECK(PTRACE_GETFPREGS),
+	CHECK(PTRACE_GETFPXREGS),
+#else
+	UNCHECKED(PTRACE_GETREGS),
+	UNCHECKED(PTRACE_GETFPREGS),
+	UNCHECKED(PTRACE_GETFPXREGS),
+#endif
 	CHECK(PTRACE_SETREGSET),
 	CHECK(PTRACE_SEIZE),
 	CHECK(PTRACE_INTERRUPT),
@@ -846,6 +873,12 @@ static const struct expected_constant expected[] = {
 	CHECK(O_ACCMODE),
 	CHECK(O_CREAT),
 	CHECK(O_EXCL),
+	/* <linux/watch_queue.h> (clashes with <fcntl.h>): O_EXCL. */
+	SAME_AS(O_NOTIFICATION_PIPE, O_EXCL),
+	CHECK(O_DIRECTORY),
+	CHECK(O_NOFOLLOW),
+	CHECK(O_DIRECT),
+	CHECK(O_TMPFILE),
 	CHECK(O_NOCTTY),
 	CHECK(O_TRUNC),
 	CHECK(O_APPEND),
@@ -1613,16 +1646,389 @@ static void test_lookup(void **state)
 
 static void test_arch_dependent_names_absent(void **state)
 {
-	/* Their values differ between x86_64 and aarch64. */
+	/* Their values differ by architecture in ways the table does not model. */
 	static const char *const absent[] = {
-		"O_DIRECTORY",	  "O_NOFOLLOW",		"O_DIRECT",  "O_LARGEFILE", "O_TMPFILE",
-		"PTRACE_GETREGS", "PTRACE_SINGLEBLOCK", "MAP_32BIT", "PROT_BTI",    "SIGRTMIN",
+		"O_LARGEFILE", "PTRACE_SINGLEBLOCK", "MAP_32BIT", "PROT_BTI", "SIGRTMIN",
 	};
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < sizeof(absent) / sizeof(absent[0]); i++)
 		assert_false(constants_lookup(absent[i], strlen(absent[i]), NULL));
+}
+
+/*
+ * Every named constant snap-seccomp accepts, from snapd 2.57 to current
+ * snapd (the seccompResolver map of cmd/snap-seccomp/main.go in each
+ * release): a policy snapd writes must compile unchanged.
+ */
+static const char *const snapd_names[] = {
+	"AF_ALG",
+	"AF_APPLETALK",
+	"AF_ASH",
+	"AF_ATMPVC",
+	"AF_AX25",
+	"AF_BLUETOOTH",
+	"AF_BRIDGE",
+	"AF_CAIF",
+	"AF_CAN",
+	"AF_CONN",
+	"AF_ECONET",
+	"AF_IB",
+	"AF_IEEE802154",
+	"AF_INET",
+	"AF_INET6",
+	"AF_IPX",
+	"AF_IRDA",
+	"AF_ISDN",
+	"AF_IUCV",
+	"AF_KEY",
+	"AF_LLC",
+	"AF_LOCAL",
+	"AF_MPLS",
+	"AF_NETBEUI",
+	"AF_NETLINK",
+	"AF_NETROM",
+	"AF_NFC",
+	"AF_PACKET",
+	"AF_PHONET",
+	"AF_PPPOX",
+	"AF_QIPCRTR",
+	"AF_RDS",
+	"AF_ROSE",
+	"AF_RXRPC",
+	"AF_SECURITY",
+	"AF_SNA",
+	"AF_TIPC",
+	"AF_UNIX",
+	"AF_VSOCK",
+	"AF_WANPIPE",
+	"AF_X25",
+	"AF_XDP",
+	"CLONE_NEWIPC",
+	"CLONE_NEWNET",
+	"CLONE_NEWNS",
+	"CLONE_NEWPID",
+	"CLONE_NEWUSER",
+	"CLONE_NEWUTS",
+	"KCMP_EPOLL_TFD",
+	"KCMP_FILE",
+	"KCMP_FILES",
+	"KCMP_FS",
+	"KCMP_IO",
+	"KCMP_SIGHAND",
+	"KCMP_SYSVSEM",
+	"KCMP_VM",
+	"NETLINK_AUDIT",
+	"NETLINK_CONNECTOR",
+	"NETLINK_CRYPTO",
+	"NETLINK_DNRTMSG",
+	"NETLINK_ECRYPTFS",
+	"NETLINK_FIB_LOOKUP",
+	"NETLINK_FIREWALL",
+	"NETLINK_GENERIC",
+	"NETLINK_INET_DIAG",
+	"NETLINK_IP6_FW",
+	"NETLINK_ISCSI",
+	"NETLINK_KOBJECT_UEVENT",
+	"NETLINK_NETFILTER",
+	"NETLINK_NFLOG",
+	"NETLINK_RDMA",
+	"NETLINK_ROUTE",
+	"NETLINK_SCSITRANSPORT",
+	"NETLINK_SELINUX",
+	"NETLINK_SOCK_DIAG",
+	"NETLINK_USERSOCK",
+	"NETLINK_XFRM",
+	"O_CREAT",
+	"O_NOTIFICATION_PIPE",
+	"O_TMPFILE",
+	"PF_ALG",
+	"PF_APPLETALK",
+	"PF_ASH",
+	"PF_ATMPVC",
+	"PF_AX25",
+	"PF_BLUETOOTH",
+	"PF_BRIDGE",
+	"PF_CAIF",
+	"PF_CAN",
+	"PF_CONN",
+	"PF_ECONET",
+	"PF_IB",
+	"PF_IEEE802154",
+	"PF_INET",
+	"PF_INET6",
+	"PF_IPX",
+	"PF_IRDA",
+	"PF_ISDN",
+	"PF_IUCV",
+	"PF_KEY",
+	"PF_LLC",
+	"PF_LOCAL",
+	"PF_MPLS",
+	"PF_NETBEUI",
+	"PF_NETLINK",
+	"PF_NETROM",
+	"PF_NFC",
+	"PF_PACKET",
+	"PF_PHONET",
+	"PF_PPPOX",
+	"PF_QIPCRTR",
+	"PF_RDS",
+	"PF_ROSE",
+	"PF_RXRPC",
+	"PF_SECURITY",
+	"PF_SNA",
+	"PF_TIPC",
+	"PF_UNIX",
+	"PF_VSOCK",
+	"PF_WANPIPE",
+	"PF_X25",
+	"PF_XDP",
+	"PRIO_PGRP",
+	"PRIO_PROCESS",
+	"PRIO_USER",
+	"PR_CAPBSET_DROP",
+	"PR_CAPBSET_READ",
+	"PR_CAP_AMBIENT",
+	"PR_CAP_AMBIENT_CLEAR_ALL",
+	"PR_CAP_AMBIENT_IS_SET",
+	"PR_CAP_AMBIENT_LOWER",
+	"PR_CAP_AMBIENT_RAISE",
+	"PR_GET_CHILD_SUBREAPER",
+	"PR_GET_DUMPABLE",
+	"PR_GET_ENDIAN",
+	"PR_GET_FPEMU",
+	"PR_GET_FPEXC",
+	"PR_GET_KEEPCAPS",
+	"PR_GET_NAME",
+	"PR_GET_NO_NEW_PRIVS",
+	"PR_GET_PDEATHSIG",
+	"PR_GET_SECCOMP",
+	"PR_GET_SECUREBITS",
+	"PR_GET_THP_DISABLE",
+	"PR_GET_TID_ADDRESS",
+	"PR_GET_TIMERSLACK",
+	"PR_GET_TIMING",
+	"PR_GET_TSC",
+	"PR_GET_UNALIGN",
+	"PR_MCE_KILL",
+	"PR_MCE_KILL_GET",
+	"PR_MPX_DISABLE_MANAGEMENT",
+	"PR_MPX_ENABLE_MANAGEMENT",
+	"PR_SET_CHILD_SUBREAPER",
+	"PR_SET_DUMPABLE",
+	"PR_SET_ENDIAN",
+	"PR_SET_FPEMU",
+	"PR_SET_FPEXC",
+	"PR_SET_KEEPCAPS",
+	"PR_SET_MM",
+	"PR_SET_MM_ARG_END",
+	"PR_SET_MM_ARG_START",
+	"PR_SET_MM_AUXV",
+	"PR_SET_MM_BRK",
+	"PR_SET_MM_END_CODE",
+	"PR_SET_MM_END_DATA",
+	"PR_SET_MM_ENV_END",
+	"PR_SET_MM_ENV_START",
+	"PR_SET_MM_EXE_FILE",
+	"PR_SET_MM_START_BRK",
+	"PR_SET_MM_START_CODE",
+	"PR_SET_MM_START_DATA",
+	"PR_SET_MM_START_STACK",
+	"PR_SET_NAME",
+	"PR_SET_NO_NEW_PRIVS",
+	"PR_SET_PDEATHSIG",
+	"PR_SET_PTRACER",
+	"PR_SET_SECCOMP",
+	"PR_SET_SECUREBITS",
+	"PR_SET_THP_DISABLE",
+	"PR_SET_TIMERSLACK",
+	"PR_SET_TIMING",
+	"PR_SET_TSC",
+	"PR_SET_UNALIGN",
+	"PR_TASK_PERF_EVENTS_DISABLE",
+	"PR_TASK_PERF_EVENTS_ENABLE",
+	"PTRACE_ATTACH",
+	"PTRACE_CONT",
+	"PTRACE_DETACH",
+	"PTRACE_GETFPREGS",
+	"PTRACE_GETFPXREGS",
+	"PTRACE_GETREGS",
+	"PTRACE_GETREGSET",
+	"PTRACE_PEEKDATA",
+	"PTRACE_PEEKUSER",
+	"PTRACE_PEEKUSR",
+	"Q_GETFMT",
+	"Q_GETINFO",
+	"Q_GETQUOTA",
+	"Q_QUOTAOFF",
+	"Q_QUOTAON",
+	"Q_SETINFO",
+	"Q_SETQUOTA",
+	"Q_SYNC",
+	"Q_XGETQSTAT",
+	"Q_XGETQUOTA",
+	"Q_XQUOTAOFF",
+	"Q_XQUOTAON",
+	"Q_XQUOTARM",
+	"Q_XSETQLIM",
+	"SOCK_DGRAM",
+	"SOCK_PACKET",
+	"SOCK_RAW",
+	"SOCK_RDM",
+	"SOCK_SEQPACKET",
+	"SOCK_STREAM",
+	"S_IFBLK",
+	"S_IFCHR",
+	"S_IFIFO",
+	"S_IFREG",
+	"S_IFSOCK",
+	"S_ISGID",
+	"S_ISUID",
+	"TIOCLINUX",
+	"TIOCSTI",
+};
+
+static const uint32_t every_arch[] = {
+	AUDIT_ARCH_X86_64,  AUDIT_ARCH_I386,	 AUDIT_ARCH_AARCH64,   AUDIT_ARCH_ARM,
+	AUDIT_ARCH_RISCV64, AUDIT_ARCH_PPC64LE,	 AUDIT_ARCH_PPC64,     AUDIT_ARCH_PPC,
+	AUDIT_ARCH_S390X,   AUDIT_ARCH_S390,	 AUDIT_ARCH_MIPS,      AUDIT_ARCH_MIPSEL,
+	AUDIT_ARCH_MIPS64,  AUDIT_ARCH_MIPSEL64, AUDIT_ARCH_MIPS64N32, AUDIT_ARCH_MIPSEL64N32,
+	AUDIT_ARCH_PARISC,  AUDIT_ARCH_PARISC64,
+};
+
+static void test_every_snapd_name(void **state)
+{
+	size_t missing = 0;
+
+	(void)state;
+	assert_true(sizeof(snapd_names) / sizeof(snapd_names[0]) >= 225);
+	for (size_t i = 0; i < sizeof(snapd_names) / sizeof(snapd_names[0]); i++) {
+		const char *n = snapd_names[i];
+
+		if (!constants_lookup(n, strlen(n), NULL)) {
+			print_error("%s: snap-seccomp accepts it, the table lacks it\n", n);
+			missing++;
+			continue;
+		}
+		/* A value (or "no such request here") on every architecture. */
+		for (size_t a = 0; a < sizeof(every_arch) / sizeof(every_arch[0]); a++) {
+			struct constants_arch_value v;
+
+			if (!constants_lookup_arch(n, strlen(n), every_arch[a], &v)) {
+				print_error("%s: no value for arch 0x%x\n", n, every_arch[a]);
+				missing++;
+			}
+		}
+	}
+	assert_int_equal(missing, 0);
+}
+
+/* Each architecture with the native one and its compat one, as compiled by default. */
+static void test_snapd_names_resolve_for_default_pairs(void **state)
+{
+	static const uint32_t pairs[][2] = {
+		{ AUDIT_ARCH_X86_64, AUDIT_ARCH_I386 },
+		{ AUDIT_ARCH_AARCH64, AUDIT_ARCH_ARM },
+		{ AUDIT_ARCH_PPC64, AUDIT_ARCH_PPC },
+		{ AUDIT_ARCH_S390X, AUDIT_ARCH_S390 },
+		{ AUDIT_ARCH_RISCV64, 0 },
+		{ AUDIT_ARCH_PPC64LE, 0 },
+		{ AUDIT_ARCH_MIPSEL64, 0 },
+		{ AUDIT_ARCH_PARISC, 0 },
+	};
+	size_t bad = 0;
+
+	(void)state;
+	for (size_t p = 0; p < sizeof(pairs) / sizeof(pairs[0]); p++) {
+		for (size_t i = 0; i < sizeof(snapd_names) / sizeof(snapd_names[0]); i++) {
+			struct constants_resolved r;
+			enum constants_resolution res =
+				constants_resolve(snapd_names[i], strlen(snapd_names[i]), pairs[p],
+						  pairs[p][1] ? 2 : 1, &r);
+
+			if (res != CONSTANTS_OK && res != CONSTANTS_NOWHERE) {
+				print_error("%s: refused for arch 0x%x (+0x%x): %d\n",
+					    snapd_names[i], pairs[p][0], pairs[p][1], res);
+				bad++;
+			}
+		}
+	}
+	assert_int_equal(bad, 0);
+}
+
+/* The values that differ, spelled out from each architecture's headers. */
+static void test_values_per_arch(void **state)
+{
+	static const struct {
+		const char *name;
+		uint32_t arch;
+		uint64_t value;
+	} facts[] = {
+		{ "O_TMPFILE", AUDIT_ARCH_X86_64, 020200000 },
+		{ "O_TMPFILE", AUDIT_ARCH_AARCH64, 020040000 },
+		{ "O_TMPFILE", AUDIT_ARCH_ARM, 020040000 },
+		{ "O_TMPFILE", AUDIT_ARCH_PPC64LE, 020040000 },
+		{ "O_TMPFILE", AUDIT_ARCH_PARISC, 040010000 },
+		{ "O_DIRECTORY", AUDIT_ARCH_AARCH64, 040000 },
+		{ "O_NOTIFICATION_PIPE", AUDIT_ARCH_MIPS, 02000 },
+		{ "O_CREAT", AUDIT_ARCH_MIPSEL64, 0400 },
+		{ "TIOCSTI", AUDIT_ARCH_MIPS, 0x5472 },
+		{ "TIOCSTI", AUDIT_ARCH_PPC64LE, 0x5412 },
+		{ "TIOCLINUX", AUDIT_ARCH_MIPS, 0x5483 },
+		{ "SOCK_STREAM", AUDIT_ARCH_MIPS, 2 },
+		{ "SOCK_DGRAM", AUDIT_ARCH_MIPS, 1 },
+		{ "SOL_SOCKET", AUDIT_ARCH_PARISC, 0xffff },
+		{ "TCGETS", AUDIT_ARCH_PPC64LE, 0x402c7413 },
+		{ "PTRACE_GETREGS", AUDIT_ARCH_PARISC, 18 },
+		{ "PTRACE_GETREGS", AUDIT_ARCH_ARM, 12 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(facts) / sizeof(facts[0]); i++) {
+		struct constants_arch_value v;
+
+		assert_true(constants_lookup_arch(facts[i].name, strlen(facts[i].name),
+						  facts[i].arch, &v));
+		if (v.kind != CONSTANTS_DEFINED || v.value != facts[i].value)
+			fail_msg("%s on 0x%x: %d 0x%llx, want 0x%llx", facts[i].name, facts[i].arch,
+				 v.kind, (unsigned long long)v.value,
+				 (unsigned long long)facts[i].value);
+	}
+}
+
+/* What one policy line gets when its targets disagree. */
+static void test_resolve(void **state)
+{
+	static const uint32_t x86[] = { AUDIT_ARCH_X86_64, AUDIT_ARCH_I386 };
+	static const uint32_t arm[] = { AUDIT_ARCH_AARCH64, AUDIT_ARCH_ARM };
+	static const uint32_t mixed[] = { AUDIT_ARCH_X86_64, AUDIT_ARCH_AARCH64 };
+	static const uint32_t x86_arm[] = { AUDIT_ARCH_X86_64, AUDIT_ARCH_ARM };
+	static const uint32_t s390[] = { AUDIT_ARCH_S390X, AUDIT_ARCH_S390 };
+	struct constants_resolved r;
+
+	(void)state;
+	assert_int_equal(constants_resolve("O_TMPFILE", 9, x86, 2, &r), CONSTANTS_OK);
+	assert_int_equal(r.value, 020200000);
+	assert_int_equal(constants_resolve("O_TMPFILE", 9, arm, 2, &r), CONSTANTS_OK);
+	assert_int_equal(r.value, 020040000);
+	assert_int_equal(constants_resolve("O_TMPFILE", 9, mixed, 2, &r), CONSTANTS_DIFFERS);
+	assert_int_equal(r.arch, AUDIT_ARCH_X86_64);
+	assert_int_equal(r.other_arch, AUDIT_ARCH_AARCH64);
+	assert_int_equal(r.other_value, 020040000);
+	/* aarch64 has no GETREGS, and 12 is nothing there: arm's 12 serves both. */
+	assert_int_equal(constants_resolve("PTRACE_GETREGS", 14, arm, 2, &r), CONSTANTS_OK);
+	assert_int_equal(r.value, 12);
+	/* Neither has GETFPXREGS: a comparison with it never holds. */
+	assert_int_equal(constants_resolve("PTRACE_GETFPXREGS", 17, arm, 2, &r), CONSTANTS_NOWHERE);
+	assert_int_equal(constants_resolve("PTRACE_GETREGS", 14, s390, 2, &r), CONSTANTS_NOWHERE);
+	/* x86's 18 is arm's PTRACE_GETWMMXREGS: refused rather than allowed. */
+	assert_int_equal(constants_resolve("PTRACE_GETFPXREGS", 17, x86_arm, 2, &r),
+			 CONSTANTS_CLASHES);
+	assert_int_equal(r.clash_arch, AUDIT_ARCH_ARM);
+	assert_string_equal(r.clash, "PTRACE_GETWMMXREGS");
+	assert_int_equal(constants_resolve("NO_SUCH", 7, x86, 2, &r), CONSTANTS_UNKNOWN_NAME);
 }
 
 static void test_suggest(void **state)
@@ -1684,6 +2090,10 @@ int main(void)
 		cmocka_unit_test(test_lookup_every_entry_unterminated),
 		cmocka_unit_test(test_lookup),
 		cmocka_unit_test(test_arch_dependent_names_absent),
+		cmocka_unit_test(test_every_snapd_name),
+		cmocka_unit_test(test_snapd_names_resolve_for_default_pairs),
+		cmocka_unit_test(test_values_per_arch),
+		cmocka_unit_test(test_resolve),
 		cmocka_unit_test(test_suggest),
 		cmocka_unit_test(test_suggest_long_input),
 	};

@@ -42,6 +42,9 @@ void diag_free(struct diag_list *d);
 void diag_add(struct diag_list *d, enum diag_level level, unsigned line, unsigned col,
 	      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/* Orders the kept diagnostics by line (stable; whole-file ones last). */
+void diag_sort(struct diag_list *d);
+
 /* Drops the warnings and notes (for --quiet); errors stay. */
 void diag_keep_errors(struct diag_list *d);
 

@@ -39,7 +39,7 @@ struct syscalls_range {
 void syscalls_init(void);
 
 /* The architecture's facts, or NULL when sysfence does not support it. */
-const struct syscalls_arch *syscalls_arch(uint32_t arch);
+const struct syscalls_arch *syscalls_arch(uint32_t token);
 /* Every supported architecture, in a fixed order; *count receives how many. */
 const struct syscalls_arch *syscalls_arches(size_t *count);
 
@@ -59,6 +59,21 @@ int syscalls_nr(uint32_t arch, const char *name);
 const char *syscalls_name(uint32_t arch, int nr, char *buf, size_t len);
 /* Is the name a syscall on any architecture libseccomp knows? */
 bool syscalls_known_anywhere(const char *name);
+/*
+ * The syscall a C library or historic name stands for, when calling it
+ * makes exactly that syscall with the same arguments in the same slots
+ * (pread -> pread64, llseek -> _llseek), or NULL.  See
+ * docs/policy-language.md for the table and the reasons.
+ */
+const char *syscalls_alias(const char *name);
+/*
+ * Is the name a C library function or a historic name that is no syscall
+ * on any architecture and stands for none (statvfs, setpgrp)?  A rule
+ * naming it can allow nothing.
+ */
+bool syscalls_libc_only(const char *name);
+/* Is the name a Linux syscall newer than the tables (mseal, statmount)? */
+bool syscalls_newer_than_tables(const char *name);
 /* Closest known syscall name, or NULL. */
 const char *syscalls_suggest(const char *name, char *buf, size_t len);
 

@@ -74,8 +74,13 @@ uint32_t tool_arg_offset(uint32_t arch, unsigned argno, bool high);
  */
 const char *tool_offset_name(uint32_t arch, uint32_t off, char *buf, size_t len);
 
-/* Parses a syscall argument for --explain: number, -N, constant, u:/g:. */
-int tool_parse_value(const char *s, const struct policy_resolver *res, uint64_t *out);
+/*
+ * Parses a syscall argument for --explain with the policy language's value
+ * grammar (policy_parse_value): number, -N, constant (arch's value), u:/g:.
+ * Returns 0, or -1 with a message in err.
+ */
+int tool_parse_value(const char *s, const struct policy_resolver *res, uint32_t arch, uint64_t *out,
+		     char *err, size_t errlen);
 
 /* Line `line` (1-based) of src, blanks trimmed, into buf. */
 const char *tool_source_line(const char *src, size_t len, unsigned line, char *buf, size_t buflen);

@@ -19,6 +19,7 @@ enum tools_tool {
 	TOOLS_FROM_LOG,
 	TOOLS_REPORT,
 	TOOLS_DIFF,
+	TOOLS_SYSCALLS,
 };
 
 #define TOOLS_MAX_FILTERS 64 /* --comm, --exe, --pid each */
@@ -42,6 +43,6 @@ struct tools_args {
  */
 #define TOOLS_EXIT_ERROR 2
 
-int tools_main(const struct tools_args *a);
+int tools_main(const struct tools_args *t);
 
 #endif
