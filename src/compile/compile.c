@@ -100,6 +100,57 @@ static void check_parsed_lines(const struct policy *pol, const struct compile_op
 	diag_free(&tmp);
 }
 
+/*
+ * What a binding needs to mean something: a filter (an unrestricted
+ * profile never sets no_new_privs, so it has nothing to bind), and
+ * execveat, which sysfence-launch uses to run a bound program from the
+ * descriptor it checked (it refuses the profile for that program
+ * otherwise).  Warnings: the policy is still valid.
+ */
+static void check_bindings(const struct policy *pol, struct diag_list *d)
+{
+	const struct policy_binding *first = pol->nbindings ? &pol->bindings[0] : NULL;
+	bool allowed = false, denied = false;
+
+	if (!first)
+		return;
+	if (pol->mode == SF_MODE_UNRESTRICTED) {
+		diag_add_in(d, DIAG_WARNING, first->file, first->line, first->col,
+			    "@bind has no effect with @unrestricted: no filter is loaded, so "
+			    "no_new_privs is never set");
+		return;
+	}
+	for (size_t i = 0; i < pol->count; i++) {
+		if (strcmp(pol->rules[i].name, "execveat"))
+			continue;
+		if (pol->rules[i].deny)
+			denied = true;
+		else
+			allowed = true;
+	}
+	if (denied || (!allowed && pol->mode == SF_MODE_ENFORCE))
+		diag_add_in(d, DIAG_WARNING, first->file, first->line, first->col,
+			    "sysfence-launch starts a bound program with execveat, which this "
+			    "policy does not allow");
+}
+
+/* The policy's bindings into the blob (the parser checked each one). */
+static int copy_bindings(const struct policy *pol, struct blob *out, struct diag_list *d)
+{
+	if (pol->mode == SF_MODE_UNRESTRICTED)
+		return 0; /* the format has no bindings for it */
+	for (size_t i = 0; i < pol->nbindings; i++) {
+		int rc = blob_add_binding(out, pol->bindings[i].path);
+
+		if (rc != BLOB_OK) {
+			diag_add_in(d, DIAG_ERROR, pol->bindings[i].file, pol->bindings[i].line,
+				    pol->bindings[i].col, "%s", blob_strerror(rc));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int compile_load(const char *name, const char *src, size_t len, const struct compile_opts *o,
 		 struct policy_sources *s, struct diag_list *d)
 {
@@ -119,7 +170,10 @@ int compile_sources(const struct policy_sources *s, const struct compile_opts *o
 	}
 	if (check_policy(&pol, o->arches, o->narches, o->strict, d) < 0)
 		goto out;
+	check_bindings(&pol, d);
 	if (backend_compile(&pol, o->arches, o->narches, &out->deny, &out->allow, d) < 0)
+		goto out;
+	if (copy_bindings(&pol, out, d) < 0)
 		goto out;
 	out->mode = pol.mode;
 	out->narches = (uint32_t)o->narches;

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sysfence/blob.h"
 #include "sysfence/compile/argtypes.h"
 #include "sysfence/compile/constants.h"
 #include "sysfence/compile/groups.h"
@@ -154,7 +155,7 @@ static size_t tokenize(const char *line, size_t len, struct token *tok, size_t m
 	return n;
 }
 
-static const char *const directives[] = { "@complain", "@unrestricted", "@include" };
+static const char *const directives[] = { "@bind", "@complain", "@include", "@unrestricted" };
 
 static bool is_directive(const char *s, size_t len)
 {
@@ -202,10 +203,70 @@ static void unknown_at_word(struct parser *p, const struct token *t)
 		 TOK_ARG(*t), known);
 }
 
-static void parse_directive(struct parser *p, const struct token *tok, size_t ntok)
+/*
+ * @bind PATH: the path as written (absolute, no "." or ".." or empty
+ * component; no blank, no '#': they end the token), once each, within the
+ * blob's limits.  What a binding means is the launcher's business.
+ */
+static void parse_bind(struct parser *p, struct policy *pol, const struct token *tok, size_t ntok)
+{
+	const struct token *t = &tok[1];
+	struct policy_binding *n;
+	size_t size = t->len + 1;
+	char *path;
+
+	if (ntok < 2) {
+		error_at(p, tok[0].col + (unsigned)tok[0].len,
+			 "@bind needs the absolute path of a program");
+		return;
+	}
+	if (ntok > 2) {
+		error_at(p, tok[2].col, "unexpected text after the path of @bind");
+		return;
+	}
+	if (!blob_binding_valid(t->s, t->len)) {
+		error_at(p, t->col,
+			 "'" TOK_FMT "' cannot be bound: want an absolute path of at most %u bytes "
+			 "without empty, '.' or '..' components",
+			 TOK_ARG(*t), BLOB_BINDING_MAX - 1);
+		return;
+	}
+	for (size_t i = 0; i < pol->nbindings; i++) {
+		if (strlen(pol->bindings[i].path) == t->len &&
+		    !memcmp(pol->bindings[i].path, t->s, t->len)) {
+			diag_add_in(p->diags, DIAG_WARNING, p->file, p->lineno, t->col,
+				    "'" TOK_FMT "' is already bound (line %u)", TOK_ARG(*t),
+				    pol->bindings[i].line);
+			return;
+		}
+		size += strlen(pol->bindings[i].path) + 1;
+	}
+	if (pol->nbindings == BLOB_MAX_BINDINGS || size > BLOB_BINDINGS_MAX_SIZE) {
+		error_at(p, t->col, "too many bindings (at most %u, %u bytes of paths in all)",
+			 BLOB_MAX_BINDINGS, BLOB_BINDINGS_MAX_SIZE);
+		return;
+	}
+	n = realloc(pol->bindings, (pol->nbindings + 1) * sizeof(*n));
+	path = n ? strndup(t->s, t->len) : NULL;
+	if (n)
+		pol->bindings = n;
+	if (!path) {
+		diag_add(p->diags, DIAG_ERROR, p->lineno, 0, "out of memory");
+		return;
+	}
+	pol->bindings[pol->nbindings++] =
+		(struct policy_binding){ path, p->file, p->lineno, t->col };
+}
+
+static void parse_directive(struct parser *p, struct policy *pol, const struct token *tok,
+			    size_t ntok)
 {
 	const struct token *t = &tok[0];
 
+	if (t->len == 5 && !memcmp(t->s, "@bind", 5)) {
+		parse_bind(p, pol, tok, ntok);
+		return;
+	}
 	if (t->len == 9 && !memcmp(t->s, "@complain", 9))
 		p->complain = true;
 	else if (t->len == 13 && !memcmp(t->s, "@unrestricted", 13))
@@ -673,7 +734,7 @@ static void parse_line(struct parser *p, struct policy *pol, const char *line, s
 		return;
 	/* @NAME: a directive, or a rule whose syscall is a group. */
 	if (tok[0].s[0] == '@' && !groups_find(tok[0].s, tok[0].len))
-		parse_directive(p, tok, total);
+		parse_directive(p, pol, tok, total);
 	else
 		parse_rule(p, pol, tok, ntok, total);
 }

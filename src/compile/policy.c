@@ -349,6 +349,9 @@ void policy_free(struct policy *p)
 		free(st->index);
 		free(st);
 	}
+	for (size_t i = 0; i < p->nbindings; i++)
+		free(p->bindings[i].path);
+	free(p->bindings);
 	free(p->rules);
 	free(p->unknown);
 	memset(p, 0, sizeof(*p));

@@ -116,6 +116,17 @@ P
 both forms-unrestricted.policy <<'P'
 @unrestricted
 P
+both forms-bind.policy <<'P'
+@bind /usr/lib/foo/helper
+execve
+execveat
+  @bind	/usr/bin/passwd   # a setuid program
+@bind /usr/lib/foo/helper
+@bind relative/path
+@bind /a/../b
+@bind
+@bind /a /b
+P
 both forms-numbers.policy <<'P'
 execve
 getppid 0x10 010 10 0 0x0 00
@@ -181,6 +192,8 @@ printf 'execve\nexit_group\n' | blob enforce-native-only.bin --arch x86_64
 printf 'execve\nexit_group\n~ptrace\n' | blob multi-arch.bin --arch x86_64 --arch x86 --arch aarch64 --arch arm
 base_and 'ioctl - TIOCGWINSZ' '~ioctl - TIOCSTI' 'socket AF_UNIX' 'kill - 0' 'getppid >5 <=9' 'getpid |0x3' | blob enforce-ops.bin
 printf 'execve\nsocket AF_UNIX\n' | blob aarch64.bin --arch aarch64
+base_and execveat '@bind /usr/bin/passwd' '@bind /usr/lib/dbus-1.0/dbus-daemon-launch-helper' |
+	blob bindings.bin
 
 # ---- audit lines ------------------------------------------------------------
 log() { cat >"$C/fuzz_auditlog/$1"; }

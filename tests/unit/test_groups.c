@@ -285,8 +285,8 @@ static void test_group_errors(void **state)
 	expect_error("~@unrestricted\n", 1, 2,
 		     "'@unrestricted' is a directive, not a syscall group: it cannot be denied");
 	expect_error("@xyzzy-quux\n", 1, 1,
-		     "unknown directive or syscall group '@xyzzy-quux' (directives: @complain, "
-		     "@unrestricted, @include; groups: sysfence-compile --list-groups)");
+		     "unknown directive or syscall group '@xyzzy-quux' (directives: @bind, "
+		     "@complain, @include, @unrestricted; groups: sysfence-compile --list-groups)");
 	/* A group is not a value, a value not a group. */
 	expect_error("read @mount\n", 1, 6, "invalid value '@mount'");
 	expect_error("@mount@\n", 1, 1, "unknown syscall group '@mount@'; did you mean '@mount'?");

@@ -65,6 +65,16 @@ struct policy_rule {
 _Static_assert(POLICY_MAX_ARGS < 8, "nargs is 3 bits");
 _Static_assert(POLICY_MAX_SIZE + 1 < (1u << 25), "line is 25 bits");
 
+/*
+ * @bind PATH: a program the profile is bound to, one it may be attached
+ * for without no_new_privs (docs/security.md).  At most BLOB_MAX_BINDINGS,
+ * each distinct and valid for blob_binding_valid().
+ */
+struct policy_binding {
+	char *path;		  /* malloc'ed */
+	unsigned file, line, col; /* of the path, for diagnostics */
+};
+
 /* A rule whose name is a system call on no architecture (never stored). */
 struct policy_unknown {
 	const char *name; /* interned, owned by the policy */
@@ -80,6 +90,8 @@ struct policy {
 	enum sf_mode mode;
 	struct policy_rule *rules; /* in source order, each one distinct */
 	size_t count, cap;
+	struct policy_binding *bindings;
+	size_t nbindings;
 	/* Rules identical to an earlier one but for their place: counted. */
 	size_t duplicates;
 	/*
