@@ -6,6 +6,9 @@ PREFIX      ?= /usr/local
 BINDIR      ?= $(PREFIX)/bin
 MANDIR      ?= $(PREFIX)/share/man
 DATADIR     ?= $(PREFIX)/share
+# The library of shipped policies (share/include in the tree): bare
+# @include names come from here.  Baked into the compiler.
+LIBRARYDIR  ?= $(DATADIR)/sysfence/include
 PROFILE_DIR ?= /var/lib/sysfence/profiles
 # The folder the test build of the launcher trusts (tests create it root-owned).
 TEST_PROFILE_DIR ?= /run/sysfence-test/profiles
@@ -35,16 +38,37 @@ else
 CPPFLAGS += -D_FORTIFY_SOURCE=3
 endif
 
-# The launcher is linked -static-pie by default: no dynamic loading in the
-# setuid binary, and about 0.45 ms less per application start here
-# (bench/launch.sh).  Sanitizers need their dynamic runtime.
+# How the launcher is linked (`make bench` measures every way side by side):
+#   STATIC=1 (default)  static, not position-independent: no dynamic loader
+#                       in the setuid binary (about 0.45 ms less per start
+#                       than dynamic here) and no start-up relocation
+#                       (about 20 us less than static-pie).  Its code and
+#                       data sit at fixed addresses (stack, heap and mmap
+#                       stay randomised): see docs/security.md
+#   STATIC=1 STATIC_PIE=1  static-pie: fully randomised, a little slower
+#   STATIC=0            dynamic PIE (sanitizers need their dynamic runtime,
+#                       so SANITIZE=1 defaults to it)
+#   STRIP_LAUNCHER=1    (default) the installed launcher has no symbols;
+#                       STRIP_LAUNCHER=0 keeps them for a packager's own
+#                       strip and debug-symbol split
+# The test launcher is linked the same way but never stripped (tests read
+# its symbols).
 ifeq ($(SANITIZE),1)
 STATIC ?= 0
 else
 STATIC ?= 1
 endif
+STATIC_PIE ?= 0
+STRIP_LAUNCHER ?= 1
 ifeq ($(STATIC),1)
+ifeq ($(STATIC_PIE),1)
 LAUNCH_LDFLAGS := -static-pie
+else
+LAUNCH_LDFLAGS := -static -no-pie
+endif
+endif
+ifeq ($(STRIP_LAUNCHER),1)
+LAUNCH_STRIP := -s
 endif
 
 SECCOMP_CFLAGS := $(shell $(PKG_CONFIG) --cflags libseccomp)
@@ -89,6 +113,13 @@ $(shell mkdir -p $(BUILD) && [ "$$(cat $(PROFILE_DIR_STAMP) 2>/dev/null)" = '$(P
 	printf '%s\n' '$(PROFILE_DIR)' >$(PROFILE_DIR_STAMP))
 $(BUILD)/obj/src/launch/%.o: CPPFLAGS += -DSYSFENCE_PROFILE_DIR='"$(PROFILE_DIR)"'
 $(call obj,$(wildcard src/launch/*.c)): $(PROFILE_DIR_STAMP)
+# The same for the compiler's library folder (main.c prints it in --help).
+LIBRARYDIR_STAMP := $(BUILD)/.library-dir
+$(shell mkdir -p $(BUILD) && [ "$$(cat $(LIBRARYDIR_STAMP) 2>/dev/null)" = '$(LIBRARYDIR)' ] || \
+	printf '%s\n' '$(LIBRARYDIR)' >$(LIBRARYDIR_STAMP))
+LIBRARY_OBJ := $(call obj,src/compile/main.c src/compile/library.c)
+$(LIBRARY_OBJ): CPPFLAGS += -DSYSFENCE_INCLUDE_DIR='"$(LIBRARYDIR)"'
+$(LIBRARY_OBJ): $(LIBRARYDIR_STAMP)
 $(BUILD)/obj/test-launch/%.o: src/launch/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -DSYSFENCE_PROFILE_DIR='"$(TEST_PROFILE_DIR)"' $(CFLAGS) -MMD -MP -c -o $@ $<
@@ -109,14 +140,22 @@ $(LAUNCH_LIB): $(call obj,$(LAUNCH_SRC))
 $(COMPILER): $(call obj,src/compile/main.c) $(TOOLS_LIB) $(COMPILE_LIB) $(COMMON_LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(SECCOMP_LIBS) $(NETTLE_LIBS) -lpthread
 
+# The way the launchers are linked, in a stamp: `make STATIC=0` after a
+# plain `make` relinks them.
+LAUNCH_LINK_STAMP := $(BUILD)/.launch-link
+$(shell mkdir -p $(BUILD) && [ "$$(cat $(LAUNCH_LINK_STAMP) 2>/dev/null)" = '$(LAUNCH_LDFLAGS) $(LAUNCH_STRIP)' ] || \
+	printf '%s\n' '$(LAUNCH_LDFLAGS) $(LAUNCH_STRIP)' >$(LAUNCH_LINK_STAMP))
+
 # The launcher never links libseccomp (see DESIGN.md).
-$(LAUNCHER): $(call obj,src/launch/main.c) $(LAUNCH_LIB) $(COMMON_LIB)
-	$(CC) $(CFLAGS) $(LDFLAGS) $(LAUNCH_LDFLAGS) -o $@ $^ $(CAP_LIBS) $(NETTLE_LIBS)
+$(LAUNCHER): $(call obj,src/launch/main.c) $(LAUNCH_LIB) $(COMMON_LIB) $(LAUNCH_LINK_STAMP)
+	$(CC) $(CFLAGS) $(LDFLAGS) $(LAUNCH_LDFLAGS) $(LAUNCH_STRIP) -o $@ $(filter-out $(LAUNCH_LINK_STAMP),$^) \
+		$(CAP_LIBS) $(NETTLE_LIBS)
 
 TEST_LAUNCH_OBJ := $(patsubst src/launch/%.c,$(BUILD)/obj/test-launch/%.o,$(wildcard src/launch/*.c))
-$(TEST_LAUNCHER): $(TEST_LAUNCH_OBJ) $(COMMON_LIB)
+$(TEST_LAUNCHER): $(TEST_LAUNCH_OBJ) $(COMMON_LIB) $(LAUNCH_LINK_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) $(LAUNCH_LDFLAGS) -o $@ $^ $(CAP_LIBS) $(NETTLE_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) $(LAUNCH_LDFLAGS) -o $@ $(filter-out $(LAUNCH_LINK_STAMP),$^) \
+		$(CAP_LIBS) $(NETTLE_LIBS)
 
 $(BUILD)/tests/test_%: $(call obj,tests/unit/test_%.c) $(TOOLS_LIB) $(COMPILE_LIB) $(LAUNCH_LIB) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
@@ -125,6 +164,11 @@ $(BUILD)/tests/test_%: $(call obj,tests/unit/test_%.c) $(TOOLS_LIB) $(COMPILE_LI
 $(BUILD)/tests/helpers/%: $(call obj,tests/helpers/%.c) $(TOOLS_LIB) $(COMPILE_LIB) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(SECCOMP_LIBS) $(NETTLE_LIBS) -lpthread
+
+# The floor the launcher is measured against: static, stripped, libc only.
+$(BUILD)/bench/sf-floor: bench/sf-floor.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -O2 -std=gnu11 $(WARN) -static -s -o $@ $<
 
 $(BUILD)/bench/%: $(call obj,bench/%.c) $(TOOLS_LIB) $(COMPILE_LIB) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
@@ -168,6 +212,7 @@ bench: deps
 MAN1 := $(wildcard man/*.1)
 MAN5 := $(wildcard man/*.5)
 EXAMPLES := $(wildcard examples/*.policy)
+LIBRARY  := $(wildcard share/include/*.policy)
 # Bash completion (issue 6): one file, installed under each command's name
 # so that bash-completion loads it on demand for either.
 COMPLETIONDIR := $(DATADIR)/bash-completion/completions
@@ -185,7 +230,8 @@ endif
 	$(if $(MAN1),install -m 0644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/)
 	$(if $(MAN5),install -m 0644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/)
 	$(if $(EXAMPLES),install -m 0644 $(EXAMPLES) $(DESTDIR)$(DATADIR)/sysfence/examples/)
-	install -m 0644 tests/policies/base.inc $(DESTDIR)$(DATADIR)/sysfence/base.policy
+	install -d $(DESTDIR)$(LIBRARYDIR)
+	install -m 0644 $(LIBRARY) $(DESTDIR)$(LIBRARYDIR)/
 	install -d $(DESTDIR)$(COMPLETIONDIR)
 	install -m 0644 completion/sysfence.bash $(DESTDIR)$(COMPLETIONDIR)/sysfence-compile
 	install -m 0644 completion/sysfence.bash $(DESTDIR)$(COMPLETIONDIR)/sysfence-launch
@@ -199,6 +245,8 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/sysfence-compile $(DESTDIR)$(BINDIR)/sysfence-launch
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN1)))
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(MAN5)))
+	rm -f $(addprefix $(DESTDIR)$(LIBRARYDIR)/,$(notdir $(LIBRARY)))
+	-rmdir $(DESTDIR)$(LIBRARYDIR) 2>/dev/null
 	rm -rf $(DESTDIR)$(DATADIR)/sysfence
 	rm -f $(DESTDIR)$(COMPLETIONDIR)/sysfence-compile $(DESTDIR)$(COMPLETIONDIR)/sysfence-launch
 	-rmdir $(DESTDIR)$(PROFILE_DIR) 2>/dev/null
@@ -375,7 +423,7 @@ LINT_SRC   := $(sort $(wildcard src/*/*.c))
 # What the compiler sees: our headers, GNU extensions, the version and the
 # launcher's store (both programs' sources are analysed with both defines).
 LINT_DEFS  := -Iinclude -D_GNU_SOURCE -DSYSFENCE_VERSION='"$(VERSION)"' \
-              -DSYSFENCE_PROFILE_DIR='"$(PROFILE_DIR)"'
+              -DSYSFENCE_PROFILE_DIR='"$(PROFILE_DIR)"' -DSYSFENCE_INCLUDE_DIR='"$(LIBRARYDIR)"'
 # cppcheck:
 #   --enable=warning,style,performance,portability,information
 #       every category that reports bugs or dubious code (not

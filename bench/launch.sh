@@ -2,16 +2,20 @@
 # Launch benchmark for sysfence-launch (called by bench/run.sh, or alone:
 # `BUILD=build bench/launch.sh`).  Prints, measured side by side in one run
 # (commands interleaved, medians):
-#   - launch latency: sysfence-launch PROFILE -- /bin/true vs /bin/true,
-#     through the real setuid path as nobody, for a dynamic and a
-#     -static-pie launcher, and as root vs bwrap --seccomp FD;
+#   - the floor: sysfence-launch PROFILE -- /bin/true against sf-floor
+#     (bench/sf-floor.c: a static loader of the same program that only
+#     reads it, sets no_new_privs, attaches and execs) and a bare exec of
+#     /bin/true, as nobody through the real setuid path, for the launcher
+#     linked static non-PIE, static-pie and dynamic (all stripped), and
+#     for a profile given by path; "launcher / floor" is the figure;
+#   - as root, against bwrap --seccomp FD;
 #   - the seccomp() attach time of the compiled blob vs a linear filter;
 #   - per-call cost of a cheap syscall under the filter vs none.
 # Timings are printed, never asserted.  Needs root (setuid copy, store).
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
-N=${LAUNCH_BENCH_N:-400}
+N=${LAUNCH_BENCH_N:-1000}
 CC=${CC:-cc}
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -161,57 +165,78 @@ POLICY
 install -o root -g root -m 0644 "$T/bench.bin" "$STORE/bench.bin"
 
 # Setuid copies in a root-owned folder: the test launcher's objects linked
-# both ways, dynamic (-pie) and static (-static-pie, the default of `make`;
-# `make STATIC=0` builds the dynamic one), whatever this build chose.
+# every way, stripped as `make` strips the installed one.
 B=$T/bin
 mkdir -m 0755 "$B"
-link() { # link OUT FLAG
-	$CC -O2 "$2" -Wl,-z,relro,-z,now -o "$1" "$BUILD"/obj/test-launch/*.o \
+link() { # link OUT FLAGS...
+	local out=$1
+	shift
+	$CC -O2 "$@" -s -Wl,-z,relro,-z,now -o "$out" "$BUILD"/obj/test-launch/*.o \
 		"$BUILD/libsfcommon.a" -lcap -lnettle 2>>"$T/link.log"
 }
-link "$T/launch-dynamic" -pie && install -o root -g root -m 4755 "$T/launch-dynamic" "$B/launch" || {
-	echo "launch: cannot link the launcher: $(head -1 "$T/link.log")"
-	exit 1
-}
-STATIC=no
-if link "$T/launch-static" -static-pie; then
-	install -o root -g root -m 4755 "$T/launch-static" "$B/launch-static"
-	STATIC=yes
-fi
+modes=()
+for m in static:-static:-no-pie static-pie:-static-pie dynamic:-pie; do
+	name=${m%%:*}
+	flags=${m#*:}
+	# shellcheck disable=SC2086 # the flags are words
+	if link "$T/launch-$name" ${flags//:/ }; then
+		install -o root -g root -m 4755 "$T/launch-$name" "$B/launch-$name"
+		modes+=("$name")
+	else
+		echo "  (cannot link the launcher $name: $(tail -1 "$T/link.log"))"
+	fi
+done
+[ ${#modes[@]} -gt 0 ] || exit 1
+FLOOR=$BUILD/bench/sf-floor
+[ -x "$FLOOR" ] || make -s BUILD="$BUILD" "$FLOOR" >/dev/null || exit 1
+install -o root -g root -m 0755 "$FLOOR" "$B/sf-floor"
+install -o root -g root -m 4755 "$FLOOR" "$B/sf-floor-setuid"
+chmod 0644 "$T/bench.raw"
 TRUE=$(command -v true)
 TRUE=${TRUE:-/bin/true}
 [ "$TRUE" = true ] && TRUE=/bin/true
 
-# report: turns "LABEL median p10 p90" lines into a table with ratios
-# against the first line (the bare exec).
+# report: "LABEL median p10 p90" lines into a table, with each median
+# against the bare exec (first line) and against the floor (second line).
 report() {
 	awk '
-	NR == 1 { base = $2 }
+	NR == 1 { bare = $2 }
+	NR == 2 { floor = $2 }
 	{
-		printf "  %-34s %8.1f us  (p10 %7.1f, p90 %7.1f)", $1, $2, $3, $4
-		if (NR > 1) printf "  x%.2f, %+.1f us", $2 / base, $2 - base
+		printf "  %-26s %8.1f us  (p10 %7.1f, p90 %7.1f)", $1, $2, $3, $4
+		if (NR > 1) printf "  %+7.1f us over exec", $2 - bare
+		if (NR > 2) printf ", x%.3f floor", $2 / floor
+		printf "\n"
+		if ($1 == "floor-setuid") setuid = $2
+		if ($1 ~ /^launch-/ && !launcher) launcher = $2
+	}
+	END {
+		printf "  launcher / floor: %.3f (target <= 1.03), %+.1f us", launcher / floor, \
+			launcher - floor
+		if (setuid)
+			printf ": %+.1f us a setuid start costs, %+.1f us the launcher'"'"'s own", \
+				setuid - floor, launcher - setuid
 		printf "\n"
 	}'
 }
 
-echo "== sysfence-launch: launch latency, median of $N interleaved runs each"
-echo "as nobody, through the setuid-root launcher (trusted profile 'bench'):"
-cmds=(@true "$TRUE" :: @launch-setuid-dynamic "$B/launch" bench -- "$TRUE")
-[ $STATIC = yes ] && cmds+=(:: @launch-setuid-static "$B/launch-static" bench -- "$TRUE"
-	:: @launch-path-nnp-static "$B/launch-static" "$T/bench.bin" -- "$TRUE"
-	:: @floor:launch-static--version "$B/launch-static" --version)
+echo "== sysfence-launch against its floor: median of $N interleaved runs each"
+echo "as nobody, trusted profile 'bench' (the program not bound: no_new_privs):"
+cmds=(@exec-true "$TRUE" :: @floor "$B/sf-floor" "$T/bench.raw" "$TRUE"
+	:: @floor-setuid "$B/sf-floor-setuid" -u "$T/bench.raw" "$TRUE")
+for m in "${modes[@]}"; do
+	cmds+=(:: "@launch-$m" "$B/launch-$m" bench -- "$TRUE")
+done
+cmds+=(:: @path-profile-"${modes[0]}" "$B/launch-${modes[0]}" "$T/bench.bin" -- "$TRUE")
 "$BENCH" spawn --user 65534:65534 "$N" "${cmds[@]}" | report
 echo "as root:"
-cmds=(@true "$TRUE" :: @launch-root-dynamic "$B/launch" bench -- "$TRUE")
-[ $STATIC = yes ] && cmds+=(:: @launch-root-static "$B/launch-static" bench -- "$TRUE")
+cmds=(@exec-true "$TRUE" :: @floor "$B/sf-floor" "$T/bench.raw" "$TRUE"
+	:: "@launch-${modes[0]}" "$B/launch-${modes[0]}" bench -- "$TRUE")
 if command -v bwrap >/dev/null; then
 	cmds+=(:: @bwrap-seccomp "<9=$T/bench.raw" "$(command -v bwrap)" --ro-bind / / --seccomp 9 "$TRUE")
 fi
-"$BENCH" spawn "$N" "${cmds[@]}" | report
-[ $STATIC = yes ] || echo "  (no -static-pie build: $(head -1 "$T/link.log"))"
-
-echo "  (floor: the launcher's own exec, without loading or running anything,"
-echo "   is the --version line; the rest is reading, probing and attaching)"
+"$BENCH" spawn "$N" "${cmds[@]}" | report | grep -v '^  launcher / floor'
+echo "  (sizes: $(for m in "${modes[@]}"; do printf '%s %s KB; ' "$m" $(($(stat -c %s "$B/launch-$m") / 1024)); done)floor $(($(stat -c %s "$B/sf-floor") / 1024)) KB)"
 echo "== seccomp() attach time (median of 200, deny + allow, FLAG_LOG)"
 "$BENCH" attach 200 "$T/bench.bin" | awk '{ printf "  compiled blob (tree):   %8.1f us  (%d + %d instructions)\n", $2, $4, $6 }'
 "$BENCH" attach-linear 200 700 | awk '{ printf "  linear chain:           %8.1f us  (%d instructions)\n", $2, $4 }'

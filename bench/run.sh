@@ -38,6 +38,9 @@ awk -v a="$t0" -v b="$t1" -v c="$t2" -v d="$t3" -v e="$t4" -v n="$cores" 'BEGIN 
 }'
 if cmp -s "$W/out1/p1.bin" "$W/outN/p1.bin"; then echo "  -j 1 and -j $cores blobs are identical"; fi
 
+echo
+BUILD=$BUILD bench/memory.sh
+
 if [ -x bench/launch.sh ]; then
 	echo
 	BUILD=$BUILD bench/launch.sh

@@ -74,8 +74,8 @@ _sysfence_compile() {
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		w=${COMP_WORDS[i]}
 		case $w in
-		--explain | --disasm | --from-log | --report | --diff) tool=${w#--} ;;
-		--arch | --out-dir | -j | --jobs | --policy | --comm | --exe | --pid) ((i++)) ;;
+		--explain | --disasm | --from-log | --report | --diff | --list-groups) tool=${w#--} ;;
+		--arch | --out-dir | -j | --jobs | --policy | --comm | --exe | --pid | --include-dir) ((i++)) ;;
 		-*) ;;
 		*) pos+=("$w") ;;
 		esac
@@ -88,7 +88,7 @@ _sysfence_compile() {
 			mips mipsel mips64 mipsel64 mips64n32 mipsel64n32 parisc parisc64
 		return
 		;;
-	--out-dir)
+	--out-dir | --include-dir)
 		compopt -o filenames 2>/dev/null
 		mapfile -t COMPREPLY < <(compgen -d -- "$cur")
 		return
@@ -117,8 +117,10 @@ _sysfence_compile() {
 		disasm) _sysfence_words "$cur" --raw --help ;;
 		report | diff) _sysfence_words "$cur" --arch --raw --help ;;
 		from-log) _sysfence_words "$cur" --comm --exe --pid --policy --as-patch --strict --quiet --help ;;
+		list-groups) ;;
 		*) _sysfence_words "$cur" --arch --strict --check --raw --out-dir --jobs --force --quiet \
-			--version --help --explain --disasm --report --diff --from-log ;;
+			--include-dir --version --help --explain --disasm --report --diff --from-log \
+			--list-groups ;;
 		esac
 		return
 	fi
@@ -139,6 +141,13 @@ _sysfence_compile() {
 		fi
 		;;
 	disasm) _sysfence_files "$cur" bin ;;
+	list-groups)
+		# GROUP: the names the compiler itself lists.
+		local -a groups
+		[ "$npos" -eq 0 ] &&
+			mapfile -t groups < <("${COMP_WORDS[0]}" --list-groups 2>/dev/null | cut -d' ' -f1)
+		_sysfence_words "$cur" "${groups[@]}"
+		;;
 	diff | report) _sysfence_files "$cur" bin policy pol ;;
 	from-log)
 		compopt -o filenames 2>/dev/null

@@ -77,6 +77,8 @@ if ! { "$MAKE" --no-print-directory all &&
 	exit 1
 fi
 COMPILE=$ROOT/build/sysfence-compile
+# The examples @include the shipped library: the tree's, not installed.
+export SYSFENCE_INCLUDE_DIR=$ROOT/share/include
 echo "Built build/sysfence-compile, and build/demo/sysfence-launch, whose trusted"
 echo "store is $STORE (log: $LOG)."
 

@@ -14,7 +14,7 @@ linux-libc-dev-mips64el-cross linux-libc-dev-mipsn32-cross linux-libc-dev-hppa-c
 # runtimes), and recommendations are not installed here: name it.
 PKGS="make gcc libc6-dev pkg-config libseccomp-dev libcap-dev nettle-dev \
 libcmocka-dev gcc-multilib clang libclang-rt-dev groff-base man-db util-linux \
-procps kmod bubblewrap $CROSS"
+procps kmod bubblewrap strace $CROSS"
 
 missing=""
 for p in $PKGS; do
@@ -39,7 +39,8 @@ required=""
 optional=""
 for p in $missing; do
 	case $p in
-	gcc-multilib | bubblewrap | clang | libclang-rt-dev | linux-libc-dev-*-cross) optional="$optional $p" ;;
+	gcc-multilib | bubblewrap | clang | libclang-rt-dev | strace | linux-libc-dev-*-cross)
+		optional="$optional $p" ;;
 	*) required="$required $p" ;;
 	esac
 done

@@ -8,6 +8,9 @@ case $BUILD in /*) ;; *) BUILD=$SF_ROOT/$BUILD ;; esac
 SF_COMPILE=$BUILD/sysfence-compile
 SF_LAUNCH=$BUILD/sysfence-launch
 SF_HELPERS=$BUILD/tests/helpers
+# Bare @include names (@include base) come from the tree's library, not
+# from an installed one (the compiler's own default).
+export SYSFENCE_INCLUDE_DIR=$SF_ROOT/share/include
 T=$(mktemp -d /tmp/sysfence-test.XXXXXX)
 chmod 755 "$T"
 _tap_n=0

@@ -6,8 +6,9 @@
 #   2. representative sysfence-compile runs: every example, bench/app.policy
 #      (plain, --raw, --check, --strict, stdin to stdout), a batch (-j 2,
 #      then again: up to date, then --force), --explain, --disasm, --report,
-#      --diff and --from-log (with --policy --as-patch), and the error paths
-#      (a bad policy, a missing input, a usage error).
+#      --diff and --from-log (with --policy --as-patch), --list-groups, and
+#      the error paths (a bad policy, a missing input, a usage error, a
+#      policy whose @include lines fail every way).
 #
 # Each run: valgrind --tool=memcheck --error-exitcode=1 --leak-check=full
 # (definite and possible leaks are errors).  A run passes when its exit
@@ -33,6 +34,8 @@ BUILD=${BUILD:-build}
 case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 C=$BUILD/sysfence-compile
 JOBS=${VALGRIND_JOBS:-$(nproc)}
+# The examples @include the shipped library: the tree's (as tests/lib.sh).
+export SYSFENCE_INCLUDE_DIR=$ROOT/share/include
 
 if ! command -v "${VALGRIND:-valgrind}" >/dev/null; then
 	echo "valgrind: not installed (Debian: apt-get install valgrind)" >&2
@@ -100,6 +103,13 @@ done
 { cat tests/policies/base.inc tests/policies/tools.policy; } >"$W/in/tools.policy"
 { cat "$W/in/tools.policy"; echo getdents64; echo "kill - SIGTERM"; } >"$W/in/tools2.policy"
 printf 'read\nsocket AF_UNX\nioctl - >\nwrite 1 2 3 4 5 6 7\n@complai\n' >"$W/in/bad.policy"
+# The include loader's error paths: a cycle, a missing file, a folder, a typo
+# in an included file, a misspelt group (not compiled outside valgrind).
+mkdir -p "$W/inc/folder"
+printf '@include ./b.inc\nread\n' >"$W/inc/a.inc"
+printf '@include ./a.inc\nsocket AF_UNX\n' >"$W/inc/b.inc"
+printf '@include ./a.inc\n@include ./none.inc\n@include ./folder\n@netwrk-io\n@include base\n' \
+	>"$W/inc/composed.bad"
 # Audit records in the kernel's format (uname, clock_nanosleep, getpid).
 for nr in 63 230 39 63; do
 	printf '[ 12.3] audit: type=1326 audit(1795898999.100:%s): auid=4294967295 uid=0 gid=0 ses=4294967295 pid=41 comm="app" exe="/usr/bin/app" sig=0 arch=c000003e syscall=%s compat=0 ip=0x7f0000000000 code=0x7ffc0000\n' "$nr" "$nr"
@@ -134,6 +144,8 @@ vg from-log-patch 0 "$C" --from-log --policy in/tools.policy --as-patch in/dmesg
 vg bad-policy 1 "$C" in/bad.policy out/bad.bin
 vg missing-input 1 "$C" in/missing.policy out/missing.bin
 vg usage-error 2 "$C" --arch vax in/app.policy out/x.bin
+vg include-errors 1 "$C" inc/composed.bad out/composed.bin
+vg list-groups 0 "$C" --list-groups system-service
 wait
 # A batch (bad.policy fails in it: exit 1), then the same inputs up to date,
 # then --force; each pass needs the one before.

@@ -26,6 +26,12 @@
 #define BLOB_MAX_BINDINGS 32u
 #define BLOB_BINDING_MAX 4096u	      /* bytes of one path, NUL included (PATH_MAX) */
 #define BLOB_BINDINGS_MAX_SIZE 16384u /* bytes of every path, NULs included */
+/*
+ * The longest profile name in a store: NAME.bin must fit one file name
+ * (NAME_MAX, 255 bytes).  The launcher refuses longer names and the
+ * compiler's --out-dir does not write them.
+ */
+#define BLOB_NAME_MAX 251u
 #define BLOB_MAX_SIZE                                                                              \
 	(BLOB_HEADER_SIZE + 2u * BPF_MAXINSNS * BLOB_INSN_SIZE + BLOB_BINDINGS_MAX_SIZE)
 

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sysfence/blob.h"
 #include "sysfence/compile/fileio.h"
 
 struct batch {
@@ -39,6 +40,9 @@ static int output_for(const char *dir, const char *in, char *out, size_t outlen)
 		n -= 7;
 	if (!n)
 		return -1;
+	/* A name sysfence-launch could never load from the store. */
+	if (n > BLOB_NAME_MAX)
+		return -2;
 	return snprintf(out, outlen, "%s/%.*s.bin", dir, (int)n, base) < (int)outlen ? 0 : -1;
 }
 
@@ -50,6 +54,7 @@ static void *batch_worker(void *arg)
 	while (!job_interrupted() && (i = atomic_fetch_add(&b->next, 1)) < b->count) {
 		char out[PATH_MAX];
 		enum job_result r;
+		int rc;
 
 		if (!b->o->out_dir) { /* --check: no output */
 			r = job_compile(b->o, b->inputs[i], NULL);
@@ -57,7 +62,16 @@ static void *batch_worker(void *arg)
 				atomic_fetch_add(&b->failed, 1);
 			continue;
 		}
-		if (output_for(b->o->out_dir, b->inputs[i], out, sizeof(out))) {
+		rc = output_for(b->o->out_dir, b->inputs[i], out, sizeof(out));
+		if (rc == -2) {
+			job_report(b->inputs[i],
+				   "its profile name is longer than %u bytes, the longest "
+				   "sysfence-launch loads (NAME.bin must fit a file name)",
+				   BLOB_NAME_MAX);
+			atomic_fetch_add(&b->failed, 1);
+			continue;
+		}
+		if (rc) {
 			job_report(b->inputs[i], "cannot name an output for this input");
 			atomic_fetch_add(&b->failed, 1);
 			continue;
@@ -166,6 +180,9 @@ int batch_run(const struct job_opts *o, char **inputs, size_t count)
 
 	if (o->out_dir && ensure_out_dir(o->out_dir))
 		return 1;
+	/* What killed runs left behind; the workers' own are not made yet. */
+	if (o->out_dir)
+		job_sweep_temporaries(o->out_dir, o->quiet);
 	if (nthreads > count)
 		nthreads = count;
 	threads = calloc(nthreads, sizeof(*threads));

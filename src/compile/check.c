@@ -30,15 +30,18 @@ static bool allows(const struct policy *pol, const char *name)
 
 struct nothing {
 	size_t count;
-	unsigned first_line;
+	unsigned first_file, first_line; /* the first rule counted, in source order */
 	char names[NOTHING_SHOWN][POLICY_NAME_MAX];
 	size_t shown;
 };
 
 static void nothing_add(struct nothing *n, const struct policy_rule *r)
 {
-	if (!n->count++)
+	if (!n->count++ || r->file < n->first_file ||
+	    (r->file == n->first_file && r->line < n->first_line)) {
+		n->first_file = r->file;
 		n->first_line = r->line;
+	}
 	for (size_t i = 0; i < n->shown; i++)
 		if (!strcmp(n->names[i], r->name))
 			return;
@@ -94,14 +97,16 @@ static bool check_arg_count(const struct policy_rule *r, bool strict, struct dia
 		if (r->args[i].op == POLICY_OP_ANY)
 			continue;
 		if (n == 0)
-			diag_add(
-				d, strict ? DIAG_ERROR : DIAG_WARNING, r->line, r->args[i].col,
+			diag_add_in(
+				d, strict ? DIAG_ERROR : DIAG_WARNING, r->file, r->line,
+				r->args[i].col,
 				"%s takes no arguments: a condition on argument %u tests a register "
 				"the kernel does not read%s",
 				r->name, i, strict ? "" : " (compiled as written)");
 		else
-			diag_add(
-				d, strict ? DIAG_ERROR : DIAG_WARNING, r->line, r->args[i].col,
+			diag_add_in(
+				d, strict ? DIAG_ERROR : DIAG_WARNING, r->file, r->line,
+				r->args[i].col,
 				"%s takes %d argument%s (0 to %d): a condition on argument %u tests "
 				"a register the kernel does not read%s",
 				r->name, n, n == 1 ? "" : "s", n - 1, i,
@@ -120,15 +125,18 @@ static void nothing_note(struct diag_list *d, const struct nothing parts[],
 {
 	char text[1024], list[256];
 	size_t total = 0, at = 0, used = 0;
-	unsigned line = 0;
+	unsigned file = 0, line = 0;
 
 	for (size_t i = 0; i < nparts; i++) {
 		if (!parts[i].count)
 			continue;
 		total += parts[i].count;
 		used++;
-		if (!line || parts[i].first_line < line)
+		if (!line || parts[i].first_file < file ||
+		    (parts[i].first_file == file && parts[i].first_line < line)) {
+			file = parts[i].first_file;
 			line = parts[i].first_line;
+		}
 	}
 	if (!total)
 		return;
@@ -141,17 +149,18 @@ static void nothing_note(struct diag_list *d, const struct nothing parts[],
 				       nothing_list(&parts[i], list, sizeof(list)));
 	}
 	if (used == 1 && parts[0].count == total && total == 1)
-		diag_add(d, DIAG_NOTE, line, 0, "1 rule allows nothing: it %s", text + 2);
+		diag_add_in(d, DIAG_NOTE, file, line, 0, "1 rule allows nothing: it %s", text + 2);
 	else
-		diag_add(d, DIAG_NOTE, line, 0, "%zu rule%s allow%s nothing: %s", total,
-			 total == 1 ? "" : "s", total == 1 ? "s" : "", text);
+		diag_add_in(d, DIAG_NOTE, file, line, 0, "%zu rule%s allow%s nothing: %s", total,
+			    total == 1 ? "" : "s", total == 1 ? "s" : "", text);
 }
 
 int check_policy(const struct policy *pol, const uint32_t *arches, size_t narches, bool strict,
 		 struct diag_list *d)
 {
 	size_t errors = d->errors;
-	const char *last_unknown = NULL, *last_args = NULL;
+	const char *last_args = NULL;
+	size_t more = pol->unknown_reports - pol->nunknown;
 	/* C library names; syscalls newer than the tables; (strict) not on the targets */
 	struct nothing parts[3] = { { 0 } };
 	char targets[128], absent[192];
@@ -162,39 +171,44 @@ int check_policy(const struct policy *pol, const uint32_t *arches, size_t narche
 
 	target_names(arches, narches, targets, sizeof(targets));
 	snprintf(absent, sizeof(absent), "name system calls %s lack", targets);
-	for (size_t i = 0; i < pol->count; i++) {
-		const struct policy_rule *r = &pol->rules[i];
+	/* Names no table knows: the parser counted them and kept the first reports. */
+	for (size_t i = 0; i < pol->nunknown; i++) {
+		const struct policy_unknown *r = &pol->unknown[i];
 		char buf[64];
 		const char *s;
 
-		if (syscalls_known_anywhere(r->name)) {
-			/* Once per run of one name, like unknown names. */
-			if (!last_args || strcmp(last_args, r->name))
-				last_args = check_arg_count(r, strict, d) ? r->name : last_args;
-			if (strict && narches && !on_some_target(r->name, arches, narches))
-				nothing_add(&parts[2], r);
+		/* A suggestion scans every syscall table: only when kept. */
+		s = d->count < d->limit ? syscalls_suggest(r->name, buf, sizeof(buf)) : NULL;
+		diag_add_in(d, strict ? DIAG_ERROR : DIAG_WARNING, r->file, r->line, r->col,
+			    "'%s' is not a system call on any architecture%s%s%s%s", r->name,
+			    s ? "; did you mean '" : "", s ? s : "", s ? "'?" : "",
+			    strict ? "" : " (rule ignored)");
+	}
+	/* Reports not kept: counted as diag_add counts the ones over its limit. */
+	d->dropped += more;
+	if (strict)
+		d->errors += more;
+	else
+		d->warnings += more;
+	for (size_t i = 0; i < pol->count; i++) {
+		const struct policy_rule *r = &pol->rules[i];
+
+		/* A group's calls are the group's business, not the author's. */
+		if (r->group)
 			continue;
-		}
 		if (syscalls_libc_only(r->name)) {
 			nothing_add(&parts[0], r);
 			continue;
 		}
-		if (syscalls_newer_than_tables(r->name)) {
-			if (!last_args || strcmp(last_args, r->name))
-				last_args = check_arg_count(r, strict, d) ? r->name : last_args;
+		/* Once per run of one name, like unknown names. */
+		if (!last_args || strcmp(last_args, r->name))
+			last_args = check_arg_count(r, strict, d) ? r->name : last_args;
+		if (syscalls_newer_than_tables(r->name))
 			nothing_add(&parts[1], r);
-			continue;
-		}
-		/* One report per run of the same name keeps 10^5 copies quiet. */
-		if (last_unknown && !strcmp(last_unknown, r->name))
-			continue;
-		last_unknown = r->name;
-		/* A suggestion scans every syscall table: only when kept. */
-		s = d->count < d->limit ? syscalls_suggest(r->name, buf, sizeof(buf)) : NULL;
-		diag_add(d, strict ? DIAG_ERROR : DIAG_WARNING, r->line, r->col,
-			 "'%s' is not a system call on any architecture%s%s%s%s", r->name,
-			 s ? "; did you mean '" : "", s ? s : "", s ? "'?" : "",
-			 strict ? "" : " (rule ignored)");
+		/* The shipped library names each architecture's calls on purpose. */
+		else if (strict && narches && !r->shipped &&
+			 !on_some_target(r->name, arches, narches))
+			nothing_add(&parts[2], r);
 	}
 	/*
 	 * The syscalls the targets lack only with --strict: without it, one
@@ -205,13 +219,14 @@ int check_policy(const struct policy *pol, const uint32_t *arches, size_t narche
 		const struct policy_rule *r = &pol->rules[i];
 
 		if (r->deny && !strcmp(r->name, "clone3"))
-			diag_add(d, DIAG_WARNING, r->line, r->col,
-				 "libc falls back to clone() only when clone3 fails with ENOSYS; "
-				 "denying it with EACCES makes thread creation fail");
+			diag_add_in(
+				d, DIAG_WARNING, r->file, r->line, r->col,
+				"libc falls back to clone() only when clone3 fails with ENOSYS; "
+				"denying it with EACCES makes thread creation fail");
 		if (r->deny && (!strcmp(r->name, "execve") || !strcmp(r->name, "seccomp")))
-			diag_add(d, DIAG_WARNING, r->line, r->col,
-				 "denying %s stops sysfence-launch from starting the program",
-				 r->name);
+			diag_add_in(d, DIAG_WARNING, r->file, r->line, r->col,
+				    "denying %s stops sysfence-launch from starting the program",
+				    r->name);
 	}
 	if (pol->mode == SF_MODE_ENFORCE && !allows(pol, "execve"))
 		diag_add(

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "sysfence/compile/diag.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,10 +21,13 @@ void diag_free(struct diag_list *d)
 	d->count = d->cap = 0;
 }
 
-void diag_add(struct diag_list *d, enum diag_level level, unsigned line, unsigned col,
-	      const char *fmt, ...)
+static void diag_vadd(struct diag_list *d, enum diag_level level, unsigned file, unsigned line,
+		      unsigned col, const char *fmt, va_list ap)
+	__attribute__((format(printf, 6, 0)));
+
+static void diag_vadd(struct diag_list *d, enum diag_level level, unsigned file, unsigned line,
+		      unsigned col, const char *fmt, va_list ap)
 {
-	va_list ap;
 	char *msg = NULL;
 
 	if (level == DIAG_ERROR)
@@ -60,15 +64,33 @@ void diag_add(struct diag_list *d, enum diag_level level, unsigned line, unsigne
 		d->items = n;
 		d->cap = ncap;
 	}
-	va_start(ap, fmt);
 	if (vasprintf(&msg, fmt, ap) < 0)
 		msg = NULL;
-	va_end(ap);
 	if (!msg) {
 		d->oom = 1;
 		return;
 	}
-	d->items[d->count++] = (struct diag){ level, line, col, msg };
+	d->items[d->count++] = (struct diag){ level, file, line, col, msg };
+}
+
+void diag_add(struct diag_list *d, enum diag_level level, unsigned line, unsigned col,
+	      const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_vadd(d, level, 0, line, col, fmt, ap);
+	va_end(ap);
+}
+
+void diag_add_in(struct diag_list *d, enum diag_level level, unsigned file, unsigned line,
+		 unsigned col, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_vadd(d, level, file, line, col, fmt, ap);
+	va_end(ap);
 }
 
 void diag_keep_errors(struct diag_list *d)
@@ -163,29 +185,125 @@ static void print_source(FILE *out, const char *p, size_t linelen, unsigned col)
 	fputs("^\n", out);
 }
 
-void diag_print(FILE *out, const struct diag_list *d, const char *file, const char *src, size_t len)
+/*
+ * "In file included from a.policy:7:" and one "from" line per level
+ * above, before the first diagnostic of an included file.  A broken chain
+ * (a parent index out of range, a loop) is cut, never followed forever.
+ */
+static void print_include_chain(FILE *out, const struct diag_file *files, size_t nfiles,
+				unsigned file)
 {
+	const char *lead = "In file included from";
+	unsigned f = file, steps = 0;
+
+	while (f && f < nfiles && files[f].parent < nfiles && steps++ < nfiles) {
+		const struct diag_file *inc = &files[f];
+		unsigned up = inc->parent;
+
+		f = up;
+		fprintf(out, "%s %s:%u%s\n", lead, files[up].name, inc->line, up ? "," : ":");
+		lead = "                 from";
+	}
+}
+
+void diag_print_files(FILE *out, const struct diag_list *d, const struct diag_file *files,
+		      size_t nfiles)
+{
+	static const struct diag_file unnamed = { "<policy>", NULL, 0, 0, 0 };
+	unsigned shown = 0; /* the file whose include chain was printed last */
+
+	if (!nfiles) {
+		files = &unnamed;
+		nfiles = 1;
+	}
 	for (size_t i = 0; i < d->count; i++) {
 		const struct diag *g = &d->items[i];
+		const struct diag_file *f = &files[g->file < nfiles ? g->file : 0];
 
+		if (g->file && g->file < nfiles && g->file != shown)
+			print_include_chain(out, files, nfiles, g->file);
+		shown = g->file < nfiles ? g->file : 0;
 		if (g->line && g->col)
-			fprintf(out, "%s:%u:%u: %s: %s\n", file, g->line, g->col,
+			fprintf(out, "%s:%u:%u: %s: %s\n", f->name, g->line, g->col,
 				level_name(g->level), g->msg);
 		else if (g->line)
-			fprintf(out, "%s:%u: %s: %s\n", file, g->line, level_name(g->level),
+			fprintf(out, "%s:%u: %s: %s\n", f->name, g->line, level_name(g->level),
 				g->msg);
 		else
-			fprintf(out, "%s: %s: %s\n", file, level_name(g->level), g->msg);
-		if (src && g->line) {
+			fprintf(out, "%s: %s: %s\n", f->name, level_name(g->level), g->msg);
+		if (f->text && g->line) {
 			size_t linelen;
-			const char *p = find_line(src, len, g->line, &linelen);
+			const char *p = find_line(f->text, f->len, g->line, &linelen);
 
 			if (p)
 				print_source(out, p, linelen, g->col);
 		}
 	}
 	if (d->dropped)
-		fprintf(out, "%s: note: %zu more diagnostics not shown\n", file, d->dropped);
+		fprintf(out, "%s: note: %zu more diagnostics not shown\n", files[0].name,
+			d->dropped);
 	if (d->oom)
-		fprintf(out, "%s: note: out of memory while recording diagnostics\n", file);
+		fprintf(out, "%s: note: out of memory while recording diagnostics\n",
+			files[0].name);
+}
+
+/* Where a diagnostic is: the @include lines from the main file down, then its line. */
+#define SORT_DEPTH 32
+struct sort_key {
+	unsigned pos[SORT_DEPTH];
+	size_t n, index;
+	struct diag item;
+};
+
+static void make_key(struct sort_key *k, const struct diag *g, size_t index,
+		     const struct diag_file *files, size_t nfiles)
+{
+	unsigned chain[SORT_DEPTH], f = g->file < nfiles ? g->file : 0;
+	size_t n = 0;
+
+	chain[n++] = g->line ? g->line : UINT_MAX;
+	for (; f && f < nfiles && n < SORT_DEPTH; f = files[f].parent)
+		chain[n++] = files[f].line;
+	k->n = n;
+	for (size_t i = 0; i < n; i++)
+		k->pos[i] = chain[n - 1 - i];
+	k->index = index;
+	k->item = *g;
+}
+
+static int cmp_key(const void *pa, const void *pb)
+{
+	const struct sort_key *a = pa, *b = pb;
+
+	for (size_t i = 0; i < a->n && i < b->n; i++)
+		if (a->pos[i] != b->pos[i])
+			return a->pos[i] < b->pos[i] ? -1 : 1;
+	if (a->n != b->n)
+		return a->n < b->n ? -1 : 1;
+	return a->index < b->index ? -1 : a->index > b->index;
+}
+
+void diag_sort_files(struct diag_list *d, size_t from, const struct diag_file *files, size_t nfiles)
+{
+	size_t n = from < d->count ? d->count - from : 0;
+	struct sort_key *keys;
+
+	if (n < 2)
+		return;
+	keys = malloc(n * sizeof(*keys));
+	if (!keys)
+		return; /* unsorted, not lost */
+	for (size_t i = 0; i < n; i++)
+		make_key(&keys[i], &d->items[from + i], i, files, nfiles);
+	qsort(keys, n, sizeof(*keys), cmp_key);
+	for (size_t i = 0; i < n; i++)
+		d->items[from + i] = keys[i].item;
+	free(keys);
+}
+
+void diag_print(FILE *out, const struct diag_list *d, const char *file, const char *src, size_t len)
+{
+	const struct diag_file one = { file, src, len, 0, 0 };
+
+	diag_print_files(out, d, &one, 1);
 }

@@ -3,14 +3,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 int fd_read_all(int fd, size_t max, char **bufp, size_t *lenp)
@@ -65,34 +63,38 @@ int fd_read_all(int fd, size_t max, char **bufp, size_t *lenp)
 	return 0;
 }
 
-int file_read_all(const char *path, size_t max, char **buf, size_t *len)
+/*
+ * Opens path for blocking reads ("-": stdin, not to be closed).  A regular
+ * file over max bytes is -EFBIG; a folder -EISDIR; only regular files,
+ * FIFOs and character devices are read.  stop (may be NULL) ends the wait
+ * for a FIFO's writer with -EINTR.
+ */
+static int open_input(const char *path, size_t max, const volatile sig_atomic_t *stop, int *fdp)
 {
 	struct stat st;
-	int fd, rc;
+	int fd, rc = 0;
 
-	if (!strcmp(path, "-"))
-		return fd_read_all(STDIN_FILENO, max, buf, len);
+	*fdp = -1;
+	if (!strcmp(path, "-")) {
+		*fdp = STDIN_FILENO;
+		return 0;
+	}
 	/* O_NONBLOCK so opening a FIFO without a writer does not hang. */
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return -errno;
 	if (fstat(fd, &st) < 0) {
 		rc = -errno;
-		close(fd);
-		return rc;
+		goto fail;
 	}
-	if (S_ISDIR(st.st_mode)) {
-		close(fd);
-		return -EISDIR;
-	}
-	if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > max) {
-		close(fd);
-		return -EFBIG;
-	}
-	if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode) && !S_ISCHR(st.st_mode)) {
-		close(fd);
-		return -EINVAL;
-	}
+	if (S_ISDIR(st.st_mode))
+		rc = -EISDIR;
+	else if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > max)
+		rc = -EFBIG;
+	else if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode) && !S_ISCHR(st.st_mode))
+		rc = -EINVAL;
+	if (rc)
+		goto fail;
 	/*
 	 * A FIFO opened without O_NONBLOCK would block in open() for a writer;
 	 * opened with it, read() says EOF while no writer has connected yet.
@@ -103,21 +105,108 @@ int file_read_all(const char *path, size_t max, char **buf, size_t *len)
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 
 		while (poll(&pfd, 1, -1) < 0) {
-			if (errno != EINTR) {
-				rc = -errno;
-				close(fd);
-				return rc;
-			}
+			rc = errno != EINTR ? -errno : stop && *stop ? -EINTR : 0;
+			if (rc)
+				goto fail;
 		}
 	}
 	/* Back to blocking reads now that open() cannot hang any more. */
 	if (fcntl(fd, F_SETFL, 0) < 0) {
 		rc = -errno;
-		close(fd);
-		return rc;
+		goto fail;
 	}
-	rc = fd_read_all(fd, max, buf, len);
+	*fdp = fd;
+	return 0;
+fail:
 	close(fd);
+	return rc;
+}
+
+int file_read_all(const char *path, size_t max, char **buf, size_t *len)
+{
+	int fd, rc = open_input(path, max, NULL, &fd);
+
+	if (rc || fd < 0)
+		return rc ? rc : -EIO;
+	rc = fd_read_all(fd, max, buf, len);
+	if (fd != STDIN_FILENO)
+		close(fd);
+	return rc;
+}
+
+#define LINE_CHUNK (64u << 10) /* bytes read at a time by the line reader */
+
+int fd_read_lines(int fd, size_t max_line, file_line_fn fn, void *ctx,
+		  const volatile sig_atomic_t *stop)
+{
+	size_t cap = max_line + 1 + LINE_CHUNK, len = 0;
+	char *buf = malloc(cap);
+	bool skipping = false; /* inside a cut line: dropped up to its newline */
+	int rc = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	for (;;) {
+		size_t start = 0;
+		ssize_t n;
+
+		if (stop && *stop) {
+			rc = -EINTR;
+			break;
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue; /* the loop looks at stop */
+		if (n < 0) {
+			rc = -errno;
+			break;
+		}
+		if (n == 0) {
+			/* A last line without its newline. */
+			if (len && !skipping)
+				rc = fn(ctx, buf, len, false);
+			break;
+		}
+		len += (size_t)n;
+		for (const char *nl; (nl = memchr(buf + start, '\n', len - start));) {
+			size_t ll = (size_t)(nl - (buf + start));
+
+			if (skipping)
+				skipping = false;
+			else if ((rc = fn(ctx, buf + start, ll > max_line ? max_line + 1 : ll,
+					  ll > max_line)))
+				goto out;
+			start += ll + 1;
+		}
+		if (skipping) {
+			len = 0;
+		} else if (len - start > max_line) {
+			/* Its beginning, once; the rest until its newline is dropped. */
+			rc = fn(ctx, buf + start, max_line + 1, true);
+			if (rc)
+				goto out;
+			skipping = true;
+			len = 0;
+		} else {
+			memmove(buf, buf + start, len - start);
+			len -= start;
+		}
+	}
+out:
+	free(buf);
+	return rc;
+}
+
+int file_read_lines(const char *path, size_t max_line, file_line_fn fn, void *ctx,
+		    const volatile sig_atomic_t *stop)
+{
+	int fd, rc = open_input(path, SIZE_MAX, stop, &fd);
+
+	if (rc || fd < 0)
+		return rc ? rc : -EIO;
+	rc = fd_read_lines(fd, max_line, fn, ctx, stop);
+	if (fd != STDIN_FILENO)
+		close(fd);
 	return rc;
 }
 
@@ -136,132 +225,4 @@ int fd_write_all(int fd, const void *vbuf, size_t len)
 		len -= (size_t)n;
 	}
 	return 0;
-}
-
-/*
- * Temporary files being written, so that SIGINT/SIGTERM during a batch
- * compile can remove them (no half-written blob is ever left behind).  A
- * slot is claimed with an atomic exchange; the signal handler only reads.
- */
-#define PENDING_SLOTS 256
-static char pending_path[PENDING_SLOTS][PATH_MAX];
-static int pending_used[PENDING_SLOTS];
-
-static int pending_add(const char *path)
-{
-	for (int i = 0; i < PENDING_SLOTS; i++) {
-		int expected = 0;
-
-		if (__atomic_compare_exchange_n(&pending_used[i], &expected, 1, 0, __ATOMIC_ACQ_REL,
-						__ATOMIC_ACQUIRE)) {
-			snprintf(pending_path[i], PATH_MAX, "%s", path);
-			__atomic_store_n(&pending_used[i], 2, __ATOMIC_RELEASE);
-			return i;
-		}
-	}
-	return -1;
-}
-
-static void pending_remove(int slot)
-{
-	if (slot >= 0)
-		__atomic_store_n(&pending_used[slot], 0, __ATOMIC_RELEASE);
-}
-
-/*
- * Writers between "about to create a temporary" and "renamed or removed it",
- * and the flag the signal handler raises so that no new one starts.  The
- * handler waits for the writers in flight instead of removing files under
- * their feet: the other threads keep running while it scans, and a
- * temporary created just after the scan, or between mkostemp() and
- * pending_add(), was left behind.  A writer blocks the terminating signals
- * while in flight, so the handler never runs on a thread it waits for.
- */
-static int writers_in_flight;
-static int stopping;
-
-void file_remove_pending_temporaries(void)
-{
-	const struct timespec ms = { 0, 1000000 };
-
-	__atomic_store_n(&stopping, 1, __ATOMIC_SEQ_CST);
-	/* Bounded: a writer stuck on a dead network mount must not keep us. */
-	for (int i = 0; i < 10000 && __atomic_load_n(&writers_in_flight, __ATOMIC_SEQ_CST); i++)
-		nanosleep(&ms, NULL);
-	for (int i = 0; i < PENDING_SLOTS; i++)
-		if (__atomic_load_n(&pending_used[i], __ATOMIC_ACQUIRE) == 2)
-			unlink(pending_path[i]);
-}
-
-static int fsync_parent(const char *path)
-{
-	char dir[PATH_MAX];
-	const char *slash = strrchr(path, '/');
-	int fd, rc = 0;
-
-	if (!slash)
-		snprintf(dir, sizeof(dir), ".");
-	else if (slash == path)
-		snprintf(dir, sizeof(dir), "/");
-	else
-		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fsync(fd) < 0 && errno != EINVAL)
-		rc = -errno;
-	close(fd);
-	return rc;
-}
-
-static int write_temporary_and_rename(const char *path, const void *buf, size_t len, mode_t mode)
-{
-	char tmp[PATH_MAX];
-	const char *slash = strrchr(path, '/');
-	int fd, rc, slot;
-
-	/* ".NAME.XXXXXX" beside the target, so rename() stays in one folder. */
-	if (slash)
-		rc = snprintf(tmp, sizeof(tmp), "%.*s/.%s.XXXXXX", (int)(slash - path), path,
-			      slash + 1);
-	else
-		rc = snprintf(tmp, sizeof(tmp), ".%s.XXXXXX", path);
-	if (rc < 0 || (size_t)rc >= sizeof(tmp))
-		return -ENAMETOOLONG;
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	slot = pending_add(tmp);
-	rc = fd_write_all(fd, buf, len);
-	if (!rc && fchmod(fd, mode) < 0)
-		rc = -errno;
-	if (!rc && fsync(fd) < 0)
-		rc = -errno;
-	if (close(fd) < 0 && !rc)
-		rc = -errno;
-	if (!rc && rename(tmp, path) < 0)
-		rc = -errno;
-	if (rc)
-		unlink(tmp);
-	pending_remove(slot);
-	return rc;
-}
-
-int file_write_atomic(const char *path, const void *buf, size_t len, mode_t mode)
-{
-	sigset_t block, old;
-	int rc = -EINTR;
-
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGHUP);
-	pthread_sigmask(SIG_BLOCK, &block, &old);
-	/* Seen by file_remove_pending_temporaries() before or after: never lost. */
-	__atomic_add_fetch(&writers_in_flight, 1, __ATOMIC_SEQ_CST);
-	if (!__atomic_load_n(&stopping, __ATOMIC_SEQ_CST))
-		rc = write_temporary_and_rename(path, buf, len, mode);
-	__atomic_sub_fetch(&writers_in_flight, 1, __ATOMIC_SEQ_CST);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	return rc ? rc : fsync_parent(path);
 }

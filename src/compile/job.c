@@ -35,8 +35,7 @@ bool job_interrupted(void)
 	return atomic_load(&interrupted);
 }
 
-static void print_diags(const char *name, const char *src, size_t len, struct diag_list *d,
-			bool quiet)
+static void print_diags(const struct policy_sources *s, struct diag_list *d, bool quiet)
 {
 	char *text = NULL;
 	size_t tlen = 0;
@@ -49,7 +48,7 @@ static void print_diags(const char *name, const char *src, size_t len, struct di
 	mem = open_memstream(&text, &tlen);
 	if (!mem)
 		return;
-	diag_print(mem, d, name, src, len);
+	diag_print_files(mem, d, s->files, s->count);
 	fclose(mem);
 	pthread_mutex_lock(&out_lock);
 	fwrite(text, 1, tlen, stderr);
@@ -71,6 +70,31 @@ void job_report(const char *name, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	pthread_mutex_unlock(&out_lock);
+}
+
+void job_sweep_temporaries(const char *dir, bool quiet)
+{
+	size_t removed = 0;
+
+	/* Best effort: a folder that cannot be swept fails its writes later. */
+	if (file_remove_stale_temporaries(dir, &removed) == 0 && removed && !quiet)
+		job_report(dir, "removed %zu temporar%s left by an interrupted sysfence-compile",
+			   removed, removed == 1 ? "y" : "ies");
+}
+
+/* The folder of a single OUTPUT, for the sweep. */
+static void sweep_folder_of(const char *out, bool quiet)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(out, '/');
+
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == out)
+		snprintf(dir, sizeof(dir), "/");
+	else if (snprintf(dir, sizeof(dir), "%.*s", (int)(slash - out), out) >= (int)sizeof(dir))
+		return;
+	job_sweep_temporaries(dir, quiet);
 }
 
 static int write_raw(const char *out, const struct blob *b)
@@ -153,6 +177,7 @@ static bool up_to_date(const char *out, const uint8_t digest[DIGEST_SIZE])
 enum job_result job_compile(const struct job_opts *o, const char *in, const char *out)
 {
 	const char *name = strcmp(in, "-") ? in : "<stdin>";
+	struct policy_sources s;
 	struct diag_list d;
 	struct blob b;
 	char *src;
@@ -168,22 +193,33 @@ enum job_result job_compile(const struct job_opts *o, const char *in, const char
 		job_report(name, "cannot read: %s", strerror(-rc));
 		return JOB_FAILED;
 	}
-	if (out && !o->check && !o->raw && !o->force && o->out_dir) {
+	diag_init(&d, DIAG_DEFAULT_LIMIT);
+	/* The included files too, before the digest that says "up to date". */
+	rc = compile_load(name, src, len, &o->copts, &s, &d);
+	if (!rc && out && !o->check && !o->raw && !o->force && o->out_dir) {
 		uint8_t digest[DIGEST_SIZE];
 
-		compile_source_digest(&o->copts, src, len, digest);
+		compile_source_digest(&o->copts, &s, digest);
 		if (up_to_date(out, digest)) {
+			policy_sources_free(&s);
+			diag_free(&d);
 			free(src);
 			return JOB_SKIPPED;
 		}
 	}
-	diag_init(&d, DIAG_DEFAULT_LIMIT);
-	rc = compile_policy(src, len, &o->copts, &b, &d);
-	print_diags(name, src, len, &d, o->quiet);
+	if (compile_sources(&s, &o->copts, &b, &d) < 0)
+		rc = -1;
+	print_diags(&s, &d, o->quiet);
 	diag_free(&d);
+	policy_sources_free(&s);
 	free(src);
-	if (rc)
+	if (rc) {
+		blob_free(&b);
 		return JOB_FAILED;
+	}
+	/* Batch mode swept its folder once, before its workers started. */
+	if (out && !o->check && !o->out_dir && strcmp(out, "-"))
+		sweep_folder_of(out, o->quiet);
 	if (!o->check && write_output(out, &b, o->raw))
 		rc = -1;
 	blob_free(&b);

@@ -14,8 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sysfence/blob.h"
 #include "sysfence/compile/argtypes.h"
 #include "sysfence/compile/constants.h"
+#include "sysfence/compile/groups.h"
 #include "sysfence/compile/syscalls.h"
 #include "sysfence/compile/text.h"
 #include "sysfence/util.h"
@@ -27,6 +29,7 @@ struct token {
 };
 
 struct parser {
+	unsigned file; /* index in the sources */
 	unsigned lineno;
 	const struct policy_resolver *res;
 	struct diag_list *diags;
@@ -34,7 +37,10 @@ struct parser {
 	size_t narches;
 	bool complain, unrestricted;
 	size_t never_rules; /* rules left out: a constant no target has */
-	unsigned never_line;
+	unsigned never_line, never_file;
+	/* Groups expanded so far, allow and deny: a repeat adds no rule. */
+	uint64_t groups_done[2];
+	bool shipped; /* the file being parsed is from the shipped library */
 };
 
 #define MAX_TOKENS (POLICY_MAX_ARGS + 2)
@@ -50,7 +56,7 @@ static void error_at(struct parser *p, unsigned col, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	diag_add(p->diags, DIAG_ERROR, p->lineno, col, "%s", msg);
+	diag_add_in(p->diags, DIAG_ERROR, p->file, p->lineno, col, "%s", msg);
 }
 
 /* Shows a token in a message without letting it run away. */
@@ -87,7 +93,10 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 	return 0;
 }
 
-/* Rejects NUL, control bytes and invalid UTF-8 anywhere in the line. */
+/*
+ * Rejects NUL, control bytes and invalid UTF-8 anywhere in the line
+ * (reported unless p is NULL).
+ */
 static int check_bytes(struct parser *p, const char *line, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)line;
@@ -97,20 +106,26 @@ static int check_bytes(struct parser *p, const char *line, size_t len)
 		size_t n;
 
 		if (c == 0) {
-			error_at(p, (unsigned)i + 1, "NUL byte in policy");
+			if (p)
+				error_at(p, (unsigned)i + 1, "NUL byte in policy");
 			return -1;
 		}
 		if (c == '\r') {
-			error_at(p, (unsigned)i + 1, "carriage return not followed by a line feed");
+			if (p)
+				error_at(p, (unsigned)i + 1,
+					 "carriage return not followed by a line feed");
 			return -1;
 		}
 		if ((c < 0x20 && c != '\t') || c == 0x7f) {
-			error_at(p, (unsigned)i + 1, "control character 0x%02x in policy", c);
+			if (p)
+				error_at(p, (unsigned)i + 1, "control character 0x%02x in policy",
+					 c);
 			return -1;
 		}
 		n = utf8_len(s + i, len - i);
 		if (!n) {
-			error_at(p, (unsigned)i + 1, "invalid UTF-8 byte 0x%02x", c);
+			if (p)
+				error_at(p, (unsigned)i + 1, "invalid UTF-8 byte 0x%02x", c);
 			return -1;
 		}
 		i += n;
@@ -140,36 +155,126 @@ static size_t tokenize(const char *line, size_t len, struct token *tok, size_t m
 	return n;
 }
 
-static const char *const directives[] = { "@complain", "@unrestricted" };
+static const char *const directives[] = { "@bind", "@complain", "@include", "@unrestricted" };
 
-static void parse_directive(struct parser *p, const struct token *tok, size_t ntok)
+static bool is_directive(const char *s, size_t len)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(directives); i++)
+		if (strlen(directives[i]) == len && !memcmp(s, directives[i], len))
+			return true;
+	return false;
+}
+
+/* An unknown @word: the closest directive or group, if one is close. */
+static void unknown_at_word(struct parser *p, const struct token *t)
+{
+	const char *best = NULL, *group;
+	size_t bestd = (size_t)-1;
+	char known[256] = "";
+
+	for (size_t i = 0; i < ARRAY_SIZE(directives); i++) {
+		size_t d = text_edit_distance(t->s, t->len, directives[i], strlen(directives[i]),
+					      true);
+		if (d < bestd) {
+			bestd = d;
+			best = directives[i];
+		}
+	}
+	if (best && text_is_close(bestd, t->len)) {
+		error_at(p, t->col, "unknown directive '" TOK_FMT "'; did you mean '%s'?",
+			 TOK_ARG(*t), best);
+		return;
+	}
+	group = groups_suggest(t->s, t->len);
+	if (group) {
+		error_at(p, t->col, "unknown syscall group '" TOK_FMT "'; did you mean '%s'?",
+			 TOK_ARG(*t), group);
+		return;
+	}
+	for (size_t i = 0, n = 0; i < ARRAY_SIZE(directives) && n < sizeof(known); i++) {
+		int k = snprintf(known + n, sizeof(known) - n, "%s%s", i ? ", " : "",
+				 directives[i]);
+
+		n += k > 0 ? (size_t)k : 0;
+	}
+	error_at(p, t->col,
+		 "unknown directive or syscall group '" TOK_FMT
+		 "' (directives: %s; groups: sysfence-compile --list-groups)",
+		 TOK_ARG(*t), known);
+}
+
+/*
+ * @bind PATH: the path as written (absolute, no "." or ".." or empty
+ * component; no blank, no '#': they end the token), once each, within the
+ * blob's limits.  What a binding means is the launcher's business.
+ */
+static void parse_bind(struct parser *p, struct policy *pol, const struct token *tok, size_t ntok)
+{
+	const struct token *t = &tok[1];
+	struct policy_binding *n;
+	size_t size = t->len + 1;
+	char *path;
+
+	if (ntok < 2) {
+		error_at(p, tok[0].col + (unsigned)tok[0].len,
+			 "@bind needs the absolute path of a program");
+		return;
+	}
+	if (ntok > 2) {
+		error_at(p, tok[2].col, "unexpected text after the path of @bind");
+		return;
+	}
+	if (!blob_binding_valid(t->s, t->len)) {
+		error_at(p, t->col,
+			 "'" TOK_FMT "' cannot be bound: want an absolute path of at most %u bytes "
+			 "without empty, '.' or '..' components",
+			 TOK_ARG(*t), BLOB_BINDING_MAX - 1);
+		return;
+	}
+	for (size_t i = 0; i < pol->nbindings; i++) {
+		if (strlen(pol->bindings[i].path) == t->len &&
+		    !memcmp(pol->bindings[i].path, t->s, t->len)) {
+			diag_add_in(p->diags, DIAG_WARNING, p->file, p->lineno, t->col,
+				    "'" TOK_FMT "' is already bound (line %u)", TOK_ARG(*t),
+				    pol->bindings[i].line);
+			return;
+		}
+		size += strlen(pol->bindings[i].path) + 1;
+	}
+	if (pol->nbindings == BLOB_MAX_BINDINGS || size > BLOB_BINDINGS_MAX_SIZE) {
+		error_at(p, t->col, "too many bindings (at most %u, %u bytes of paths in all)",
+			 BLOB_MAX_BINDINGS, BLOB_BINDINGS_MAX_SIZE);
+		return;
+	}
+	n = realloc(pol->bindings, (pol->nbindings + 1) * sizeof(*n));
+	path = n ? strndup(t->s, t->len) : NULL;
+	if (n)
+		pol->bindings = n;
+	if (!path) {
+		diag_add(p->diags, DIAG_ERROR, p->lineno, 0, "out of memory");
+		return;
+	}
+	pol->bindings[pol->nbindings++] =
+		(struct policy_binding){ path, p->file, p->lineno, t->col };
+}
+
+static void parse_directive(struct parser *p, struct policy *pol, const struct token *tok,
+			    size_t ntok)
 {
 	const struct token *t = &tok[0];
 
+	if (t->len == 5 && !memcmp(t->s, "@bind", 5)) {
+		parse_bind(p, pol, tok, ntok);
+		return;
+	}
 	if (t->len == 9 && !memcmp(t->s, "@complain", 9))
 		p->complain = true;
 	else if (t->len == 13 && !memcmp(t->s, "@unrestricted", 13))
 		p->unrestricted = true;
+	else if (t->len == 8 && !memcmp(t->s, "@include", 8))
+		return; /* read, and its errors reported, by policy_sources_load */
 	else {
-		const char *best = NULL;
-		size_t bestd = (size_t)-1;
-
-		for (size_t i = 0; i < ARRAY_SIZE(directives); i++) {
-			size_t d = text_edit_distance(t->s, t->len, directives[i],
-						      strlen(directives[i]), true);
-			if (d < bestd) {
-				bestd = d;
-				best = directives[i];
-			}
-		}
-		if (best && text_is_close(bestd, t->len))
-			error_at(p, t->col, "unknown directive '" TOK_FMT "'; did you mean '%s'?",
-				 TOK_ARG(*t), best);
-		else
-			error_at(p, t->col,
-				 "unknown directive '" TOK_FMT
-				 "' (known: @complain, @unrestricted)",
-				 TOK_ARG(*t));
+		unknown_at_word(p, t);
 		return;
 	}
 	if (ntok > 1)
@@ -472,32 +577,79 @@ static int parse_arg(struct parser *p, struct token t, const char *syscall, unsi
 	return -1;
 }
 
+/* Rules are stored by policy.c: compactly, duplicates and unknown names counted. */
 static int add_rule(struct policy *pol, const struct policy_rule *r)
 {
-	if (pol->count == pol->cap) {
-		size_t ncap = pol->cap ? pol->cap * 2 : 64;
-		struct policy_rule *n = realloc(pol->rules, ncap * sizeof(*n));
+	return policy_add_rule(pol, r) < 0 ? -1 : 0;
+}
 
-		if (!n)
-			return -1;
-		pol->rules = n;
-		pol->cap = ncap;
+struct group_expansion {
+	struct parser *p;
+	struct policy *pol;
+	const struct policy_rule *proto;
+};
+
+static int add_group_member(void *ctx, const char *name)
+{
+	struct group_expansion *x = ctx;
+	struct policy_rule r = *x->proto;
+
+	r.name = name; /* copied and interned by policy_add_rule */
+	if (add_rule(x->pol, &r) < 0) {
+		error_at(x->p, r.col, "out of memory");
+		return -1;
 	}
-	pol->rules[pol->count++] = *r;
 	return 0;
+}
+
+/*
+ * A rule whose syscall is a group (@basic-io, ~@mount): one rule per call
+ * of the group, all pointing at this line.  Conditions are refused: the
+ * calls of a group take different arguments, so none could apply to all.
+ */
+static void parse_group_rule(struct parser *p, struct policy *pol, struct policy_rule *r,
+			     struct token name, const struct token *tok, size_t total)
+{
+	const struct groups_group *g = groups_find(name.s, name.len);
+	struct group_expansion x = { p, pol, r };
+
+	if (!g) {
+		if (is_directive(name.s, name.len))
+			error_at(p, name.col,
+				 "'" TOK_FMT "' is a directive, not a syscall group: it cannot be "
+				 "denied",
+				 TOK_ARG(name));
+		else
+			unknown_at_word(p, &name);
+		return;
+	}
+	if (total > 1) {
+		error_at(p, tok[1].col,
+			 "a syscall group takes no argument conditions: its calls take different "
+			 "arguments (write a rule for each call to check)");
+		return;
+	}
+	r->group = true;
+	groups_expand(g, &p->groups_done[r->deny], add_group_member, &x);
 }
 
 static void parse_rule(struct parser *p, struct policy *pol, const struct token *tok, size_t ntok,
 		       size_t total)
 {
 	struct policy_rule r;
+	char namebuf[POLICY_NAME_MAX] = "";
+	struct policy_arg args[POLICY_MAX_ARGS];
 	struct token name = tok[0];
 	const char *alias;
 	bool bad = false, never = false;
 
 	memset(&r, 0, sizeof(r));
+	r.name = namebuf;
+	r.args = args;
+	r.file = (uint16_t)p->file;
+	r.shipped = p->shipped;
 	r.line = p->lineno;
-	r.col = name.col;
+	r.col = (uint16_t)name.col;
 	if (name.s[0] == '~') {
 		r.deny = true;
 		name = sub(name, 1, name.len);
@@ -505,6 +657,10 @@ static void parse_rule(struct parser *p, struct policy *pol, const struct token 
 			error_at(p, tok[0].col, "expected a syscall name after '~'");
 			return;
 		}
+	}
+	if (name.s[0] == '@') {
+		parse_group_rule(p, pol, &r, name, tok, total);
+		return;
 	}
 	for (size_t i = 0; i < name.len; i++) {
 		if (!is_name_char(name.s[i], i == 0)) {
@@ -517,20 +673,20 @@ static void parse_rule(struct parser *p, struct policy *pol, const struct token 
 		error_at(p, name.col, "syscall name too long");
 		return;
 	}
-	memcpy(r.name, name.s, name.len);
+	memcpy(namebuf, name.s, name.len);
 	/* pread is pread64: libc and historic names of a syscall. */
-	alias = syscalls_alias(r.name);
+	alias = syscalls_alias(namebuf);
 	if (alias)
-		snprintf(r.name, sizeof(r.name), "%s", alias);
+		snprintf(namebuf, sizeof(namebuf), "%s", alias);
 	if (total > POLICY_MAX_ARGS + 1) {
 		error_at(p, tok[POLICY_MAX_ARGS + 1].col, "too many arguments for %s (at most %d)",
 			 r.name, POLICY_MAX_ARGS);
 		return;
 	}
-	r.nargs = (unsigned)ntok - 1;
+	r.nargs = (uint8_t)(ntok - 1);
 	for (unsigned i = 0; i < r.nargs; i++) {
-		r.args[i].col = tok[i + 1].col;
-		switch (parse_arg(p, tok[i + 1], r.name, i, &r.args[i])) {
+		args[i].col = (uint16_t)tok[i + 1].col;
+		switch (parse_arg(p, tok[i + 1], r.name, i, &args[i])) {
 		case 0:
 			break;
 		case POLICY_VALUE_NEVER:
@@ -539,7 +695,7 @@ static void parse_rule(struct parser *p, struct policy *pol, const struct token 
 		default:
 			bad = true;
 		}
-		r.args[i].col = tok[i + 1].col;
+		args[i].col = (uint16_t)tok[i + 1].col;
 	}
 	if (bad)
 		return;
@@ -548,83 +704,120 @@ static void parse_rule(struct parser *p, struct policy *pol, const struct token 
 	 * aarch64) never holds: the rule can match nothing there.
 	 */
 	if (never) {
-		if (!p->never_rules++)
+		if (!p->never_rules++) {
 			p->never_line = p->lineno;
+			p->never_file = p->file;
+		}
 		return;
 	}
 	/* Trailing '-' add nothing; dropping them keeps rules comparable. */
 	while (r.nargs && r.args[r.nargs - 1].op == POLICY_OP_ANY)
 		r.nargs--;
 	if (add_rule(pol, &r) < 0)
-		diag_add(p->diags, DIAG_ERROR, p->lineno, 0, "out of memory");
+		error_at(p, 0, "out of memory");
+}
+
+/* Strips the comment and splits the line into tokens: how many were kept. */
+static size_t line_tokens(const char *line, size_t len, struct token *tok, size_t *total)
+{
+	const char *hash = memchr(line, '#', len);
+
+	if (hash)
+		len = (size_t)(hash - line);
+	return tokenize(line, len, tok, MAX_TOKENS, total);
 }
 
 static void parse_line(struct parser *p, struct policy *pol, const char *line, size_t len)
 {
 	struct token tok[MAX_TOKENS];
-	const char *hash;
 	size_t ntok, total;
 
 	if (check_bytes(p, line, len))
 		return;
-	hash = memchr(line, '#', len);
-	if (hash)
-		len = (size_t)(hash - line);
-	ntok = tokenize(line, len, tok, MAX_TOKENS, &total);
+	ntok = line_tokens(line, len, tok, &total);
 	if (!ntok)
 		return;
-	if (tok[0].s[0] == '@')
-		parse_directive(p, tok, total);
+	/* @NAME: a directive, or a rule whose syscall is a group. */
+	if (tok[0].s[0] == '@' && !groups_find(tok[0].s, tok[0].len))
+		parse_directive(p, pol, tok, total);
 	else
 		parse_rule(p, pol, tok, ntok, total);
 }
 
-int policy_parse(const char *src, size_t len, const struct policy_resolver *res, struct policy *out,
-		 struct diag_list *diags)
+const char *policy_line_next(const char **pos, const char *end, size_t *len)
 {
-	return policy_parse_for(src, len, res, NULL, 0, out, diags);
+	const char *line = *pos, *nl;
+	size_t n;
+
+	if (line >= end)
+		return NULL;
+	nl = memchr(line, '\n', (size_t)(end - line));
+	n = (size_t)((nl ? nl : end) - line);
+	if (nl && n && line[n - 1] == '\r') /* CRLF; a CR at EOF is a bare CR */
+		n--;
+	*pos = nl ? nl + 1 : end;
+	*len = n;
+	return line;
 }
 
-int policy_parse_for(const char *src, size_t len, const struct policy_resolver *res,
-		     const uint32_t *arches, size_t narches, struct policy *out,
-		     struct diag_list *diags)
+size_t policy_line_tokens(const char *line, size_t len, struct policy_token *tok, size_t max,
+			  size_t *total)
+{
+	struct token t[MAX_TOKENS];
+	size_t n;
+
+	*total = 0;
+	if (len > POLICY_MAX_LINE || check_bytes(NULL, line, len))
+		return 0;
+	n = line_tokens(line, len, t, total);
+	if (n > max)
+		n = max;
+	for (size_t i = 0; i < n; i++)
+		tok[i] = (struct policy_token){ t[i].s, t[i].len, t[i].col };
+	return n;
+}
+
+static void parse_text(struct parser *p, struct policy *pol, const char *src, size_t len)
+{
+	const char *pos = src, *end = src + len, *line;
+	size_t n;
+
+	p->lineno = 0;
+	while ((line = policy_line_next(&pos, end, &n))) {
+		p->lineno++;
+		if (n > POLICY_MAX_LINE)
+			error_at(p, POLICY_MAX_LINE + 1, "line is %zu bytes long; the limit is %d",
+				 n, POLICY_MAX_LINE);
+		else
+			parse_line(p, pol, line, n);
+	}
+}
+
+int policy_parse_sources(const struct policy_sources *s, const struct policy_resolver *res,
+			 const uint32_t *arches, size_t narches, struct policy *out,
+			 struct diag_list *diags)
 {
 	struct parser p = { .res = res ? res : &policy_nss_resolver,
 			    .diags = diags,
 			    .arches = arches,
 			    .narches = narches };
 	size_t errors_before = diags->errors;
-	const char *end = src + len;
 
 	memset(out, 0, sizeof(*out));
-	if (len > POLICY_MAX_SIZE) {
-		diag_add(diags, DIAG_ERROR, 0, 0, "policy is larger than %u MiB",
-			 POLICY_MAX_SIZE >> 20);
-		return -1;
+	/* Each file in turn: rules are a set, so their order changes nothing. */
+	for (size_t i = 0; i < s->count; i++) {
+		p.file = (unsigned)i;
+		p.shipped = s->shipped && s->shipped[i];
+		parse_text(&p, out, s->files[i].text, s->files[i].len);
 	}
-	for (const char *line = src; line < end;) {
-		const char *nl = memchr(line, '\n', (size_t)(end - line));
-		size_t n = (size_t)((nl ? nl : end) - line);
-
-		p.lineno++;
-		if (nl && n && line[n - 1] == '\r') /* CRLF; a CR at EOF is a bare CR */
-			n--;
-		if (n > POLICY_MAX_LINE)
-			error_at(&p, POLICY_MAX_LINE + 1, "line is %zu bytes long; the limit is %d",
-				 n, POLICY_MAX_LINE);
-		else
-			parse_line(&p, out, line, n);
-		if (!nl)
-			break;
-		line = nl + 1;
-	}
+	policy_finish(out);
 	if (p.never_rules)
-		diag_add(diags, DIAG_NOTE, p.never_line, 0,
-			 "%zu rule%s compare%s an argument with a constant that none of the target "
-			 "architectures has (such as a ptrace request of another architecture); "
-			 "they can never match and are left out",
-			 p.never_rules, p.never_rules == 1 ? "" : "s",
-			 p.never_rules == 1 ? "s" : "");
+		diag_add_in(diags, DIAG_NOTE, p.never_file, p.never_line, 0,
+			    "%zu rule%s compare%s an argument with a constant that none of the "
+			    "target architectures has (such as a ptrace request of another "
+			    "architecture); they can never match and are left out",
+			    p.never_rules, p.never_rules == 1 ? "" : "s",
+			    p.never_rules == 1 ? "s" : "");
 	/* Directives count wherever they are; @unrestricted wins. */
 	if (p.unrestricted)
 		out->mode = SF_MODE_UNRESTRICTED;
@@ -632,15 +825,33 @@ int policy_parse_for(const char *src, size_t len, const struct policy_resolver *
 		out->mode = SF_MODE_COMPLAIN;
 	else
 		out->mode = SF_MODE_ENFORCE;
+	if (s->failed) /* a file is missing: its rules would be too */
+		return -1;
+	/* cppcheck 2.10 does not see error_at() add to diags->errors. */
+	/* cppcheck-suppress knownConditionTrueFalse */
 	return diags->errors > errors_before ? -1 : 0;
 }
 
-void policy_free(struct policy *p)
+int policy_parse_for(const char *src, size_t len, const struct policy_resolver *res,
+		     const uint32_t *arches, size_t narches, struct policy *out,
+		     struct diag_list *diags)
 {
-	free(p->rules);
-	memset(p, 0, sizeof(*p));
+	struct policy_sources s;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = policy_sources_load("<policy>", src, len, NULL, &s, diags);
+	if (s.count && policy_parse_sources(&s, res, arches, narches, out, diags) < 0)
+		rc = -1;
+	policy_sources_free(&s);
+	return rc;
 }
 
+int policy_parse(const char *src, size_t len, const struct policy_resolver *res, struct policy *out,
+		 struct diag_list *diags)
+{
+	return policy_parse_for(src, len, res, NULL, 0, out, diags);
+}
 bool policy_arg_matches(const struct policy_arg *a, uint64_t value)
 {
 	uint64_t v = value & width_mask(a->width ? a->width : 64);

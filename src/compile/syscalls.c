@@ -368,6 +368,55 @@ bool syscalls_libc_only(const char *name)
 	return false;
 }
 
+static const char **all_names;
+static size_t nall_names;
+static pthread_once_t all_names_once = PTHREAD_ONCE_INIT;
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The union of every arch table's names (they live as long as the tables). */
+static void build_all_names(void)
+{
+	size_t total = 0, n = 0, nabis;
+	const struct abi *abis = abi_all(&nabis);
+	const char **v;
+
+	for (size_t i = 0; i < nabis; i++) {
+		const struct arch_table *t = arch_table(abis[i].token);
+
+		if (!t)
+			return;
+		total += t->nnames;
+	}
+	v = malloc((total + 1) * sizeof(*v));
+	if (!v)
+		return;
+	for (size_t i = 0; i < nabis; i++) {
+		const struct arch_table *t = arch_table(abis[i].token);
+
+		for (size_t k = 0; t && k < t->nnames && n < total; k++)
+			v[n++] = t->names[k].name;
+	}
+	qsort(v, n, sizeof(*v), cmp_str);
+	total = n;
+	n = 0;
+	for (size_t i = 0; i < total; i++)
+		if (!n || strcmp(v[i], v[n - 1]))
+			v[n++] = v[i];
+	all_names = v;
+	nall_names = n;
+}
+
+const char *const *syscalls_all_names(size_t *count)
+{
+	pthread_once(&all_names_once, build_all_names);
+	*count = all_names ? nall_names : 0;
+	return all_names;
+}
+
 const char *syscalls_suggest(const char *name, char *buf, size_t len)
 {
 	static const uint32_t suggest_from[] = { SCMP_ARCH_X86_64, SCMP_ARCH_X86, SCMP_ARCH_AARCH64,

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * Turning a verified blob into filters: a pure decision (load_prepare) and
- * the two system calls that attach them (load_apply).
+ * Turning a verified blob into filters: pure decisions (which kernel
+ * questions, the plan, whether the profile lets the launcher's own calls
+ * after the load through), and the system calls that attach them and
+ * prove the attach real (load_apply).
  */
 #include "sysfence/launch/load.h"
 
@@ -29,6 +31,23 @@ static void adapt(struct bpf_prog *p, const struct probe_features *f, struct loa
 	if (!f->action_kill_process)
 		plan->kill_process_to_thread += bpf_rewrite_ret(
 			p->insns, p->len, SECCOMP_RET_KILL_PROCESS, SECCOMP_RET_KILL_THREAD);
+}
+
+unsigned load_questions(const struct blob *b)
+{
+	unsigned ask = PROBE_ASK_FILTER;
+
+	if (b->mode == SF_MODE_UNRESTRICTED || !b->allow.len)
+		return 0; /* nothing will be attached */
+	for (int which = 0; which < 2; which++) {
+		const struct bpf_prog *p = which ? &b->allow : &b->deny;
+
+		if (bpf_returns(p->insns, p->len, SECCOMP_RET_LOG))
+			ask |= PROBE_ASK_LOG;
+		if (bpf_returns(p->insns, p->len, SECCOMP_RET_KILL_PROCESS))
+			ask |= PROBE_ASK_KILL_PROCESS;
+	}
+	return ask;
 }
 
 static int to_fprog(const struct bpf_prog *p, struct sock_fprog *out, char *why, size_t whylen)
@@ -71,32 +90,70 @@ int load_prepare(struct blob *b, uint32_t arch, const struct probe_features *f,
 	return 0;
 }
 
+/*
+ * Every attach goes through here, with all six arguments given (no stray
+ * register reaches seccomp_data.args) and from this one call site (the
+ * same instruction pointer), so calls with the same fprog object are
+ * byte-identical to any filter above us.
+ */
 static int attach(const struct load_plan *plan, const struct sock_fprog *prog)
 {
 	long rc;
 
 	if (plan->method == LOAD_SECCOMP)
-		rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, plan->flags, prog);
+		rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, plan->flags, prog, 0, 0, 0);
 	else
-		rc = prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, prog, 0, 0);
+		rc = syscall(SYS_prctl, PR_SET_SECCOMP, SECCOMP_MODE_FILTER, prog, 0, 0, 0);
 	return rc == 0 ? 0 : -errno;
 }
 
 int load_apply(const struct load_plan *plan, const char **stage)
 {
+	/* One object for every call: its address is an argument. */
+	static struct sock_fprog prog;
 	int rc;
 
-	*stage = "deny filter";
+	*stage = plan->deny.len ? "deny filter" : "allow filter";
+	if (!plan->allow.len)
+		return 0;
+	/*
+	 * The twin: the same call with a program of length 0, which the
+	 * kernel refuses with EINVAL before anything else (the length is
+	 * checked before privileges: seccomp_prepare_filter).  A classic BPF
+	 * filter is stateless and sees only the number, the architecture,
+	 * the instruction pointer and the arguments, all identical here, so
+	 * a filter above us answers the twin as it will answer the real
+	 * attach: a 0 means it fakes success (ERRNO(0)), and no 0 that
+	 * follows could be believed.
+	 */
+	prog = (struct sock_fprog){ 0, NULL };
+	rc = attach(plan, &prog);
+	if (rc == 0)
+		return LOAD_FAKED;
+	if (rc != -EINVAL)
+		return rc;
 	if (plan->deny.len) {
-		rc = attach(plan, &plan->deny);
+		prog = plan->deny;
+		rc = attach(plan, &prog);
 		if (rc)
 			return rc;
 	}
 	*stage = "allow filter";
-	if (plan->allow.len) {
-		rc = attach(plan, &plan->allow);
-		if (rc)
-			return rc;
+	prog = plan->allow;
+	return attach(plan, &prog);
+}
+
+int load_first_denied(const struct blob *b, const struct load_call *calls, size_t n,
+		      uint32_t *verdict)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint32_t v = blob_verdict(b, &calls[i].data, NULL, NULL, NULL);
+		uint32_t action = v & SECCOMP_RET_ACTION_FULL;
+
+		if (action != SECCOMP_RET_ALLOW && action != SECCOMP_RET_LOG) {
+			*verdict = v;
+			return (int)i;
+		}
 	}
-	return 0;
+	return -1;
 }

@@ -7,12 +7,18 @@
  *   2. record the caller's ids, drop to them keeping only CAP_SYS_ADMIN
  *   3. parse the command line
  *   4. read the profile with the caller's rights (store: trusted; path: not)
- *   5. verify the blob, probe the kernel, plan the load
- *   6. find the program via PATH
- *   7. load deny then allow, execve; nothing in between
+ *   5. verify the blob, ask the kernel what it needs, plan the load
+ *   6. find the program via PATH; decide no_new_privs: off only for a
+ *      trusted profile bound to the very file opened, which then runs
+ *      from that descriptor
+ *   7. simulate the calls made after the load; refuse what the profile
+ *      would deny (126)
+ *   8. no_new_privs or CAP_SYS_ADMIN, prove the kernel answers the attach
+ *      (its refused twin), attach, exec; nothing else in between
  *
- * Any failure before exec is one line on stderr and exit 125; the program
- * is never run unconfined.  Only this file decides to exit.
+ * Any failure before exec is one line on stderr and exit 125 (126, 127 for
+ * the program); the program is never run unconfined.  Only this file
+ * decides to exit.
  */
 #include <errno.h>
 #include <limits.h>
@@ -21,6 +27,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -31,6 +39,7 @@
 #include "sysfence/launch/probe.h"
 #include "sysfence/launch/program.h"
 #include "sysfence/launch/trust.h"
+#include "sysfence/util.h"
 
 #ifndef SYSFENCE_PROFILE_DIR
 #error "SYSFENCE_PROFILE_DIR must be set by the build"
@@ -42,13 +51,18 @@
 static bool debug_enabled;
 
 /*
+ * One line of output, static so that the write after a load (simulated
+ * before it, after_load_calls) has a known buffer.
+ */
+static char msg[1024];
+
+/*
  * Formats one line and writes it with a single write(2): no stdio buffer
- * to flush, and after a filter is attached a denied write costs nothing.
- * Bytes outside printable ASCII become '?' so input cannot drive a terminal.
+ * to flush.  Bytes outside printable ASCII become '?' so input cannot
+ * drive a terminal.
  */
 static void say(const char *profile, const char *fmt, va_list ap)
 {
-	char msg[1024];
 	size_t n = 0, start;
 	int w;
 
@@ -121,7 +135,8 @@ static void usage(FILE *out)
 	      "\n"
 	      "Runs PROGRAM confined by a compiled sysfence profile.  PROFILE is a name\n"
 	      "in the trusted store (" SYSFENCE_PROFILE_DIR "/NAME.bin) or, when it\n"
-	      "contains '/', a file path, loaded with no_new_privs.\n"
+	      "contains '/', a file path (untrusted).  Every profile loads with\n"
+	      "no_new_privs, except a trusted one running a program it is bound to.\n"
 	      "\n"
 	      "  --wait SECONDS     wait up to SECONDS (0-600) for a missing profile\n"
 	      "  --profile-dir DIR  another trusted store (root only)\n"
@@ -129,8 +144,10 @@ static void usage(FILE *out)
 	      "  --help             print this help and exit\n"
 	      "  --version          print the version and exit\n"
 	      "\n"
-	      "Exit status: PROGRAM's, or 125 launcher failure, 126 PROGRAM cannot run,\n"
-	      "127 PROGRAM not found.  SYSFENCE_DEBUG=1 explains kernel fallbacks.\n",
+	      "Exit status: PROGRAM's, or 125 launcher failure, 126 PROGRAM cannot run\n"
+	      "(or the profile denies what the launcher must do after loading it),\n"
+	      "127 PROGRAM not found.\n"
+	      "SYSFENCE_DEBUG=1 explains how the profile loads and every fallback.\n",
 	      out);
 }
 
@@ -158,7 +175,7 @@ static void print_features(const struct priv *priv)
 	struct probe_features f;
 	char why[256], avail[256];
 
-	if (probe_kernel(&f, why, sizeof(why)))
+	if (probe_kernel(&f, PROBE_ASK_ALL, why, sizeof(why)))
 		die(NULL, "%s", why);
 	printf("seccomp_syscall=%s\n", yes_no(f.seccomp_syscall));
 	printf("load_method=%s\n", f.seccomp_syscall ? "seccomp" : "prctl");
@@ -173,6 +190,10 @@ static void print_features(const struct priv *priv)
 	printf("arch=%s\n", LOAD_NATIVE_ARCH_NAME);
 	printf("profile_dir=%s\n", SYSFENCE_PROFILE_DIR);
 	printf("privileges=%s\n", priv_mode_name(priv->mode));
+	/* Every profile loads with no_new_privs but for a program it is bound to. */
+	printf("no_new_privs=unless-bound\n");
+	/* How an attach is proved real (load_apply). */
+	printf("attach_check=refused-twin\n");
 	if (!f.seccomp_syscall)
 		printf("note=no seccomp(2): filters load with prctl(PR_SET_SECCOMP), unlogged\n");
 	else if (!f.filter_flag_log)
@@ -190,6 +211,121 @@ static void finish_stdout(void)
 	if (fflush(stdout) || ferror(stdout))
 		die(NULL, "cannot write to standard output: %s", strerror(errno));
 	_exit(0);
+}
+
+/*
+ * The calls of the failure path after a load (die_status): the write of
+ * the error line (the length simulated is the buffer's) and the exit, with
+ * each status it may carry.
+ */
+static size_t failure_calls(struct load_call *calls, size_t max)
+{
+	static const int statuses[] = { EXIT_LAUNCH, PROGRAM_EXIT_CANNOT_RUN,
+					PROGRAM_EXIT_NOT_FOUND };
+	size_t n = 0;
+
+	if (n < max) {
+		memset(&calls[n], 0, sizeof(calls[n]));
+		calls[n].name = "write";
+		calls[n].data.nr = __NR_write;
+		calls[n].data.arch = LOAD_NATIVE_ARCH;
+		calls[n].data.args[0] = STDERR_FILENO;
+		calls[n].data.args[1] = (uint64_t)(uintptr_t)msg;
+		calls[n].data.args[2] = sizeof(msg);
+		n++;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(statuses) && n < max; i++, n++) {
+		memset(&calls[n], 0, sizeof(calls[n]));
+		calls[n].name = "exit_group";
+		calls[n].data.nr = __NR_exit_group;
+		calls[n].data.arch = LOAD_NATIVE_ARCH;
+		calls[n].data.args[0] = (uint64_t)statuses[i];
+	}
+	return n;
+}
+
+/* SYSFENCE_DEBUG=1: how the profile loads, and every fallback. */
+static void debug_plan(const char *profile, const struct blob *b, const struct load_plan *plan,
+		       enum trust_kind kind, bool bound, const char *bound_why)
+{
+	debug(profile, "mode=%s deny=%u allow=%u trusted=%s method=%s flag_log=%s nnp=%s",
+	      sf_mode_name(b->mode), plan->deny.len, plan->allow.len,
+	      yes_no(kind == TRUST_STORE_NAME), plan->method == LOAD_PRCTL ? "prctl" : "seccomp",
+	      yes_no(plan->flags != 0), yes_no(plan->allow.len && !bound));
+	if (plan->allow.len)
+		debug(profile, "%s: %s", bound ? "without no_new_privs" : "with no_new_privs",
+		      bound_why);
+	if (plan->allow.len && plan->method == LOAD_PRCTL)
+		debug(profile,
+		      "no seccomp(2): loading with prctl(PR_SET_SECCOMP); denials are not logged");
+	else if (plan->allow.len && !plan->flags)
+		debug(profile, "kernel lacks SECCOMP_FILTER_FLAG_LOG; denials are not logged");
+	if (plan->log_to_allow)
+		debug(profile, "kernel lacks SECCOMP_RET_LOG; %zu LOG actions load as ALLOW",
+		      plan->log_to_allow);
+	if (plan->kill_process_to_thread)
+		debug(profile,
+		      "kernel lacks SECCOMP_RET_KILL_PROCESS; %zu actions load as KILL_THREAD",
+		      plan->kill_process_to_thread);
+}
+
+/*
+ * Step 6: may this profile load without no_new_privs for this program?
+ * Only a trusted profile bound to the very file opened here, as the
+ * caller (trust_program_bound); that file then runs from this descriptor
+ * (exec->fd), so a rename after the check cannot change what runs.
+ */
+static bool bind_program(const char *profile, enum trust_kind kind, const struct blob *b,
+			 const struct load_plan *plan, const struct priv *priv,
+			 struct program_exec *exec)
+{
+	char why[512] = "";
+	bool bound = false, readable;
+	int fd;
+
+	if (kind != TRUST_STORE_NAME)
+		snprintf(why, sizeof(why), "a profile given by path is never bound");
+	else if (!b->nbindings)
+		snprintf(why, sizeof(why), "the profile is bound to no program");
+	if (kind == TRUST_STORE_NAME && plan->allow.len && b->nbindings) {
+		fd = program_open(exec->path, &readable);
+		if (fd < 0)
+			die_status(fd == -ENOENT ? PROGRAM_EXIT_NOT_FOUND : PROGRAM_EXIT_CANNOT_RUN,
+				   profile, "cannot run %s: %s", exec->path, strerror(-fd));
+		bound = trust_program_bound(b, fd, readable, priv->uid, priv->gid, why,
+					    sizeof(why));
+		if (bound)
+			exec->fd = fd; /* close-on-exec: gone once it runs */
+		else
+			close(fd);
+	}
+	debug_plan(profile, b, plan, kind, bound, why);
+	return bound;
+}
+
+/*
+ * Step 7: the calls made after the attach (the exec, and on failure the
+ * error line and the exit) run through the simulator first; a profile that would deny one is refused (126), before
+ * anything is loaded, instead of failing or crashing under it.
+ */
+static void refuse_denied_calls(const char *profile, const struct blob *b,
+				const struct program_exec *exec)
+{
+	struct load_call calls[8];
+	size_t n = 0;
+	uint32_t verdict;
+	char action[64];
+	int denied;
+
+	program_exec_call(exec, &calls[n++]);
+	n += failure_calls(calls + n, ARRAY_SIZE(calls) - n);
+	denied = load_first_denied(b, calls, n, &verdict);
+	if (denied >= 0)
+		die_status(PROGRAM_EXIT_CANNOT_RUN, profile,
+			   "cannot run %s: the profile denies %s (%s), which the launcher makes "
+			   "after loading it",
+			   exec->path, calls[denied].name,
+			   bpf_action_name(verdict, action, sizeof(action)));
 }
 
 static int read_profile(const struct launch_args *a, enum trust_kind kind, struct trust_profile *p,
@@ -230,13 +366,18 @@ int main(int argc, char *argv[])
 	struct probe_features feat;
 	struct blob blob;
 	struct load_plan plan;
+	struct program_exec exec;
 	enum trust_kind kind;
 	char why[512], program[PATH_MAX];
 	const char *profile, *stage, *debug_value;
+	bool bound;
 	int rc, err;
 
-	/* 1. Nothing opened later may become the program's stdin/out/err. */
-	if (program_std_fds_valid() < 0)
+	/*
+	 * 1. Nothing opened later may become the program's stdin/out/err.
+	 * In secure mode (setuid) glibc has done it before main().
+	 */
+	if (!getauxval(AT_SECURE) && program_std_fds_valid() < 0)
 		_exit(EXIT_LAUNCH);
 	/* argv[1] would be the first environment string (CVE-2021-4034). */
 	if (argc < 1 || !argv || !argv[0])
@@ -278,54 +419,51 @@ int main(int argc, char *argv[])
 	}
 	if (read_profile(&args, kind, &prof, why, sizeof(why)))
 		die(profile, "%s", why);
+	if (prof.reopened)
+		debug(profile, "the profile was replaced as it was opened; opened again %u times",
+		      prof.reopened);
 
-	/* 5. Verify, probe, plan. */
+	/* 5. Verify, ask the kernel only what this blob needs, plan. */
 	rc = blob_parse(prof.data, prof.len, &blob, why, sizeof(why));
 	trust_profile_free(&prof);
 	if (rc == BLOB_ERR_PROGRAM)
 		die(profile, "%s: %s", blob_strerror(rc), why);
 	if (rc != BLOB_OK)
 		die(profile, "%s", blob_strerror(rc));
-	if (probe_kernel(&feat, why, sizeof(why)))
+	if (probe_kernel(&feat, load_questions(&blob), why, sizeof(why)))
 		die(profile, "%s", why);
 	if (load_prepare(&blob, LOAD_NATIVE_ARCH, &feat, &plan, why, sizeof(why)))
 		die(profile, "%s", why);
-	debug(profile, "mode=%s deny=%u allow=%u trusted=%s method=%s flag_log=%s",
-	      sf_mode_name(blob.mode), plan.deny.len, plan.allow.len,
-	      yes_no(kind == TRUST_STORE_NAME), plan.method == LOAD_PRCTL ? "prctl" : "seccomp",
-	      yes_no(plan.flags != 0));
-	if (plan.allow.len && plan.method == LOAD_PRCTL)
-		debug(profile,
-		      "no seccomp(2): loading with prctl(PR_SET_SECCOMP); denials are not logged");
-	else if (plan.allow.len && !plan.flags)
-		debug(profile, "kernel lacks SECCOMP_FILTER_FLAG_LOG; denials are not logged");
-	if (plan.log_to_allow)
-		debug(profile, "kernel lacks SECCOMP_RET_LOG; %zu LOG actions load as ALLOW",
-		      plan.log_to_allow);
-	if (plan.kill_process_to_thread)
-		debug(profile,
-		      "kernel lacks SECCOMP_RET_KILL_PROCESS; %zu actions load as KILL_THREAD",
-		      plan.kill_process_to_thread);
 
-	/* 6. The program, found as the caller before the filter can get in the way. */
+	/* 6. The program, as the caller; bound, or no_new_privs. */
 	rc = program_find(args.program_argv[0], getenv("PATH"), program, sizeof(program), &err);
 	if (rc)
 		die_status(rc, profile, "cannot run %s: %s", args.program_argv[0], strerror(err));
+	exec = (struct program_exec){ -1, program, args.program_argv, environ };
+	bound = bind_program(profile, kind, &blob, &plan, &priv, &exec);
 
-	/* 7. Privileges for the load, the load, the exec. */
-	if (kind == TRUST_USER_PATH)
-		rc = priv_set_no_new_privs(why, sizeof(why));
-	else if (plan.allow.len)
-		rc = priv_raise_for_load(&priv, why, sizeof(why));
+	/* 7. What runs after the load, simulated: refuse rather than fail under it. */
+	if (plan.allow.len)
+		refuse_denied_calls(profile, &blob, &exec);
+
+	/* 8. Privileges for the load, the load (proved real), the exec. */
+	if (!plan.allow.len) /* unrestricted: nothing to attach */
+		rc = priv_drop_capabilities(&priv, why, sizeof(why));
+	else if (!bound)
+		rc = priv_drop_capabilities(&priv, why, sizeof(why)) ||
+		     priv_set_no_new_privs(why, sizeof(why));
 	else
-		rc = priv_drop_capabilities(&priv, why, sizeof(why)); /* nothing to load */
+		rc = priv_raise_for_load(&priv, why, sizeof(why));
 	if (rc)
 		die(profile, "%s", why);
 	rc = load_apply(&plan, &stage);
+	if (rc == LOAD_FAKED)
+		die(profile, "a filter above the launcher fakes seccomp(): an attach the kernel "
+			     "must refuse succeeded, so no attach can be trusted");
 	if (rc)
 		die(profile, "cannot load the %s: %s", stage, strerror(-rc));
-	execve(program, args.program_argv, environ);
-	/* A filter may deny even this write: one try, then _exit. */
+	program_exec(&exec);
+	/* The profile lets this write and exit through (step 7). */
 	err = errno;
 	die_status(err == ENOENT ? PROGRAM_EXIT_NOT_FOUND : PROGRAM_EXIT_CANNOT_RUN, profile,
 		   "cannot run %s: %s", program, strerror(err));

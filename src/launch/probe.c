@@ -77,15 +77,16 @@ static enum probe_answer ask_action(uint32_t action)
 	return probe_interpret_action_avail(rc, rc < 0 ? errno : 0);
 }
 
-int probe_kernel(struct probe_features *f, char *why, size_t whylen)
+int probe_kernel(struct probe_features *f, unsigned ask, char *why, size_t whylen)
 {
 	static const struct {
+		unsigned question;
 		uint32_t action;
 		const char *name;
 	} actions[] = {
-		{ SECCOMP_RET_LOG, "SECCOMP_RET_LOG" },
-		{ SECCOMP_RET_KILL_PROCESS, "SECCOMP_RET_KILL_PROCESS" },
-		{ SECCOMP_RET_ERRNO, "SECCOMP_RET_ERRNO" },
+		{ PROBE_ASK_LOG, SECCOMP_RET_LOG, "SECCOMP_RET_LOG" },
+		{ PROBE_ASK_KILL_PROCESS, SECCOMP_RET_KILL_PROCESS, "SECCOMP_RET_KILL_PROCESS" },
+		{ PROBE_ASK_ERRNO, SECCOMP_RET_ERRNO, "SECCOMP_RET_ERRNO" },
 	};
 	bool *answer[] = { &f->action_log, &f->action_kill_process, &f->action_errno };
 	enum probe_answer a;
@@ -93,6 +94,8 @@ int probe_kernel(struct probe_features *f, char *why, size_t whylen)
 	int err;
 
 	memset(f, 0, sizeof(*f));
+	if (!ask)
+		return 0;
 	rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_LOG, NULL);
 	err = rc < 0 ? errno : 0;
 	a = probe_interpret_flag_log(rc, err);
@@ -113,6 +116,8 @@ int probe_kernel(struct probe_features *f, char *why, size_t whylen)
 	f->seccomp_syscall = true;
 	f->filter_flag_log = a == PROBE_YES;
 	for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++) {
+		if (!(ask & actions[i].question))
+			continue;
 		a = ask_action(actions[i].action);
 		if (a == PROBE_ERROR || a == PROBE_NOSYS) {
 			snprintf(why, whylen, "cannot probe seccomp for %s: unexpected answer",

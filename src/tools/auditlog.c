@@ -457,13 +457,18 @@ enum auditlog_kind auditlog_next(const char *buf, size_t len, size_t *pos,
 	*pos = next;
 	if (n && start[n - 1] == '\r')
 		n--;
-	if (n > AUDITLOG_LINE_MAX) {
-		struct span type;
-
-		if (find_type(start, AUDITLOG_LINE_MAX, &type) &&
-		    (span_is(type, "1326") || span_is(type, "SECCOMP")))
-			return AUDITLOG_MALFORMED;
-		return AUDITLOG_NONE;
-	}
+	if (n > AUDITLOG_LINE_MAX)
+		return auditlog_overlong(start, AUDITLOG_LINE_MAX);
 	return auditlog_line(start, n, rec);
+}
+
+enum auditlog_kind auditlog_overlong(const char *prefix, size_t len)
+{
+	struct span type;
+
+	if (len > AUDITLOG_LINE_MAX)
+		len = AUDITLOG_LINE_MAX;
+	if (find_type(prefix, len, &type) && (span_is(type, "1326") || span_is(type, "SECCOMP")))
+		return AUDITLOG_MALFORMED;
+	return AUDITLOG_NONE;
 }

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,8 +27,6 @@
 #include "sysfence/tools/input.h"
 #include "sysfence/compile/text.h"
 #include "sysfence/util.h"
-
-#define LOG_MAX_SIZE (1024u << 20) /* bytes of audit log per file */
 
 static int tool_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int tool_error(const char *fmt, ...)
@@ -55,14 +54,35 @@ static int usage_error(const char *fmt, ...)
 	return TOOLS_EXIT_ERROR;
 }
 
-static void print_diags(const char *name, const char *src, size_t len, struct diag_list *d,
-			bool quiet)
+static void print_diags(const struct tool_input *in, const char *name, const char *src, size_t len,
+			struct diag_list *d, bool quiet)
 {
 	if (quiet && !d->errors)
 		return;
 	if (quiet)
 		diag_keep_errors(d);
-	diag_print(stderr, d, name, src, len);
+	if (in->sources.count) /* a policy: each diagnostic in its own file */
+		diag_print_files(stderr, d, in->sources.files, in->sources.count);
+	else
+		diag_print(stderr, d, name, src, len);
+}
+
+/*
+ * What a temporary of file_write_atomic() is, for someone who found one.
+ * Its content is never shown: a complete one is still not a profile (it
+ * was never renamed into place) and a partial one would not verify.
+ */
+static const char *temporary_state_text(int state)
+{
+	switch (state) {
+	case FILE_TEMP_BEING_WRITTEN:
+		return "a compile is writing it now, and renames it over its output when done";
+	case FILE_TEMP_LEFT_BEHIND:
+		return "the compile writing it was killed; the next compile into this folder "
+		       "removes it";
+	default:
+		return "a compile is writing it, or was killed while it did";
+	}
 }
 
 /*
@@ -81,6 +101,13 @@ static int load_input(const struct tools_args *t, const char *path, const uint32
 	int rc;
 
 	memset(in, 0, sizeof(*in));
+	if (strcmp(path, "-") && file_is_temporary(path)) {
+		rc = file_temporary_state(path);
+		if (rc > 0)
+			return tool_error("%s: an unfinished temporary file of sysfence-compile, "
+					  "not a profile: %s",
+					  name, temporary_state_text(rc));
+	}
 	if (arches && narches) {
 		memcpy(o.arches, arches, narches * sizeof(*arches));
 		o.narches = narches;
@@ -116,12 +143,14 @@ static int load_input(const struct tools_args *t, const char *path, const uint32
 	diag_init(&d, DIAG_DEFAULT_LIMIT);
 	rc = tool_input_from_bytes(in, name, buf, len, deny, denylen, &o, &d, why, sizeof(why));
 	if (d.count || d.dropped)
-		print_diags(name, buf, len, &d, t->quiet);
+		print_diags(in, name, buf, len, &d, t->quiet);
 	diag_free(&d);
 	free(buf);
 	free(deny);
-	if (rc)
+	if (rc) {
+		tool_input_free(in);
 		return tool_error("%s: %s", name, why);
+	}
 	return 0;
 }
 
@@ -242,6 +271,46 @@ static int run_diff(const struct tools_args *t)
 
 /* ---- --from-log ---- */
 
+/*
+ * A log is streamed line by line, so an endless one (a pipe from
+ * journalctl -f, /dev/kmsg) is read until the user stops it: SIGINT or
+ * SIGTERM ends the reading and what was found is printed.  The handler
+ * stays while reading, because timeout(1) signals the command and then
+ * its whole process group: the same signal twice in a row.
+ */
+static volatile sig_atomic_t from_log_stop;
+
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	from_log_stop = 1;
+}
+
+struct log_reader {
+	struct fromlog *l;
+	const char *name;
+	size_t lineno;
+	bool quiet, told_binary;
+};
+
+static int feed_log_line(void *ctx, const char *line, size_t len, bool cut)
+{
+	struct log_reader *r = ctx;
+
+	r->lineno++;
+	if (!r->told_binary && memchr(line, '\0', len)) {
+		/* Said at once: /dev/zero would otherwise spin in silence. */
+		r->told_binary = true;
+		if (!r->quiet)
+			fprintf(stderr,
+				"sysfence-compile: %s:%zu: NUL bytes: binary data, not log text; "
+				"skipped (Ctrl-C ends the reading and prints what was found)\n",
+				r->name, r->lineno);
+	}
+	fromlog_feed_line(r->l, line, len, cut);
+	return r->l->oom ? -ENOMEM : 0;
+}
+
 static int run_from_log(const struct tools_args *t)
 {
 	struct fromlog_filter f = {
@@ -256,25 +325,35 @@ static int run_from_log(const struct tools_args *t)
 	char **files = t->npos ? t->pos : stdin_only;
 	size_t nfiles = t->npos ? t->npos : 1;
 	struct tool_input pol, *polp = NULL;
+	struct sigaction sa = { .sa_handler = on_stop_signal }, old_int, old_term;
 	struct fromlog l;
-	int rc;
+	int rc = 0;
 
 	if (t->as_patch && !t->policy)
 		return usage_error("--as-patch needs --policy P");
 	fromlog_init(&l, &f);
-	for (size_t i = 0; i < nfiles; i++) {
-		char *buf;
-		size_t len;
+	/* No SA_RESTART: a read waiting on a pipe returns EINTR. */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	for (size_t i = 0; i < nfiles && !rc; i++) {
+		const char *name = strcmp(files[i], "-") ? files[i] : "<stdin>";
+		struct log_reader r = { .l = &l, .name = name, .quiet = t->quiet };
 
-		rc = file_read_all(files[i], LOG_MAX_SIZE, &buf, &len);
-		if (rc) {
-			fromlog_free(&l);
-			return tool_error("%s: cannot read: %s",
-					  strcmp(files[i], "-") ? files[i] : "<stdin>",
-					  rc == -EFBIG ? "too large" : strerror(-rc));
-		}
-		fromlog_feed(&l, buf, len);
-		free(buf);
+		rc = file_read_lines(files[i], FROMLOG_LINE_MAX, feed_log_line, &r, &from_log_stop);
+		if (rc == -EINTR && !t->quiet)
+			fprintf(stderr,
+				"sysfence-compile: %s: interrupted: what follows is from the "
+				"records read until then\n",
+				name);
+		else if (rc && rc != -ENOMEM)
+			tool_error("%s: cannot read: %s", name, strerror(-rc));
+	}
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	if (rc && rc != -EINTR && rc != -ENOMEM) {
+		fromlog_free(&l);
+		return TOOLS_EXIT_ERROR;
 	}
 	if (l.oom) {
 		fromlog_free(&l);

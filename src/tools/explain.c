@@ -192,10 +192,11 @@ static void print_rule(FILE *out, const char *prefix, const struct tool_input *i
 		       const char *suffix)
 {
 	const struct policy_rule *rule = &in->pol.rules[idx];
+	const struct diag_file *f = tool_rule_file(in, rule);
 	char text[POLICY_MAX_LINE + 1];
 
-	tool_source_line(in->src, in->srclen, rule->line, text, sizeof(text));
-	fprintf(out, "%s%s:%u: %s%s\n", prefix, in->name, rule->line, text, suffix ? suffix : "");
+	tool_source_line(f->text, f->len, rule->line, text, sizeof(text));
+	fprintf(out, "%s%s:%u: %s%s\n", prefix, f->name, rule->line, text, suffix ? suffix : "");
 }
 
 void explain_print(FILE *out, const struct tool_input *in, const char *syscall,

@@ -54,6 +54,7 @@ void fromlog_init(struct fromlog *l, const struct fromlog_filter *f)
 void fromlog_free(struct fromlog *l)
 {
 	free(l->entries);
+	free(l->index);
 	free(l->seen);
 	free(l->exe_files);
 	free(l->last_exe);
@@ -142,6 +143,14 @@ static bool seen_before(struct fromlog *l, const struct auditlog_record *r)
 	else
 		k = fnv(k, r->syscall_name, strlen(r->syscall_name));
 	k |= 1; /* 0 marks an empty slot */
+	if (l->seen_count >= FROMLOG_MAX_SEEN) {
+		/* Full: still finds the duplicates of what it holds, adds nothing. */
+		for (size_t j = k % l->seen_cap; l->seen[j]; j = (j + 1) % l->seen_cap)
+			if (l->seen[j] == k)
+				return true;
+		l->stats.unchecked++;
+		return false;
+	}
 	if (2 * (l->seen_count + 1) > l->seen_cap) {
 		size_t ncap = l->seen_cap ? 2 * l->seen_cap : 1024;
 		uint64_t *n = calloc(ncap, sizeof(*n));
@@ -174,21 +183,69 @@ static bool seen_before(struct fromlog *l, const struct auditlog_record *r)
 	}
 }
 
+static uint64_t entry_key(const struct auditlog_record *r)
+{
+	uint64_t k = 0xcbf29ce484222325ULL;
+
+	k = fnv(k, &r->arch, sizeof(r->arch));
+	k = fnv(k, r->arch_text, strlen(r->arch_text));
+	if (r->has_nr)
+		return fnv(k, &r->nr, sizeof(r->nr));
+	return fnv(k ^ 1, r->syscall_name, strlen(r->syscall_name));
+}
+
+static bool entry_is(const struct fromlog_entry *c, const struct auditlog_record *r)
+{
+	return c->arch == r->arch && !strcmp(c->arch_text, r->arch_text) &&
+	       c->has_nr == r->has_nr &&
+	       (r->has_nr ? c->nr == r->nr : !strcmp(c->name, r->syscall_name));
+}
+
+/* The index over entries: rebuilt at twice the size when half full. */
+static int index_grow(struct fromlog *l)
+{
+	size_t ncap = l->index_cap ? 2 * l->index_cap : 256;
+	uint32_t *n = calloc(ncap, sizeof(*n));
+
+	if (!n)
+		return -1;
+	for (size_t i = 0; i < l->count; i++) {
+		const struct fromlog_entry *e = &l->entries[i];
+		struct auditlog_record key = { .arch = e->arch, .has_nr = e->has_nr, .nr = e->nr };
+		size_t j;
+
+		memcpy(key.arch_text, e->arch_text, sizeof(key.arch_text));
+		memcpy(key.syscall_name, e->name, sizeof(key.syscall_name));
+		for (j = entry_key(&key) & (ncap - 1); n[j]; j = (j + 1) & (ncap - 1))
+			;
+		n[j] = (uint32_t)(i + 1);
+	}
+	free(l->index);
+	l->index = n;
+	l->index_cap = ncap;
+	return 0;
+}
+
 void fromlog_add(struct fromlog *l, const struct auditlog_record *r)
 {
 	struct fromlog_entry *e = NULL;
+	size_t j;
 
-	for (size_t i = 0; i < l->count; i++) {
-		struct fromlog_entry *c = &l->entries[i];
-
-		if (c->arch == r->arch && !strcmp(c->arch_text, r->arch_text) &&
-		    c->has_nr == r->has_nr &&
-		    (r->has_nr ? c->nr == r->nr : !strcmp(c->name, r->syscall_name))) {
-			e = c;
+	if (2 * (l->count + 1) > l->index_cap && index_grow(l)) {
+		l->oom = 1;
+		return;
+	}
+	for (j = entry_key(r) & (l->index_cap - 1); l->index[j]; j = (j + 1) & (l->index_cap - 1)) {
+		if (entry_is(&l->entries[l->index[j] - 1], r)) {
+			e = &l->entries[l->index[j] - 1];
 			break;
 		}
 	}
 	if (!e) {
+		if (l->count >= FROMLOG_MAX_ENTRIES) {
+			l->stats.untracked++;
+			return;
+		}
 		if (l->count == l->cap) {
 			size_t ncap = l->cap ? 2 * l->cap : 64;
 			struct fromlog_entry *n = realloc(l->entries, ncap * sizeof(*n));
@@ -201,6 +258,7 @@ void fromlog_add(struct fromlog *l, const struct auditlog_record *r)
 			l->cap = ncap;
 		}
 		e = &l->entries[l->count++];
+		l->index[j] = (uint32_t)l->count;
 		memset(e, 0, sizeof(*e));
 		e->arch = r->arch;
 		memcpy(e->arch_text, r->arch_text, sizeof(e->arch_text));
@@ -213,35 +271,64 @@ void fromlog_add(struct fromlog *l, const struct auditlog_record *r)
 		e->errnos++;
 }
 
-void fromlog_feed(struct fromlog *l, const char *buf, size_t len)
+void fromlog_feed_line(struct fromlog *l, const char *line, size_t len, bool cut)
 {
-	size_t pos = 0;
+	struct auditlog_record rec;
+	enum auditlog_kind kind;
 
-	while (pos < len) {
-		struct auditlog_record rec;
-
-		switch (auditlog_next(buf, len, &pos, &rec)) {
-		case AUDITLOG_NONE:
-			break;
-		case AUDITLOG_OTHER:
-			l->stats.other++;
-			break;
-		case AUDITLOG_MALFORMED:
+	if (!cut && memchr(line, '\0', len)) {
+		/* No text format has NUL: a binary journal field, not a record. */
+		l->stats.binary++;
+		return;
+	}
+	if (!cut && len && line[len - 1] == '\r')
+		len--;
+	if (cut || len > AUDITLOG_LINE_MAX) {
+		/* Never read as a record: a truncated one would look valid. */
+		l->stats.too_long++;
+		if (auditlog_overlong(line, len) == AUDITLOG_MALFORMED) {
 			l->stats.records++;
 			l->stats.malformed++;
-			break;
-		case AUDITLOG_RECORD:
-			l->stats.records++;
-			if (!filter_matches(l, &rec)) {
-				l->stats.filtered++;
-			} else if (seen_before(l, &rec)) {
-				l->stats.duplicates++;
-			} else {
-				l->stats.used++;
-				fromlog_add(l, &rec);
-			}
-			break;
 		}
+		return;
+	}
+	kind = auditlog_line(line, len, &rec);
+	switch (kind) {
+	case AUDITLOG_NONE:
+		break;
+	case AUDITLOG_OTHER:
+		l->stats.other++;
+		break;
+	case AUDITLOG_MALFORMED:
+		l->stats.records++;
+		l->stats.malformed++;
+		break;
+	case AUDITLOG_RECORD:
+		l->stats.records++;
+		if (!filter_matches(l, &rec)) {
+			l->stats.filtered++;
+		} else if (seen_before(l, &rec)) {
+			l->stats.duplicates++;
+		} else {
+			l->stats.used++;
+			fromlog_add(l, &rec);
+		}
+		break;
+	}
+}
+
+void fromlog_feed(struct fromlog *l, const char *buf, size_t len)
+{
+	for (size_t pos = 0; pos < len;) {
+		const char *nl = memchr(buf + pos, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - (buf + pos)) : len - pos;
+
+		/* As a streaming reader sees it: an over-long line arrives cut. */
+		if (n > FROMLOG_LINE_MAX)
+			fromlog_feed_line(l, buf + pos, FROMLOG_LINE_MAX + 1, true);
+		else
+			fromlog_feed_line(l, buf + pos, n, false);
+		pos += n + (nl ? 1 : 0);
 	}
 }
 
@@ -284,24 +371,25 @@ struct item {
 	uint32_t arches[BLOB_MAX_ARCHES];
 	size_t narches;
 	size_t count;
-	unsigned line; /* a policy line to mention, or 0 */
+	struct where {
+		unsigned file, line; /* a policy line to mention (line 0: none) */
+	} where;
 };
 
-static unsigned rule_line(const struct tool_input *p, const char *name, bool deny, bool with_args)
+static struct where rule_line(const struct tool_input *p, const char *name, bool deny,
+			      bool with_args)
 {
-	if (!p)
-		return 0;
-	for (size_t i = 0; i < p->pol.count; i++) {
+	for (size_t i = 0; p && i < p->pol.count; i++) {
 		const struct policy_rule *r = &p->pol.rules[i];
 
 		if (r->deny == deny && !strcmp(r->name, name) && (!with_args || r->nargs))
-			return r->line;
+			return (struct where){ r->file, r->line };
 	}
-	return 0;
+	return (struct where){ 0, 0 };
 }
 
 static enum cls classify(const struct tool_input *p, uint32_t arch, uint32_t nr, const char *name,
-			 const struct fromlog_entry *e, unsigned *line)
+			 const struct fromlog_entry *e, struct where *line)
 {
 	const struct blob *b;
 	struct flow_const c;
@@ -313,7 +401,7 @@ static enum cls classify(const struct tool_input *p, uint32_t arch, uint32_t nr,
 	 * allows can only come from the '~' rule.
 	 */
 
-	*line = 0;
+	*line = (struct where){ 0, 0 };
 	if (!p) {
 		/*
 		 * Without the policy an ERRNO record cannot be told apart
@@ -359,16 +447,10 @@ struct items {
 	size_t n, cap;
 };
 
-static struct item *item_for(struct items *it, enum cls cls, const char *name,
+/* A new item; build_items merges the equal ones once sorted. */
+static struct item *item_add(struct items *it, enum cls cls, const char *name,
 			     const char *arch_text, uint32_t nr)
 {
-	for (size_t i = 0; i < it->n; i++) {
-		struct item *x = &it->v[i];
-
-		if (x->cls == cls && !strcmp(x->name, name) && !strcmp(x->arch_text, arch_text) &&
-		    x->nr == nr)
-			return x;
-	}
 	if (it->n == it->cap) {
 		size_t ncap = it->cap ? 2 * it->cap : 64;
 		struct item *n = realloc(it->v, ncap * sizeof(*n));
@@ -401,7 +483,49 @@ static int item_cmp(const void *a, const void *b)
 	c = strcmp(x->arch_text, y->arch_text);
 	if (c)
 		return c;
-	return x->nr < y->nr ? -1 : x->nr > y->nr;
+	if (x->nr != y->nr)
+		return x->nr < y->nr ? -1 : 1;
+	return (int)x->cls - (int)y->cls;
+}
+
+static void item_add_arch(struct item *x, uint32_t arch)
+{
+	bool dup = false;
+
+	if (!arch)
+		return;
+	for (size_t j = 0; j < x->narches; j++)
+		dup |= x->arches[j] == arch;
+	if (!dup && x->narches < BLOB_MAX_ARCHES)
+		x->arches[x->narches++] = arch;
+}
+
+/*
+ * Equal items (one per entry) merged after sorting: a search per entry
+ * was quadratic, 20 s for the 65536 entries an endless log can fill.
+ */
+static void merge_items(struct items *it)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < it->n; i++) {
+		struct item *x = &it->v[i];
+
+		if (k && !item_cmp(&it->v[k - 1], x)) {
+			struct item *y = &it->v[k - 1];
+
+			y->count += x->count;
+			if (!y->where.line)
+				y->where = x->where;
+			for (size_t j = 0; j < x->narches; j++)
+				item_add_arch(y, x->arches[j]);
+			continue;
+		}
+		if (k != i)
+			it->v[k] = *x;
+		k++;
+	}
+	it->n = k;
 }
 
 static void build_items(const struct fromlog *l, const struct tool_input *p, struct items *it)
@@ -411,7 +535,7 @@ static void build_items(const struct fromlog *l, const struct tool_input *p, str
 		char name[AUDITLOG_NAME_MAX] = "";
 		const char *arch_text = "";
 		enum cls cls;
-		unsigned line = 0;
+		struct where line = { 0, 0 };
 		uint32_t nr = e->nr;
 		struct item *x;
 
@@ -441,23 +565,16 @@ static void build_items(const struct fromlog *l, const struct tool_input *p, str
 		}
 		if (cls != C_UNKNOWN_NR)
 			nr = 0; /* lines are per name, not per number */
-		x = item_for(it, cls, name, arch_text, nr);
+		x = item_add(it, cls, name, arch_text, nr);
 		if (!x)
 			continue;
-		x->count += e->count;
-		if (line && !x->line)
-			x->line = line;
-		if (e->arch) {
-			bool dup = false;
-
-			for (size_t j = 0; j < x->narches; j++)
-				dup |= x->arches[j] == e->arch;
-			if (!dup && x->narches < BLOB_MAX_ARCHES)
-				x->arches[x->narches++] = e->arch;
-		}
+		x->count = e->count;
+		x->where = line;
+		item_add_arch(x, e->arch);
 	}
 	if (it->n)
 		qsort(it->v, it->n, sizeof(it->v[0]), item_cmp);
+	merge_items(it);
 }
 
 /* " (x86)" when the records are not all from the native architecture. */
@@ -502,10 +619,17 @@ static const char *plural(size_t n)
 	return n == 1 ? "" : "s";
 }
 
+/* The file a policy line is in: the policy, or a file it includes. */
+static const char *where_name(const struct tool_input *p, const struct where *w)
+{
+	if (!p)
+		return "the policy";
+	return w->file < p->sources.count ? p->sources.files[w->file].name : p->name;
+}
+
 /* Formats the lines (added and commented) into a memory stream. */
 static size_t format_lines(FILE *o, const struct items *it, const struct tool_input *p)
 {
-	const char *pname = p ? p->name : "the policy";
 	size_t added = 0;
 	char an[96];
 
@@ -522,7 +646,7 @@ static size_t format_lines(FILE *o, const struct items *it, const struct tool_in
 			fprintf(o,
 				"; %s:%u allows it for some arguments only, and audit "
 				"records carry none: narrow this line by hand",
-				pname, x->line);
+				where_name(p, &x->where), x->where.line);
 		fputc('\n', o);
 		added++;
 	}
@@ -531,10 +655,11 @@ static size_t format_lines(FILE *o, const struct items *it, const struct tool_in
 
 		switch (x->cls) {
 		case C_DENIED:
-			if (x->line)
+			if (x->where.line)
 				fprintf(o,
 					"# %s: %zu record%s, denied explicitly by %s:%u: not added\n",
-					x->name, x->count, plural(x->count), pname, x->line);
+					x->name, x->count, plural(x->count),
+					where_name(p, &x->where), x->where.line);
 			else
 				fprintf(o,
 					"# %s: %zu record%s, denied explicitly (EACCES): not added\n",
@@ -675,6 +800,24 @@ size_t fromlog_print(FILE *out, FILE *err, const struct fromlog *l, const struct
 	if (pol)
 		fprintf(err, ", %zu already allowed by %s", already, pol->name);
 	fputc('\n', err);
+	if (l->stats.too_long)
+		fprintf(err, "sysfence-compile: %zu line%s over %d bytes skipped\n",
+			l->stats.too_long, plural(l->stats.too_long), AUDITLOG_LINE_MAX);
+	if (l->stats.binary)
+		fprintf(err,
+			"sysfence-compile: %zu line%s with NUL bytes skipped (binary data, not "
+			"log text)\n",
+			l->stats.binary, plural(l->stats.binary));
+	if (l->stats.unchecked)
+		fprintf(err,
+			"sysfence-compile: %zu record%s not checked for duplicates (over %u distinct "
+			"serials)\n",
+			l->stats.unchecked, plural(l->stats.unchecked), FROMLOG_MAX_SEEN);
+	if (l->stats.untracked)
+		fprintf(err,
+			"sysfence-compile: %zu record%s of calls past the first %u distinct ones not "
+			"counted\n",
+			l->stats.untracked, plural(l->stats.untracked), FROMLOG_MAX_ENTRIES);
 out:
 	free(body);
 	free(it.v);

@@ -96,6 +96,8 @@ static int load_raw(struct tool_input *in, const void *buf, size_t len, const vo
 	return 0;
 }
 
+static void tool_input_free_keep_sources(struct tool_input *in);
+
 int tool_input_from_bytes(struct tool_input *in, const char *name, const void *buf, size_t len,
 			  const void *deny, size_t denylen, const struct compile_opts *opts,
 			  struct diag_list *diags, char *why, size_t whylen)
@@ -137,38 +139,55 @@ int tool_input_from_bytes(struct tool_input *in, const char *name, const void *b
 	in->src[len] = '\0';
 	in->srclen = len;
 	/*
-	 * Parsed twice: once for the rules the explainer quotes, once inside
-	 * compile_policy.  Only the second one reports, so every diagnostic
-	 * appears once.
+	 * The files are read once; the blob and the rules the explainer
+	 * quotes both come from them.  Only the compile reports, so every
+	 * diagnostic appears once.
 	 */
-	if (compile_policy(in->src, len, opts, &in->blob, diags)) {
+	rc = compile_load(name, in->src, len, opts, &in->sources, diags);
+	if (compile_sources(&in->sources, opts, &in->blob, diags) < 0 || rc) {
 		snprintf(why, whylen, "the policy does not compile");
-		tool_input_free(in);
+		tool_input_free_keep_sources(in);
 		return -1;
 	}
 	{
 		struct diag_list quiet;
 
 		diag_init(&quiet, 1);
-		rc = policy_parse_for(in->src, len, opts->resolver, opts->arches, opts->narches,
-				      &in->pol, &quiet);
+		rc = policy_parse_sources(&in->sources, opts->resolver, opts->arches, opts->narches,
+					  &in->pol, &quiet);
 		diag_free(&quiet);
 	}
 	if (rc) {
 		snprintf(why, whylen, "the policy does not parse");
-		tool_input_free(in);
+		tool_input_free_keep_sources(in);
 		return -1;
 	}
 	return 0;
 }
 
-void tool_input_free(struct tool_input *in)
+/* After a failure: the sources stay for printing the diagnostics. */
+static void tool_input_free_keep_sources(struct tool_input *in)
 {
 	blob_free(&in->blob);
 	policy_free(&in->pol);
+}
+
+void tool_input_free(struct tool_input *in)
+{
+	tool_input_free_keep_sources(in);
+	policy_sources_free(&in->sources);
 	free(in->src);
 	in->src = NULL;
 	in->srclen = 0;
+}
+
+const struct diag_file *tool_rule_file(const struct tool_input *in, const struct policy_rule *r)
+{
+	static const struct diag_file none = { "", "", 0, 0, 0 };
+
+	if (r->file < in->sources.count)
+		return &in->sources.files[r->file];
+	return in->sources.count ? &in->sources.files[0] : &none;
 }
 
 bool tool_action_allows(uint32_t action)

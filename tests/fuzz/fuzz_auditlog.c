@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * fuzz_auditlog: the audit-log parser behind --from-log (auditlog_next,
- * auditlog_line, auditlog_arch, auditlog_code_class).  Its input is a log any
+ * auditlog_line, auditlog_overlong, auditlog_arch, auditlog_code_class) and
+ * the line feed of fromlog.c that streams it.  Its input is a log any
  * process can write lines into (comm and exe are chosen by the logged
  * process), so it must hold on anything.
  *
@@ -15,6 +16,7 @@
 
 #include "fuzz_common.h"
 #include "sysfence/tools/auditlog.h"
+#include "sysfence/tools/fromlog.h"
 
 #define FUZZ_MAX_INPUT (256u << 10)
 
@@ -82,6 +84,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_ASSERT(pos == size);
 	FUZZ_ASSERT(auditlog_next(buf, size, &pos, &rec) == AUDITLOG_NONE && pos == size);
 	FUZZ_ASSERT(lines <= size);
+
+	/* As --from-log streams it: line by line, then the whole input cut. */
+	{
+		struct fromlog l;
+
+		fromlog_init(&l, NULL);
+		fromlog_feed(&l, buf, size);
+		fromlog_feed_line(&l, buf, size, true);
+		FUZZ_ASSERT(l.stats.too_long >= 1);
+		FUZZ_ASSERT(l.stats.used + l.stats.filtered + l.stats.duplicates +
+				    l.stats.malformed ==
+			    l.stats.records);
+		fromlog_free(&l);
+	}
 
 	/* The lookups on the raw bytes. */
 	(void)auditlog_arch(buf, size < 64 ? size : 64);

@@ -61,6 +61,52 @@ static inline int fuzz_lookup(void *ctx, const char *name, uint32_t *id)
 
 static const struct policy_resolver fuzz_resolver = { fuzz_lookup, fuzz_lookup, NULL };
 
+/*
+ * A fake file system for @include (no I/O in a fuzzer): a pair of files
+ * that include each other, library files with groups, a folder, a FIFO;
+ * every other path is missing.  Paths are as the loader resolves them for
+ * a main file in the current folder ("./a.inc" -> "a.inc").
+ */
+static const struct {
+	const char *path;
+	const char *text;
+	int err;
+} fuzz_files[] = {
+	{ "a.inc", "read\n@include ./b.inc\n~@mount\n", 0 },
+	{ "b.inc", "@include ./a.inc\nwrite 1\n", 0 },
+	{ "lib/base.policy", "@default\n@include ./c.inc\n", 0 },
+	{ "lib/c.inc", "@complain\nsocket AF_UNIX\n", 0 },
+	/* What examples/ include (tests/fuzz/seeds.sh copies them). */
+	{ "lib/minimal.policy", "@default\nread\nwrite\nopenat\nclose\n", 0 },
+	{ "dir", NULL, -21 /* EISDIR */ },
+	{ "fifo", NULL, -22 /* EINVAL */ },
+};
+
+static inline int fuzz_read(void *ctx, const char *path, size_t max, char **text, size_t *len,
+			    uint64_t key[2])
+{
+	(void)ctx;
+	FUZZ_ASSERT(strlen(path) < 4096);
+	for (size_t i = 0; i < sizeof(fuzz_files) / sizeof(fuzz_files[0]); i++) {
+		if (strcmp(path, fuzz_files[i].path))
+			continue;
+		if (!fuzz_files[i].text)
+			return fuzz_files[i].err;
+		if (strlen(fuzz_files[i].text) > max)
+			return -27; /* EFBIG */
+		*text = strdup(fuzz_files[i].text);
+		if (!*text)
+			return -12; /* ENOMEM */
+		*len = strlen(*text);
+		key[0] = 1;
+		key[1] = i + 1;
+		return 0;
+	}
+	return -2; /* ENOENT */
+}
+
+static const struct policy_includer fuzz_includer = { fuzz_read, "lib", NULL };
+
 /* Diagnostics kept per input (the compiler keeps DIAG_DEFAULT_LIMIT). */
 #define FUZZ_DIAG_LIMIT 10
 

@@ -2,8 +2,8 @@
 /*
  * fuzz_compile: the whole pipeline on one policy (compile_policy: parse,
  * resolve, libseccomp, the argument blocks, composition), for the native
- * architectures, with a fake u:/g: resolver, with --strict for inputs of
- * odd length.
+ * architectures, with a fake u:/g: resolver and a fake file system for
+ * @include, with --strict for inputs of odd length.
  *
  * Inputs are capped (FUZZ_MAX_INPUT bytes, FUZZ_MAX_LINES lines) so a large
  * valid policy cannot make one run slow: libseccomp's cost grows quickly
@@ -50,6 +50,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	compat = opts.narches > 1 ? opts.arches[1] : 0;
 	opts.strict = false;
 	opts.resolver = &fuzz_resolver;
+	opts.includer = &fuzz_includer;
 	return 0;
 }
 
@@ -134,6 +135,7 @@ static void check_meaning(const struct policy *p, const struct blob *b, const ui
 static void check_blob(const struct blob *b, const uint8_t *data, size_t size)
 {
 	struct blob copy = *b, back;
+	struct policy_sources s;
 	struct diag_list d;
 	struct policy pol;
 	uint8_t *buf = NULL;
@@ -163,7 +165,9 @@ static void check_blob(const struct blob *b, const uint8_t *data, size_t size)
 	free(buf);
 
 	diag_init(&d, 0);
-	FUZZ_ASSERT(policy_parse((const char *)data, size, &fuzz_resolver, &pol, &d) == 0);
+	FUZZ_ASSERT(policy_sources_load("<policy>", (const char *)data, size, &fuzz_includer, &s,
+					&d) == 0);
+	FUZZ_ASSERT(policy_parse_sources(&s, &fuzz_resolver, NULL, 0, &pol, &d) == 0);
 	FUZZ_ASSERT(pol.mode == b->mode);
 	/* The referee resolves u:/g: through NSS, the fuzzer through its own. */
 	if (b->mode != SF_MODE_UNRESTRICTED && !memmem(data, size, "u:", 2) &&
@@ -172,6 +176,7 @@ static void check_blob(const struct blob *b, const uint8_t *data, size_t size)
 		ref_policy_free(&ref);
 	}
 	policy_free(&pol);
+	policy_sources_free(&s);
 	diag_free(&d);
 }
 

@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: MIT
 /*
- * fuzz_parse: policy text -> rules (policy_parse) and the GCC-style
- * diagnostics printer, with a fake u:/g: resolver.
+ * fuzz_parse: policy text -> its files (policy_sources_load, @include
+ * through a fake file system) -> rules (policy_parse_sources) and the
+ * GCC-style diagnostics printer, with a fake u:/g: resolver.
  *
  * Beyond what ASan and UBSan see, every parse must leave a policy the rest
  * of the compiler may trust: names that are syscall-shaped and terminated,
  * at most six arguments with no trailing '-', values reduced to the
- * argument's width, masks that can match, line and column numbers inside
- * the input, and an exit status that agrees with the error count.
+ * argument's width, masks that can match, file, line and column numbers
+ * inside the file they name, no more rules than lines but for group rules
+ * (one per call of the group, bounded by the groups), and an exit status
+ * that agrees with the error count.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -15,7 +18,9 @@
 
 #include "fuzz_common.h"
 #include "sysfence/compile/diag.h"
+#include "sysfence/compile/groups.h"
 #include "sysfence/compile/policy.h"
+#include "sysfence/compile/syscalls.h"
 
 /* Policies are small; 64 KiB is thousands of rules. */
 #define FUZZ_MAX_INPUT (64u << 10)
@@ -117,32 +122,57 @@ static size_t line_length(const char *src, size_t len, unsigned line)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *src = (const char *)data;
+	struct policy_sources s;
 	struct diag_list d;
 	struct policy pol;
-	size_t lines;
-	int rc;
+	size_t lines = 0, plain = 0, grouped = 0, group_bound = 0, ngroups, nall;
+	const struct groups_group *groups = groups_all(&ngroups);
+	int lrc, rc;
 
 	if (size > FUZZ_MAX_INPUT)
 		return 0;
-	lines = fuzz_count_lines(data, size);
+	/* Every group allowed and denied once: the most group rules there are. */
+	syscalls_all_names(&nall);
+	for (size_t i = 0; i < ngroups; i++)
+		for (const char *const *m = groups[i].members; m && *m; m++)
+			group_bound += 2;
+	group_bound += 2 * nall;
 	/* A small limit: the dropped-diagnostics path too, and fewer
 	 * "did you mean" searches (each a pass over the constants). */
 	diag_init(&d, FUZZ_DIAG_LIMIT);
-	rc = policy_parse(src, size, &fuzz_resolver, &pol, &d);
+	lrc = policy_sources_load("fuzz.policy", src, size, &fuzz_includer, &s, &d);
+	rc = policy_parse_sources(&s, &fuzz_resolver, NULL, 0, &pol, &d);
 
 	FUZZ_ASSERT((rc == 0) == (d.errors == 0));
 	FUZZ_ASSERT(rc == 0 || rc == -1);
+	FUZZ_ASSERT(lrc == 0 || rc == -1);
+	FUZZ_ASSERT(s.count >= 1 && s.count <= POLICY_MAX_FILES);
+	FUZZ_ASSERT(s.files[0].text == src && s.files[0].len == size);
+	for (size_t f = 0; f < s.count; f++) {
+		lines += fuzz_count_lines((const uint8_t *)s.files[f].text, s.files[f].len);
+		FUZZ_ASSERT(!f || s.files[f].parent < f);
+	}
 	FUZZ_ASSERT(pol.mode == SF_MODE_ENFORCE || pol.mode == SF_MODE_COMPLAIN ||
 		    pol.mode == SF_MODE_UNRESTRICTED);
 	FUZZ_ASSERT(pol.count <= pol.cap);
-	FUZZ_ASSERT(pol.count <= lines);
 	for (size_t i = 0; i < pol.count; i++) {
 		const struct policy_rule *r = &pol.rules[i];
+		const struct diag_file *f;
+		size_t flines;
 
+		FUZZ_ASSERT(r->file < s.count);
+		f = &s.files[r->file];
+		flines = fuzz_count_lines((const uint8_t *)f->text, f->len);
 		FUZZ_ASSERT(name_ok(r->name));
-		FUZZ_ASSERT(r->line >= 1 && r->line <= lines);
-		FUZZ_ASSERT(r->col >= 1 && r->col <= line_length(src, size, r->line));
+		FUZZ_ASSERT(r->line >= 1 && r->line <= flines);
+		FUZZ_ASSERT(r->col >= 1 && r->col <= line_length(f->text, f->len, r->line));
 		FUZZ_ASSERT(r->nargs <= POLICY_MAX_ARGS);
+		/* A group rule is a name, never conditions. */
+		FUZZ_ASSERT(!r->group || !r->nargs);
+		if (r->group)
+			grouped++;
+		else
+			plain++;
 		/* Trailing '-' are dropped so equal rules compare equal. */
 		FUZZ_ASSERT(!r->nargs || r->args[r->nargs - 1].op != POLICY_OP_ANY);
 		for (unsigned a = 0; a < r->nargs; a++) {
@@ -150,20 +180,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FUZZ_ASSERT(r->args[a].col > r->col);
 		}
 	}
+	FUZZ_ASSERT(plain <= lines);
+	FUZZ_ASSERT(grouped <= group_bound);
 	FUZZ_ASSERT(d.count <= d.limit);
 	for (size_t i = 0; i < d.count; i++) {
 		const struct diag *g = &d.items[i];
+		const struct diag_file *f;
 
 		FUZZ_ASSERT(g->msg);
-		FUZZ_ASSERT(g->line <= lines);
+		FUZZ_ASSERT(g->file < s.count);
+		f = &s.files[g->file];
+		FUZZ_ASSERT(g->line <= fuzz_count_lines((const uint8_t *)f->text, f->len));
 		/* A caret past the end of the line would point at nothing. */
 		if (g->line && g->col)
-			FUZZ_ASSERT(g->col <= line_length(src, size, g->line) + 1);
+			FUZZ_ASSERT(g->col <= line_length(f->text, f->len, g->line) + 1);
 	}
 	if (devnull)
-		diag_print(devnull, &d, "fuzz.policy", src, size);
+		diag_print_files(devnull, &d, s.files, s.count);
 
 	policy_free(&pol);
+	policy_sources_free(&s);
 	diag_free(&d);
 	return 0;
 }

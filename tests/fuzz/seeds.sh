@@ -74,6 +74,39 @@ getppid
   @unrestricted   # comment after a directive
 @complain
 P
+# Composition: the fake file system of fuzz_common.h (a.inc and b.inc
+# include each other, lib/base.policy includes ./c.inc) and groups.
+both forms-include.policy <<'P'
+@include base
+@include ./a.inc
+@include ./missing.inc
+@include ./dir
+@include ./fifo
+@include base.inc
+@include
+@include ./a.inc ./b.inc
+~@include ./a.inc
+read
+P
+both forms-groups.policy <<'P'
+execve
+@basic-io
+@system-service
+~@mount
+@network-io AF_INET
+@netwrk-io
+~@complain
+@known
+@default
+P
+both compose-ok.policy <<'P'
+execve
+@include base
+@system-service
+~@mount
+@known
+~@debug
+P
 both forms-complain.policy <<'P'
 @complain
 execve
@@ -82,6 +115,17 @@ getppid 1
 P
 both forms-unrestricted.policy <<'P'
 @unrestricted
+P
+both forms-bind.policy <<'P'
+@bind /usr/lib/foo/helper
+execve
+execveat
+  @bind	/usr/bin/passwd   # a setuid program
+@bind /usr/lib/foo/helper
+@bind relative/path
+@bind /a/../b
+@bind
+@bind /a /b
 P
 both forms-numbers.policy <<'P'
 execve
@@ -148,6 +192,8 @@ printf 'execve\nexit_group\n' | blob enforce-native-only.bin --arch x86_64
 printf 'execve\nexit_group\n~ptrace\n' | blob multi-arch.bin --arch x86_64 --arch x86 --arch aarch64 --arch arm
 base_and 'ioctl - TIOCGWINSZ' '~ioctl - TIOCSTI' 'socket AF_UNIX' 'kill - 0' 'getppid >5 <=9' 'getpid |0x3' | blob enforce-ops.bin
 printf 'execve\nsocket AF_UNIX\n' | blob aarch64.bin --arch aarch64
+base_and execveat '@bind /usr/bin/passwd' '@bind /usr/lib/dbus-1.0/dbus-daemon-launch-helper' |
+	blob bindings.bin
 
 # ---- audit lines ------------------------------------------------------------
 log() { cat >"$C/fuzz_auditlog/$1"; }

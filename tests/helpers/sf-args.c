@@ -62,20 +62,28 @@ static void print_fds(FILE *out)
 	closedir(d);
 }
 
-static void print_status(FILE *out)
+/*
+ * Read before the output file is opened, so that under the smallest
+ * RLIMIT_NOFILE the launcher runs with (one descriptor beyond 0-2) the
+ * program can still say it is confined.
+ */
+static char status[1024];
+
+static void read_status(void)
 {
 	static const char *keys[] = { "Uid:", "NoNewPrivs:", "Seccomp:", "Seccomp_filters:" };
 	char line[512];
+	size_t n = 0;
 	FILE *f = fopen("/proc/self/status", "re");
 
 	if (!f) {
-		fputs("status unreadable\n", out);
+		snprintf(status, sizeof(status), "status unreadable\n");
 		return;
 	}
 	while (fgets(line, sizeof(line), f))
 		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
-			if (!strncmp(line, keys[k], strlen(keys[k])))
-				fputs(line, out);
+			if (!strncmp(line, keys[k], strlen(keys[k])) && n < sizeof(status))
+				n += (size_t)snprintf(status + n, sizeof(status) - n, "%s", line);
 	fclose(f);
 }
 
@@ -84,6 +92,7 @@ int main(int argc, char **argv)
 	FILE *out = stdout;
 	int first = 1;
 
+	read_status();
 	if (argc > 2 && !strcmp(argv[1], "-o")) {
 		first = 3;
 		int fd = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -96,6 +105,6 @@ int main(int argc, char **argv)
 	summarise(out, "arg", argv, first);
 	summarise(out, "env", environ, 0);
 	print_fds(out);
-	print_status(out);
+	fputs(status, out);
 	return fflush(out) || ferror(out) ? 100 : 0;
 }

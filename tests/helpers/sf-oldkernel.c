@@ -17,6 +17,10 @@
  *   failseccomp  attaching any real program through seccomp(2) fails (EPERM);
  *                the probes, which pass NULL, still work
  *   failprctl    prctl(PR_SET_SECCOMP) fails (EPERM)
+ *   fakeseccomp  attaching any real program through seccomp(2) "succeeds"
+ *                (returns 0) without attaching: ERRNO(0), a buggy outer
+ *                sandbox; the probes, which pass NULL, still work
+ *   fakeprctl    prctl(PR_SET_SECCOMP) returns 0 without attaching
  *   hostile      every seccomp(2) fails with EPERM, an answer no kernel gives
  *                to the probes
  */
@@ -150,6 +154,16 @@ int main(int argc, char **argv)
 			r.arg0 = SECCOMP_SET_MODE_FILTER;
 			r.arg2_nonzero = 1;
 			r.err = EPERM;
+		} else if (!strcmp(tok, "fakeseccomp")) {
+			r.check_arg0 = 1;
+			r.arg0 = SECCOMP_SET_MODE_FILTER;
+			r.arg2_nonzero = 1;
+			r.err = 0; /* SECCOMP_RET_ERRNO | 0: the call "works" */
+		} else if (!strcmp(tok, "fakeprctl")) {
+			r.nr = __NR_prctl;
+			r.check_arg0 = 1;
+			r.arg0 = PR_SET_SECCOMP;
+			r.err = 0;
 		} else if (!strcmp(tok, "hostile")) {
 			r.err = EPERM;
 		} else if (!strcmp(tok, "failprctl")) {

@@ -4,7 +4,7 @@
 #   compiler: the exit status; a clear one-line reason, "FILE:LINE:COL:
 #     error: ..." where the case has a line; no output written and an
 #     existing output untouched (same bytes, inode and mtime; no new file,
-#     no .NAME.XXXXXX temporary in the output folder);
+#     no .NAME.sysfence-tmp-XXXXXX temporary in the output folder);
 #   launcher: the exit status; one line "sysfence-launch: PROFILE: reason"
 #     on a refusal, and the program never ran; or the program ran, confined
 #     (Seccomp: 2, as its own report says);
@@ -54,11 +54,17 @@
 #                                          unchanged" (a failing compile, batch mode: here)
 #   existing output on a policy error      compiler_cli.sh: "the existing output is left byte for
 #                                          byte, inode and mtime untouched"
-#   SIGINT/SIGTERM mid-batch               compiler_batch.sh: "no .NAME.bin.XXXXXX temporary left
+#   SIGINT/SIGTERM mid-batch               compiler_batch.sh: "no .NAME.bin.sysfence-tmp-XXXXXX temporary left
 #                                          after SIGTERM/SIGINT", "no partial blob after ..."
 #                                          (interrupted, then resumed: concurrency.sh)
 #   8 compilers, one output                compiler_batch.sh: "8 concurrent compiles of one OUTPUT
 #                                          leave one complete, valid blob"
+#   output folder swapped mid-write,       compiler_temporaries.sh: "folder swapped mid-write: 0
+#   SIGKILL mid-batch + one clean run,     temporaries ...", "after the kill and one clean run: 0
+#   two batches into one folder,           temporaries", "the second batch left the first one's
+#   a temporary given to a tool            live temporary alone", "--disasm of a temporary ..."
+#   a 16 MiB policy, --from-log of an      compiler_memory.sh (under RLIMIT_AS); peaks: make bench
+#   endless input
 #   launcher
 #   untrusted profiles: owner, group/      launch_refuse.sh: "refused: profile owned by the user",
 #   world-writable file or folder,         "... writable ...", "symlinked ...", "hard-linked profile",

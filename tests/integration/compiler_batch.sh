@@ -211,5 +211,5 @@ if [ "$interrupted" -gt 0 ]; then
 else
 	skip "no batch was still running when the signal came"
 fi
-check "no .NAME.bin.XXXXXX temporary left after SIGTERM/SIGINT ($rounds rounds)" test "$leftovers" -eq 0
+check "no .NAME.bin.sysfence-tmp-XXXXXX temporary left after SIGTERM/SIGINT ($rounds rounds)" test "$leftovers" -eq 0
 check "no partial blob after SIGTERM/SIGINT: every blob written is complete" test "$partial" -eq 0

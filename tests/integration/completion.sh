@@ -97,6 +97,10 @@ cases() {
 	expect_exactly "$fw" "sysfence-compile --explain --arch x86 $T/w/app.policy socketc" socketcall
 	expect_not "$fw" "sysfence-compile --explain --arch aarch64 $T/w/app.policy op" open
 	expect_has "$fw" "sysfence-compile --explain --arch aarch64 $T/w/app.policy op" openat
+	expect_has "$fw" "sysfence-compile --" --list-groups --include-dir
+	expect_exactly "$fw" "sysfence-compile --include-dir $T/w/s" "$T/w/sub"
+	expect_exactly "$fw" "$SF_COMPILE --list-groups @netw" @network-io
+	expect_has "$fw" "$SF_COMPILE --list-groups " @basic-io @mount @system-service @known
 	expect_has "$fw" "sysfence-compile --from-log - --" --policy --as-patch --comm --pid
 	expect_not "$fw" "sysfence-compile --from-log - --" --out-dir --force
 	expect_exactly "$fw" "sysfence-compile --from-log - --policy $T/w/app" "$T/w/app.policy"

@@ -10,7 +10,7 @@
 #     and restarted without --force converges: the final folder equals a
 #     clean single run byte for byte, with no temporary, and the restarts
 #     reuse what was finished (compiler_batch.sh checks each interruption
-#     alone: "no .NAME.bin.XXXXXX temporary left after SIGTERM/SIGINT",
+#     alone: "no .NAME.bin.sysfence-tmp-XXXXXX temporary left after SIGTERM/SIGINT",
 #     "no partial blob after SIGTERM/SIGINT").
 . "$(dirname "$0")/../lib.sh"
 

@@ -1,10 +1,13 @@
 #!/bin/bash
 # `make install` and `make uninstall` into a temporary DESTDIR:
 #   - as root, PREFIX=/usr: every path, owner and mode (sysfence-compile
-#     0755, sysfence-launch 04755 root:root, man pages, examples and bash
+#     0755, sysfence-launch 04755 root:root, man pages, examples, the
+#     library of shipped policies (share/sysfence/include) and bash
 #     completions 0644, the store root-owned 0755), each file identical to
 #     its source, nothing else installed; the installed launcher trusts the
-#     store that was created; `make uninstall` removes every file (and the
+#     store that was created; the installed compiler looks for bare
+#     @include names in the library that was installed, and the installed
+#     examples compile against it; `make uninstall` removes every file (and the
 #     empty store) but keeps a store holding profiles, and says so;
 #   - as root, a custom BINDIR/MANDIR/DATADIR layout;
 #   - NO_SETUID=1, as root and as an unprivileged packaging user (nobody):
@@ -51,7 +54,7 @@ expected_files() {
 		for f in "$SF_ROOT"/man/*.1; do echo "$mandir/man1/$(basename "$f")"; done
 		for f in "$SF_ROOT"/man/*.5; do echo "$mandir/man5/$(basename "$f")"; done
 		for f in "$SF_ROOT"/examples/*.policy; do echo "$datadir/sysfence/examples/$(basename "$f")"; done
-		echo "$datadir/sysfence/base.policy"
+		for f in "$SF_ROOT"/share/include/*.policy; do echo "$datadir/sysfence/include/$(basename "$f")"; done
 		echo "$datadir/bash-completion/completions/sysfence-compile"
 		echo "$datadir/bash-completion/completions/sysfence-launch"
 	} | sort
@@ -76,9 +79,9 @@ check_tree() {
 	for f in "$SF_ROOT"/examples/*.policy; do
 		check_path "$name" "$DEST$datadir/sysfence/examples/$(basename "$f")" f 644 "$owner" "$f"
 	done
-	# The template the README's step 5 starts from: the tested one.
-	check_path "$name" "$DEST$datadir/sysfence/base.policy" f 644 "$owner" \
-		"$SF_ROOT/tests/policies/base.inc"
+	for f in "$SF_ROOT"/share/include/*.policy; do
+		check_path "$name" "$DEST$datadir/sysfence/include/$(basename "$f")" f 644 "$owner" "$f"
+	done
 	for f in sysfence-compile sysfence-launch; do
 		check_path "$name" "$DEST$datadir/bash-completion/completions/$f" f 644 "$owner" \
 			"$SF_ROOT/completion/sysfence.bash"
@@ -126,6 +129,18 @@ if [ "$(id -u)" -eq 0 ]; then
 	expect_exit 0 "root: the installed compiler runs" "$DEST/usr/bin/sysfence-compile" --version
 	expect_exit 0 "root: the installed launcher runs" "$DEST/usr/bin/sysfence-launch" --features
 	expect_grep "$T/out" "^profile_dir=$STORE_PATH\$" "root: the launcher trusts the store make install created"
+	# The compiler was built for this PREFIX: its library is where make
+	# install put it (found through DESTDIR here, by its compiled-in path
+	# once the package is installed).
+	expect_exit 0 "root: the installed compiler's --help" env -u SYSFENCE_INCLUDE_DIR \
+		"$DEST/usr/bin/sysfence-compile" --help
+	expect_grep "$T/out" '\$SYSFENCE_INCLUDE_DIR, else /usr/share/sysfence/include\)$' \
+		"root: its library is /usr/share/sysfence/include, where make install put it"
+	for f in "$DEST"/usr/share/sysfence/examples/*.policy; do
+		expect_exit 0 "root: the installed $(basename "$f") compiles against the installed library" \
+			env -u SYSFENCE_INCLUDE_DIR "$DEST/usr/bin/sysfence-compile" --strict \
+			--include-dir "$DEST/usr/share/sysfence/include" --check "$f"
+	done
 
 	# A store holding profiles is kept, and the note says so.
 	cp "$SF_ROOT/tests/fuzz/corpus/fuzz_blob/complain.bin" "$DEST$STORE_PATH/app.bin" 2>/dev/null ||

@@ -58,7 +58,7 @@ expect_grep "$T/out" "^Gid:[[:space:]]+$SF_GID[[:space:]]+$SF_GID[[:space:]]+$SF
 for set in CapInh CapPrm CapEff CapAmb; do
 	expect_grep "$T/out" "^$set:[[:space:]]+0+\$" "trusted profile: $set is empty"
 done
-expect_grep "$T/out" '^NoNewPrivs:[[:space:]]+0$' "trusted profile: NoNewPrivs 0"
+expect_grep "$T/out" '^NoNewPrivs:[[:space:]]+1$' "trusted profile, program not bound: NoNewPrivs 1"
 expect_grep "$T/out" '^Seccomp:[[:space:]]+2$' "trusted profile: in seccomp filter mode"
 expect_grep "$T/out" '^Seccomp_filters:[[:space:]]+1$' "trusted profile: one filter (explicit denials inside)"
 
@@ -69,13 +69,14 @@ expect_grep "$T/out" '^CapPrm:[[:space:]]+0+$' "path profile: no capability"
 expect_exit 1 "path profile: works without the setuid bit" as_user "$B/launch-nosuid" "$P/t.bin" -- "$TRY" syscall getuid
 
 expect_exit 0 "setuid program inside a trusted profile" as_user "$L" t -- "$B/sf-try-suid" ids
-expect_grep "$T/out" "^ruid=$SF_UID euid=0 " "setuid program inside a trusted profile gains euid 0"
+expect_grep "$T/out" "^ruid=$SF_UID euid=$SF_UID " \
+	"no_new_privs: a setuid program the trusted profile is not bound to gains nothing"
 expect_exit 0 "setuid program inside a path profile" as_user "$L" "$P/t.bin" -- "$B/sf-try-suid" ids
 expect_grep "$T/out" "^ruid=$SF_UID euid=$SF_UID " "no_new_privs: the setuid bit is ignored"
 
 expect_exit 1 "root caller: trusted profile enforced" "$L" t -- "$TRY" status syscall getuid
 expect_grep "$T/out" '^Uid:[[:space:]]+0[[:space:]]+0[[:space:]]+0[[:space:]]+0$' "root caller stays root"
-expect_grep "$T/out" '^NoNewPrivs:[[:space:]]+0$' "root caller: NoNewPrivs 0"
+expect_grep "$T/out" '^NoNewPrivs:[[:space:]]+1$' "root caller, program not bound: NoNewPrivs 1"
 
 # --- descriptors and standard streams ---------------------------------------
 as_user "$TRY" fds >"$T/fds.direct" 2>/dev/null
@@ -129,7 +130,9 @@ expect_grep "$T/err" '^sysfence-launch: t: cannot run no-such-program-sf: ' "PAT
 install -m 0644 "$SF_HELPERS/sf-try" "$B/not-executable"
 expect_exit 126 "a PROGRAM that is not executable is 126" as_user "$L" t -- "$B/not-executable"
 rm -f "$W/ran"
-expect_exit 126 "execve denied by the profile: 126, via _exit" as_user "$L" noexec -- "$TRY" touch "$W/ran"
+expect_exit 126 "execve denied by the profile: 126" as_user "$L" noexec -- "$TRY" touch "$W/ran"
+expect_grep "$T/err" "^sysfence-launch: noexec: cannot run $TRY: the profile denies execve \\(ERRNO\\(EPERM\\)\\), which the launcher makes after loading it\$" \
+	"execve denied: one line naming the profile and the call"
 if [ -e "$W/ran" ]; then not_ok "noexec: the program ran"; else ok "noexec: the program never ran"; fi
 
 # --- --wait -----------------------------------------------------------------
@@ -165,11 +168,18 @@ expect_grep "$T/out" '^Usage: sysfence-launch' "--help prints the usage"
 ln "$L" "$B/another-name"
 expect_exit 1 "a hard-linked copy under another name behaves the same" \
 	as_user "$B/another-name" t -- "$TRY" syscall getuid
-syms=$({ nm "$SF_LAUNCH" && nm -D "$SF_LAUNCH"; } 2>/dev/null)
+# The installed launcher is stripped; the test build links the same objects
+# and libraries the same way and keeps its symbols.
+syms=$({ nm "$SF_LAUNCH_TEST" && nm -D "$SF_LAUNCH_TEST"; } 2>/dev/null)
 if [ -z "$syms" ]; then
 	skip "nm cannot read the launcher's symbols"
 elif grep -Eq ' seccomp_(init|rule_add|load|export_bpf)$' <<<"$syms"; then
 	not_ok "the launcher links libseccomp"
 else
 	ok "the launcher does not link libseccomp"
+fi
+if nm "$SF_LAUNCH" >/dev/null 2>&1 && nm "$SF_LAUNCH" 2>/dev/null | grep -q ' main$'; then
+	not_ok "the installed launcher is not stripped"
+else
+	ok "the installed launcher is stripped"
 fi

@@ -103,3 +103,34 @@ failed failseccomp c "complain profile, load fails: exit 125" 'cannot load the a
 failed failseccomp "$P/t.bin" "path profile, load fails: exit 125" 'cannot load the allow filter'
 failed nosys,failprctl t "prctl(PR_SET_SECCOMP) load fails: exit 125, program never ran" 'cannot load'
 failed hostile t "seccomp(2) answers EPERM to the probe: fail closed" 'cannot probe seccomp'
+
+# --- an attach that only seems to work: exit 125, never run --------------------
+# A parent filter that makes seccomp() (or prctl) return 0 without attaching.
+# Before the real attach the launcher makes its twin with a program of
+# length 0, which the kernel must refuse: the faker "accepts" it too.
+failed fakeseccomp t "seccomp(2) fakes success: exit 125, program never ran" \
+	'a filter above the launcher fakes seccomp\(\): an attach the kernel must refuse succeeded'
+failed fakeseccomp c "complain profile, faked attach: exit 125" 'a filter above the launcher fakes seccomp'
+failed fakeseccomp "$P/t.bin" "path profile, faked attach: exit 125" 'a filter above the launcher fakes seccomp'
+failed nosys,fakeprctl t "prctl(PR_SET_SECCOMP) fakes success: exit 125, program never ran" \
+	'a filter above the launcher fakes seccomp'
+rm -f "$W/ran"
+expect_exit 0 "control: the same emulation without the fake runs the program" \
+	old noflaglog "$L" t -- "$TRY" touch "$W/ran"
+if [ -e "$W/ran" ]; then ok "control: the program ran"; else not_ok "control: the program did not run"; fi
+
+# --- no /proc: the launcher needs none ----------------------------------------------
+# The twin proves the attach without reading anything; status comes from the
+# program (sf-try cannot read /proc here either, so it probes a call).
+noproc() {
+	unshare -m sh -c 'mount -t tmpfs -o mode=0755 sf-noproc /proc &&
+		exec setpriv --reuid='$SF_UID' --regid='$SF_GID' --clear-groups "$@"' sh "$@"
+}
+if [ "${SANITIZE:-0}" = 1 ]; then
+	skip "no /proc: the sanitizer runtime itself reads /proc/self/maps (SANITIZE=1)"
+else
+	expect_exit 1 "no /proc: the profile loads and enforces (EPERM)" noproc "$L" t -- "$TRY" syscall getuid
+	expect_grep "$T/out" '^getuid=errno:1$' "no /proc: the denial is the profile's (EPERM)"
+	expect_exit 0 "no /proc: an allowed call works" noproc "$L" t -- "$TRY" syscall getpid
+	expect_exit 13 "no /proc: explicit denial still EACCES" noproc "$L" t -- "$TRY" syscall getppid
+fi

@@ -101,6 +101,28 @@ refuse "name .." '^sysfence-launch: \.\.: invalid profile name' ..
 refuse "name with a space" 'invalid profile name' 'a b'
 refuse "name starting with -" "unknown option '-x'" -x
 refuse "name longer than 255 bytes" 'invalid profile name' "$(printf 'a%.0s' $(seq 256))"
+# NAME.bin must fit NAME_MAX (255): 251 bytes is the longest name, and the
+# compiler's --out-dir writes exactly the names the launcher loads.
+long251=$(printf 'n%.0s' $(seq 251))
+long252=${long251}n
+refuse "a 252-byte name (NAME.bin would not fit a file name)" \
+	'invalid profile name \(want .*, at most 251 bytes: NAME\.bin must fit a file name\)$' "$long252"
+mkdir -m 0755 "$P/long" "$P/long-out"
+cp "$P/t.pol" "$P/long/$long251"
+cp "$P/t.pol" "$P/long/$long252"
+"$SF_COMPILE" -q --out-dir "$P/long-out" "$P/long/$long251" "$P/long/$long252" 2>"$T/cerr"
+expect_grep "$T/cerr" "$long252: its profile name is longer than 251 bytes, the longest sysfence-launch loads" \
+	"compiler --out-dir: a 252-byte name is refused with the launcher's limit"
+if [ -f "$P/long-out/$long251.bin" ] && [ ! -e "$P/long-out/$long252.bin" ]; then
+	ok "compiler --out-dir: writes the 251-byte name (its temporary fits too), not the 252-byte one"
+else
+	not_ok "compiler --out-dir: long names"
+	ls -a "$P/long-out" | awk '{ print length($0) }' | sed 's/^/    | /'
+fi
+install -o root -g root -m 0644 "$P/long-out/$long251.bin" "$STORE/$long251.bin"
+rm -f "$W/ran"
+expect_exit 0 "a 251-byte name loads" as_user "$L" "$long251" -- "$TRY" touch "$W/ran"
+rm -f "$STORE/$long251.bin"
 refuse "--profile-dir from a non-root caller" '^sysfence-launch: --profile-dir is only honoured for root$' \
 	--profile-dir "$STORE_TOP/linked/real" t
 refuse "--profile-dir must be absolute" 'absolute path' as=root --profile-dir relative t
@@ -167,3 +189,38 @@ expect_grep "$T/err" '^sysfence-launch: t: not running as setuid root' "not setu
 expect_exit 0 "SYSFENCE_DEBUG changes nothing but verbosity" \
 	env SYSFENCE_DEBUG=1 setpriv --reuid=$SF_UID --regid=$SF_GID --clear-groups "$L" t -- "$TRY" syscall getpid
 expect_grep "$T/err" '^sysfence-launch: t: mode=enforce' "SYSFENCE_DEBUG=1 explains the load"
+
+# --- profiles that would stop the launcher after loading: 126, never a crash -----
+# After the attach the launcher still makes the exec, and on failure writes
+# one line and exits: a profile denying one of these is refused before
+# anything is loaded (exit 126, one line naming the call).
+# deny NAME CALL...: the base policy without CALLs, into the store.
+deny() {
+	local name=$1 re
+	shift
+	re=$(printf '%s|' "$@")
+	{ base_policy | grep -Evx "${re%|}"; printf '%s\n' "${SANITIZER_RULES[@]}"; } >"$P/$name.pol"
+	store "$name" 2>/dev/null || not_ok "compile $name"
+}
+deny noexit exit_group
+deny nowrite write
+deny nothing execve exit_group write # exec and both ways out denied: used to be SIGSEGV (139)
+# cannot NAME CALL
+cannot() {
+	rm -f "$W/ran"
+	as_user "$L" "$1" -- "$TRY" touch "$W/ran" >"$T/out" 2>"$T/err"
+	local rc=$?
+	if [ $rc -eq 126 ] && [ ! -e "$W/ran" ] && [ "$(wc -l <"$T/err")" -eq 1 ] &&
+		grep -Eq "^sysfence-launch: $1: cannot run $TRY: the profile denies $2 \(ERRNO\(EPERM\)\), which the launcher makes after loading it\$" "$T/err"; then
+		ok "refused with 126: a profile that denies $2 ($1)"
+	else
+		not_ok "a profile that denies $2 ($1): exit $rc, marker $([ -e "$W/ran" ] && echo present || echo absent)"
+		show "$T/err"
+	fi
+}
+cannot noexit exit_group
+cannot nowrite write
+cannot nothing execve
+expect_exit 126 "the same refusal for a path profile, never 139" as_user "$L" "$P/nothing.bin" -- "$TRY" touch "$W/ran"
+expect_exit 126 "and for a root caller" "$L" nothing -- "$TRY" touch "$W/ran"
+if [ -e "$W/ran" ]; then not_ok "a refused profile ran the program"; else ok "no refused profile ever ran the program"; fi

@@ -49,6 +49,16 @@ if [ -e "$STORE_TOP" ]; then
 fi
 mkdir -m 0755 "$STORE_TOP" "$STORE"
 at_exit "rm -rf '$STORE_TOP'"
+# $BB: root-owned all the way from /, so a binding to a program here counts
+# ($B is under /tmp, which anyone may write: bindings there never count).
+BB=$STORE_TOP/bin
+mkdir -m 0755 "$BB"
+install -o root -g root -m 4755 "$SF_HELPERS/sf-try" "$BB/sf-try-suid"
+install -o root -g root -m 4755 "$SF_HELPERS/sf-careless" "$BB/sf-careless"
+# A file only root may read: what a confused deputy would leak.
+SECRET=$T/secret
+printf 'SECRET-ROOT-ONLY\n' >"$SECRET"
+chmod 0600 "$SECRET"
 
 as_user() { setpriv --reuid=$SF_UID --regid=$SF_GID --clear-groups "$@"; }
 

@@ -255,6 +255,93 @@ static void test_message_is_formatted_not_interpreted(void **state)
 	diag_free(&d);
 }
 
+/* A policy of several files: each diagnostic in its own, with the chain. */
+static void test_included_files(void **state)
+{
+	static const char main_src[] = "read\n@include ./mid.inc\n", mid[] = "@include ./bad.inc\n",
+			  bad[] = "write\nsocket AF_UNX\n";
+	const struct diag_file files[] = {
+		{ "app.policy", main_src, sizeof(main_src) - 1, 0, 0 },
+		{ "mid.inc", mid, sizeof(mid) - 1, 0, 2 },
+		{ "bad.inc", bad, sizeof(bad) - 1, 1, 1 },
+	};
+	struct diag_list d;
+	char *text = NULL;
+	size_t n = 0;
+	FILE *f;
+
+	(void)state;
+	diag_init(&d, 0);
+	diag_add_in(&d, DIAG_ERROR, 2, 2, 8, "unknown constant 'AF_UNX'");
+	diag_add_in(&d, DIAG_WARNING, 2, 1, 1, "second in the same file: no chain again");
+	diag_add(&d, DIAG_ERROR, 1, 1, "back in the main file");
+	diag_add_in(&d, DIAG_NOTE, 1, 1, 0, "in mid.inc, whole line");
+	diag_add_in(&d, DIAG_ERROR, 9, 0, 0, "a file index out of range: the main file");
+	f = open_memstream(&text, &n);
+	assert_non_null(f);
+	diag_print_files(f, &d, files, 3);
+	fclose(f);
+	assert_string_equal(text, "In file included from mid.inc:1,\n"
+				  "                 from app.policy:2:\n"
+				  "bad.inc:2:8: error: unknown constant 'AF_UNX'\n"
+				  " socket AF_UNX\n"
+				  "        ^\n"
+				  "bad.inc:1:1: warning: second in the same file: no chain again\n"
+				  " write\n"
+				  " ^\n"
+				  "app.policy:1:1: error: back in the main file\n"
+				  " read\n"
+				  " ^\n"
+				  "In file included from app.policy:2:\n"
+				  "mid.inc:1: note: in mid.inc, whole line\n"
+				  " @include ./bad.inc\n"
+				  "app.policy: error: a file index out of range: the main file\n");
+	free(text);
+	/* No file at all: still a name to print. */
+	f = open_memstream(&text, &n);
+	assert_non_null(f);
+	diag_print_files(f, &d, NULL, 0);
+	fclose(f);
+	assert_non_null(strstr(text, "<policy>:1:1: error: back in the main file\n"));
+	free(text);
+	diag_free(&d);
+}
+
+/* Source order across files, as if each @include were its file. */
+static void test_sort_files(void **state)
+{
+	const struct diag_file files[] = {
+		{ "app.policy", "", 0, 0, 0 },
+		{ "a.inc", "", 0, 0, 5 }, /* app.policy:5 */
+		{ "b.inc", "", 0, 1, 2 }, /* a.inc:2 */
+		{ "c.inc", "", 0, 0, 9 }, /* app.policy:9 */
+	};
+	static const struct {
+		unsigned file, line;
+		const char *msg;
+	} in[] = {
+		{ 0, 0, "whole policy" }, { 0, 7, "app 7" },   { 2, 1, "b 1" },	  { 0, 5, "app 5" },
+		{ 3, 1, "c 1" },	  { 1, 3, "a 3" },     { 0, 2, "app 2" }, { 1, 1, "a 1" },
+		{ 0, 7, "app 7 again" },  { 0, 10, "app 10" },
+	};
+	static const char *const want[] = {
+		"app 2", "app 5",	"a 1", "b 1",	 "a 3",
+		"app 7", "app 7 again", "c 1", "app 10", "whole policy"
+	};
+	struct diag_list d;
+
+	(void)state;
+	diag_init(&d, 0);
+	diag_add(&d, DIAG_NOTE, 1, 1, "before: not moved");
+	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++)
+		diag_add_in(&d, DIAG_ERROR, in[i].file, in[i].line, 1, "%s", in[i].msg);
+	diag_sort_files(&d, 1, files, 4);
+	assert_string_equal(d.items[0].msg, "before: not moved");
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		assert_string_equal(d.items[i + 1].msg, want[i]);
+	diag_free(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -268,6 +355,8 @@ int main(void)
 		cmocka_unit_test(test_limit_and_dropped),
 		cmocka_unit_test(test_default_limit),
 		cmocka_unit_test(test_message_is_formatted_not_interpreted),
+		cmocka_unit_test(test_included_files),
+		cmocka_unit_test(test_sort_files),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

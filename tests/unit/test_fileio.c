@@ -4,7 +4,8 @@
  * FIFO, stdin, size limit, folders and devices) and the atomic write of
  * blobs (content and mode 0644 whatever the umask, an existing file left
  * untouched on failure, a symlink at the target replaced and never followed,
- * no temporary left behind).  Parts that need an unprivileged caller fork
+ * no temporary left behind), and the temporaries: their names, their state
+ * and the sweep that removes those of killed writers, never a live one.  Parts that need an unprivileged caller fork
  * and switch to nobody when the test runs as root.
  */
 #include <dirent.h>
@@ -21,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <grp.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -421,6 +423,231 @@ static void test_write_relative_path(void **state)
 	assert_int_equal(count_temporaries(), 0);
 }
 
+/* ---- temporaries (issue 15) ---- */
+
+static void test_temporary_names(void **state)
+{
+	(void)state;
+	assert_true(file_is_temporary(".x.bin.sysfence-tmp-Ab3dE9"));
+	assert_true(file_is_temporary("/var/lib/p/.x.bin.sysfence-tmp-000000"));
+	assert_false(file_is_temporary("x.bin.sysfence-tmp-Ab3dE9"));	 /* no dot */
+	assert_false(file_is_temporary(".x.bin.sysfence-tmp-Ab3dE"));	 /* 5 random */
+	assert_false(file_is_temporary(".x.bin.sysfence-tmp-Ab3dE-"));	 /* not alnum */
+	assert_false(file_is_temporary("..sysfence-tmp-Ab3dE9"));	 /* no name */
+	assert_false(file_is_temporary(".x.bin.Ab3dE9"));		 /* rsync's */
+	assert_false(file_is_temporary(".x.bin.sysfence-tmp-Ab3dE9/y")); /* a folder */
+}
+
+/* Names up to NAME_MAX still get a temporary (its copy of the name cut). */
+static void test_write_longest_name(void **state)
+{
+	char name[NAME_MAX + 2];
+
+	(void)state;
+	memset(name, 'n', sizeof(name));
+	name[NAME_MAX] = '\0';
+	assert_int_equal(file_write_atomic(path_of(name), "x", 1, 0644), 0);
+	expect_content(path_of(name), "x", 1);
+	unlink(path_of(name));
+	name[NAME_MAX] = 'n';
+	name[NAME_MAX + 1] = '\0';
+	assert_int_equal(file_write_atomic(path_of(name), "x", 1, 0644), -ENAMETOOLONG);
+	assert_int_equal(count_temporaries(), 0);
+}
+
+/* A temporary as a killed writer leaves it; locked: as a live one holds it. */
+static int make_temporary(const char *name, bool locked)
+{
+	int fd = open(path_of(name), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "SYSFENCE", 8), 8);
+	if (locked)
+		assert_int_equal(flock(fd, LOCK_EX), 0);
+	else
+		close(fd);
+	return locked ? fd : -1;
+}
+
+static void test_temporary_state(void **state)
+{
+	int fd;
+
+	(void)state;
+	make_temporary(".a.bin.sysfence-tmp-aaaaaa", false);
+	fd = make_temporary(".b.bin.sysfence-tmp-bbbbbb", true);
+	assert_int_equal(file_temporary_state(path_of(".a.bin.sysfence-tmp-aaaaaa")),
+			 FILE_TEMP_LEFT_BEHIND);
+	assert_int_equal(file_temporary_state(path_of(".b.bin.sysfence-tmp-bbbbbb")),
+			 FILE_TEMP_BEING_WRITTEN);
+	assert_int_equal(file_temporary_state(path_of(".c.bin.sysfence-tmp-cccccc")), -ENOENT);
+	close(fd);
+	unlink(path_of(".a.bin.sysfence-tmp-aaaaaa"));
+	unlink(path_of(".b.bin.sysfence-tmp-bbbbbb"));
+}
+
+/* Only unlocked temporaries of this user go; everything else stays. */
+static void test_sweep(void **state)
+{
+	size_t removed = 99;
+	struct stat st;
+	int live;
+
+	(void)state;
+	make_temporary(".dead.bin.sysfence-tmp-dead00", false);
+	make_temporary(".dead2.bin.deny.sysfence-tmp-dead01", false);
+	live = make_temporary(".live.bin.sysfence-tmp-live00", true);
+	make_temporary(".other.bin.sysfence-tmp-other0", false);
+	make_temporary(".rsync.bin.Ab3dE9", false);
+	put_file(path_of("keep.bin"), "k", 1, 0644);
+	assert_int_equal(mkdir(path_of(".dir.sysfence-tmp-dir000"), 0755), 0);
+	if (geteuid() == 0)
+		assert_int_equal(chown(path_of(".other.bin.sysfence-tmp-other0"), NOBODY, NOBODY),
+				 0);
+	else
+		unlink(path_of(".other.bin.sysfence-tmp-other0"));
+	assert_int_equal(file_remove_stale_temporaries(dir, &removed), 0);
+	assert_int_equal(removed, 2);
+	assert_int_equal(lstat(path_of(".dead.bin.sysfence-tmp-dead00"), &st), -1);
+	assert_int_equal(lstat(path_of(".dead2.bin.deny.sysfence-tmp-dead01"), &st), -1);
+	assert_int_equal(lstat(path_of(".live.bin.sysfence-tmp-live00"), &st), 0);
+	assert_int_equal(lstat(path_of(".rsync.bin.Ab3dE9"), &st), 0);
+	assert_int_equal(lstat(path_of(".dir.sysfence-tmp-dir000"), &st), 0);
+	assert_int_equal(lstat(path_of("keep.bin"), &st), 0);
+	if (geteuid() == 0)
+		assert_int_equal(lstat(path_of(".other.bin.sysfence-tmp-other0"), &st), 0);
+	/* Once its writer is gone, the live one is stale too. */
+	close(live);
+	assert_int_equal(file_remove_stale_temporaries(dir, &removed), 0);
+	assert_int_equal(removed, 1);
+	unlink(path_of(".other.bin.sysfence-tmp-other0"));
+	unlink(path_of(".rsync.bin.Ab3dE9"));
+	unlink(path_of("keep.bin"));
+	rmdir(path_of(".dir.sysfence-tmp-dir000"));
+	assert_int_equal(count_temporaries(), 0);
+	assert_int_equal(file_remove_stale_temporaries(path_of("missing"), &removed), -ENOENT);
+}
+
+/*
+ * A writer between creating its temporary and locking it holds the folder
+ * (LOCK_SH): the sweep then removes nothing, and says so.
+ */
+static void test_sweep_waits_for_no_writer(void **state)
+{
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	size_t removed = 99;
+	struct stat st;
+
+	(void)state;
+	assert_true(dfd >= 0);
+	make_temporary(".gap.bin.sysfence-tmp-gap000", false);
+	assert_int_equal(flock(dfd, LOCK_SH), 0);
+	assert_int_equal(file_remove_stale_temporaries(dir, &removed), -EWOULDBLOCK);
+	assert_int_equal(removed, 0);
+	assert_int_equal(lstat(path_of(".gap.bin.sysfence-tmp-gap000"), &st), 0);
+	/* Writers share the folder lock: a write goes on meanwhile. */
+	assert_int_equal(file_write_atomic(path_of("during.bin"), "d", 1, 0644), 0);
+	close(dfd);
+	assert_int_equal(file_remove_stale_temporaries(dir, &removed), 0);
+	assert_int_equal(removed, 1);
+	unlink(path_of("during.bin"));
+	assert_int_equal(count_temporaries(), 0);
+}
+
+/* ---- the line reader (--from-log) ---- */
+
+struct lines {
+	char got[64][40];
+	bool cut[64];
+	size_t n;
+	int stop_after;
+	volatile sig_atomic_t *stop;
+};
+
+static int take_line(void *ctx, const char *line, size_t len, bool cut)
+{
+	struct lines *c = ctx;
+
+	assert_true(c->n < 64);
+	snprintf(c->got[c->n], sizeof(c->got[0]), "%.*s", (int)(len < 39 ? len : 39), line);
+	c->cut[c->n++] = cut;
+	if (c->stop && (int)c->n == c->stop_after)
+		*c->stop = 1;
+	return 0;
+}
+
+/* Feeds data through a pipe, as a stream would. */
+static int read_lines_of(const char *data, size_t len, size_t max, struct lines *c,
+			 volatile sig_atomic_t *stop)
+{
+	int p[2], rc;
+	pid_t pid;
+
+	assert_int_equal(pipe(p), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(p[0]);
+		/* In small pieces: lines cross the reads. */
+		for (size_t i = 0; i < len; i += 7)
+			if (fd_write_all(p[1], data + i, len - i < 7 ? len - i : 7))
+				_exit(1);
+		_exit(0);
+	}
+	close(p[1]);
+	rc = fd_read_lines(p[0], max, take_line, c, stop);
+	close(p[0]);
+	waitpid(pid, NULL, 0);
+	return rc;
+}
+
+static void test_read_lines(void **state)
+{
+	static const char data[] = "one\n\ntwo\r\n0123456789\n01234567890123\nlast";
+	struct lines c = { .n = 0 };
+
+	(void)state;
+	assert_int_equal(read_lines_of(data, sizeof(data) - 1, 10, &c, NULL), 0);
+	assert_int_equal(c.n, 6);
+	assert_string_equal(c.got[0], "one");
+	assert_string_equal(c.got[1], "");
+	assert_string_equal(c.got[2], "two\r"); /* CRs are the caller's */
+	assert_string_equal(c.got[3], "0123456789");
+	assert_false(c.cut[3]);
+	assert_string_equal(c.got[4], "01234567890"); /* max + 1 bytes, cut */
+	assert_true(c.cut[4]);
+	assert_string_equal(c.got[5], "last");
+	assert_false(c.cut[5]);
+}
+
+/* A line far longer than the buffer: its start once, the rest dropped. */
+static void test_read_lines_endless_line(void **state)
+{
+	size_t len = 1 << 20;
+	char *data = malloc(len + 16);
+	struct lines c = { .n = 0 };
+	volatile sig_atomic_t stop = 0;
+
+	(void)state;
+	assert_non_null(data);
+	memset(data, 'x', len);
+	memcpy(data + len, "\nafter\n", 7);
+	assert_int_equal(read_lines_of(data, len + 7, 100, &c, NULL), 0);
+	assert_int_equal(c.n, 2);
+	assert_true(c.cut[0]);
+	assert_string_equal(c.got[1], "after");
+	/* A stop raised by a callback (as by a signal) ends the reading. */
+	memset(&c, 0, sizeof(c));
+	c.stop = &stop;
+	c.stop_after = 1;
+	assert_int_equal(read_lines_of("a\nb\nc\n", 6, 100, &c, &stop), -EINTR);
+	assert_true(c.n >= 1 && c.n <= 3);
+	free(data);
+	/* The file reader: a missing file, a folder. */
+	assert_int_equal(file_read_lines(path_of("missing"), 10, take_line, &c, NULL), -ENOENT);
+	assert_int_equal(file_read_lines(dir, 10, take_line, &c, NULL), -EISDIR);
+}
+
 static void test_fd_write_all(void **state)
 {
 	int p[2];
@@ -508,6 +735,13 @@ int main(void)
 		cmocka_unit_test(test_write_failures_leave_target_untouched),
 		cmocka_unit_test(test_write_unwritable_folder),
 		cmocka_unit_test(test_write_relative_path),
+		cmocka_unit_test(test_temporary_names),
+		cmocka_unit_test(test_write_longest_name),
+		cmocka_unit_test(test_temporary_state),
+		cmocka_unit_test(test_sweep),
+		cmocka_unit_test(test_sweep_waits_for_no_writer),
+		cmocka_unit_test(test_read_lines),
+		cmocka_unit_test(test_read_lines_endless_line),
 		cmocka_unit_test(test_fd_write_all),
 		cmocka_unit_test(test_signal_mask_restored),
 		cmocka_unit_test(test_signal_cleanup),

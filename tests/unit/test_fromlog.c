@@ -234,6 +234,67 @@ static int setup(void **state)
 	return 0;
 }
 
+/* Lines as a streaming reader hands them (issue 15, item 4). */
+static void test_lines_cut_and_binary(void **state)
+{
+	static const char rec[] = REC("20", "100", "app", X64, "63", LOG);
+	size_t n = strlen(rec) - 1; /* without its newline */
+	char *big = malloc(FROMLOG_LINE_MAX + 2);
+	struct fromlog l;
+
+	(void)state;
+	assert_non_null(big);
+	fromlog_init(&l, NULL);
+	/* A cut record is never taken, even though its beginning is whole. */
+	memset(big, ' ', FROMLOG_LINE_MAX + 2);
+	memcpy(big, rec, n);
+	fromlog_feed_line(&l, big, FROMLOG_LINE_MAX + 1, true);
+	assert_int_equal(l.stats.too_long, 1);
+	assert_int_equal(l.stats.malformed, 1);
+	assert_int_equal(l.stats.used, 0);
+	/* NUL anywhere: binary, skipped. */
+	memcpy(big, rec, n);
+	big[n - 3] = '\0';
+	fromlog_feed_line(&l, big, n, false);
+	assert_int_equal(l.stats.binary, 1);
+	assert_int_equal(l.stats.records, 1);
+	/* AUDITLOG_LINE_MAX bytes and a CR: still a line (CRLF logs). */
+	memset(big, ' ', FROMLOG_LINE_MAX);
+	memcpy(big, rec, n);
+	big[FROMLOG_LINE_MAX - 1] = '\r';
+	fromlog_feed_line(&l, big, FROMLOG_LINE_MAX, false);
+	assert_int_equal(l.stats.used, 1);
+	/* One byte more is too long. */
+	big[FROMLOG_LINE_MAX - 1] = ' ';
+	fromlog_feed_line(&l, big, FROMLOG_LINE_MAX, false);
+	assert_int_equal(l.stats.too_long, 2);
+	assert_int_equal(l.stats.used, 1);
+	fromlog_free(&l);
+	free(big);
+}
+
+/* An endless log fills bounded sets: counted, never grown without end. */
+static void test_bounds(void **state)
+{
+	char line[512];
+	struct fromlog l;
+
+	(void)state;
+	fromlog_init(&l, NULL);
+	for (uint32_t i = 0; i < FROMLOG_MAX_ENTRIES + 100; i++) {
+		int len = snprintf(line, sizeof(line),
+				   "type=SECCOMP msg=audit(1.000:%u): pid=1 arch=c000003e "
+				   "syscall=%u code=0x7ffc0000",
+				   i, 100000 + i);
+		fromlog_feed_line(&l, line, (size_t)len, false);
+	}
+	assert_int_equal(l.count, FROMLOG_MAX_ENTRIES);
+	assert_int_equal(l.stats.untracked, 100);
+	assert_int_equal(l.stats.used, FROMLOG_MAX_ENTRIES + 100);
+	assert_int_equal(l.oom, 0);
+	fromlog_free(&l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -242,6 +303,8 @@ int main(void)
 		cmocka_unit_test(test_arches_and_unknowns),
 		cmocka_unit_test(test_with_policy),
 		cmocka_unit_test(test_patch),
+		cmocka_unit_test(test_lines_cut_and_binary),
+		cmocka_unit_test(test_bounds),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

@@ -7,13 +7,20 @@
 #include <linux/audit.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "sysfence/launch/load.h"
+#include "sysfence/util.h"
 
 #ifndef SECCOMP_FILTER_FLAG_LOG
 #define SECCOMP_FILTER_FLAG_LOG (1UL << 1)
@@ -244,12 +251,162 @@ static void test_lengths(void **state)
 	assert_int_equal(load_prepare(&b, LOAD_NATIVE_ARCH, &modern, &plan, why, sizeof(why)), -1);
 }
 
+/* ---- which kernel questions a blob needs ---- */
+
+static void test_questions(void **state)
+{
+	struct blob b = make_blob(SF_MODE_COMPLAIN, LOAD_NATIVE_ARCH);
+
+	(void)state;
+	/* allow_src returns LOG and KILL_PROCESS. */
+	assert_int_equal(load_questions(&b),
+			 PROBE_ASK_FILTER | PROBE_ASK_LOG | PROBE_ASK_KILL_PROCESS);
+	allow_insns[2] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, EPERM_RET);
+	allow_insns[5] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, EPERM_RET);
+	assert_int_equal(load_questions(&b), PROBE_ASK_FILTER | PROBE_ASK_KILL_PROCESS);
+	allow_insns[3] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_THREAD);
+	assert_int_equal(load_questions(&b), PROBE_ASK_FILTER);
+	/* A LOG in the deny program counts as well. */
+	deny_insns[2] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_LOG);
+	assert_int_equal(load_questions(&b), PROBE_ASK_FILTER | PROBE_ASK_LOG);
+	/* Nothing to attach: nothing to ask. */
+	b = make_blob(SF_MODE_UNRESTRICTED, 0);
+	assert_int_equal(load_questions(&b), 0);
+}
+
+/* ---- the calls after the load, simulated ---- */
+
+/* allow: execve (59) only when arg2 is 0x1000; write (1) only on fd 2. */
+static struct sock_filter sim_allow[] = {
+	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, BPF_OFF_ARCH),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, LOAD_NATIVE_ARCH, 1, 0),
+	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, BPF_OFF_NR),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 59, 0, 3),
+	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, BPF_OFF_ARGS + 16),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x1000, 5, 0),
+	BPF_STMT(BPF_RET | BPF_K, EPERM_RET),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 1, 0, 4),
+	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, BPF_OFF_ARGS),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 2, 1, 0),
+	BPF_STMT(BPF_RET | BPF_K, EPERM_RET),
+	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_LOG),
+};
+
+static void test_first_denied(void **state)
+{
+	char why[128];
+	struct blob b;
+	struct load_call calls[3];
+	uint32_t verdict = 0;
+
+	(void)state;
+	memset(&b, 0, sizeof(b));
+	b.mode = SF_MODE_ENFORCE;
+	b.narches = 1;
+	b.arches[0] = LOAD_NATIVE_ARCH;
+	b.allow.insns = sim_allow;
+	b.allow.len = ARRAY_SIZE(sim_allow);
+	assert_int_equal(bpf_check(sim_allow, ARRAY_SIZE(sim_allow), why, sizeof(why)), 0);
+	memset(calls, 0, sizeof(calls));
+	for (int i = 0; i < 3; i++)
+		calls[i].data.arch = LOAD_NATIVE_ARCH;
+	calls[0].name = "write";
+	calls[0].data.nr = 1;
+	calls[0].data.args[0] = 2;
+	calls[1].name = "execve";
+	calls[1].data.nr = 59;
+	calls[1].data.args[2] = 0x1000;
+	calls[2].name = "other";
+	calls[2].data.nr = 500; /* falls to LOG: complain lets it through */
+	assert_int_equal(load_first_denied(&b, calls, 3, &verdict), -1);
+	/* The real arguments decide: another environment pointer is denied. */
+	calls[1].data.args[2] = 0x2000;
+	assert_int_equal(load_first_denied(&b, calls, 3, &verdict), 1);
+	assert_int_equal(verdict, EPERM_RET);
+	/* In order: the first denied one is named. */
+	calls[0].data.args[0] = 1;
+	assert_int_equal(load_first_denied(&b, calls, 3, &verdict), 0);
+	/* Another architecture is killed. */
+	calls[0].data.args[0] = 2;
+	calls[1].data.args[2] = 0x1000;
+	calls[2].data.arch = AUDIT_ARCH_I386;
+	assert_int_equal(load_first_denied(&b, calls, 3, &verdict), 2);
+	assert_int_equal(verdict, SECCOMP_RET_KILL_PROCESS);
+	/* An unrestricted blob lets everything through. */
+	b.mode = SF_MODE_UNRESTRICTED;
+	assert_int_equal(load_first_denied(&b, calls, 3, &verdict), -1);
+}
+
+/* ---- the attach, proved real by its refused twin ---- */
+
+/*
+ * In a child: optionally a parent filter that fakes success (ERRNO(0)) for
+ * every seccomp(SECCOMP_SET_MODE_FILTER) with a program, as a buggy outer
+ * sandbox would; then load_apply of an allow-all program.  Exit status:
+ * 0 attached (and in filter mode), 1 LOAD_FAKED, 2 another failure.
+ */
+static int apply_in_child(bool fake, enum load_method method)
+{
+	static struct sock_filter allow_all[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, BPF_OFF_ARCH),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	static struct sock_filter faker[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, BPF_OFF_NR),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_seccomp, 1, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_prctl, 0, 2),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, BPF_OFF_ARGS + 16), /* the program */
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | 0),
+	};
+	struct sock_fprog f = { ARRAY_SIZE(faker), faker };
+	int status;
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct load_plan plan;
+		const char *stage;
+		int rc;
+
+		memset(&plan, 0, sizeof(plan));
+		plan.method = method;
+		plan.allow.len = 2;
+		plan.allow.filter = allow_all;
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+			_exit(3);
+		/* The probes pass NULL: the faker lets them through. */
+		if (fake && prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &f, 0, 0))
+			_exit(3);
+		rc = load_apply(&plan, &stage);
+		if (rc == LOAD_FAKED)
+			_exit(1);
+		_exit(rc == 0 && prctl(PR_GET_SECCOMP, 0, 0, 0, 0) == 2 ? 0 : 2);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+static void test_apply_twin(void **state)
+{
+	(void)state;
+	assert_int_equal(apply_in_child(false, LOAD_SECCOMP), 0);
+	assert_int_equal(apply_in_child(false, LOAD_PRCTL), 0);
+	assert_int_equal(apply_in_child(true, LOAD_SECCOMP), 1);
+	assert_int_equal(apply_in_child(true, LOAD_PRCTL), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_modern_kernel), cmocka_unit_test(test_kernel_table),
 		cmocka_unit_test(test_architecture),  cmocka_unit_test(test_unrestricted),
-		cmocka_unit_test(test_lengths),
+		cmocka_unit_test(test_lengths),	      cmocka_unit_test(test_questions),
+		cmocka_unit_test(test_first_denied),  cmocka_unit_test(test_apply_twin),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

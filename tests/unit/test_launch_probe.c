@@ -50,7 +50,7 @@ static void test_running_kernel(void **state)
 
 	(void)state;
 	/* Whatever this kernel is, the answers must be consistent. */
-	assert_int_equal(probe_kernel(&f, why, sizeof(why)), 0);
+	assert_int_equal(probe_kernel(&f, PROBE_ASK_ALL, why, sizeof(why)), 0);
 	if (!f.seccomp_syscall) {
 		assert_false(f.filter_flag_log);
 		assert_false(f.action_log);
@@ -59,12 +59,37 @@ static void test_running_kernel(void **state)
 		assert_true(f.action_log == (strstr(avail, "log") != NULL));
 }
 
+/* Only what is asked is answered; the rest stays false. */
+static void test_only_what_is_asked(void **state)
+{
+	struct probe_features all, f;
+	char why[128];
+
+	(void)state;
+	assert_int_equal(probe_kernel(&all, PROBE_ASK_ALL, why, sizeof(why)), 0);
+	assert_int_equal(probe_kernel(&f, 0, why, sizeof(why)), 0);
+	assert_false(f.seccomp_syscall || f.filter_flag_log || f.action_log ||
+		     f.action_kill_process || f.action_errno);
+	assert_int_equal(probe_kernel(&f, PROBE_ASK_FILTER, why, sizeof(why)), 0);
+	assert_int_equal(f.seccomp_syscall, all.seccomp_syscall);
+	assert_int_equal(f.filter_flag_log, all.filter_flag_log);
+	assert_false(f.action_log || f.action_kill_process);
+	assert_int_equal(
+		probe_kernel(&f, PROBE_ASK_FILTER | PROBE_ASK_KILL_PROCESS, why, sizeof(why)), 0);
+	assert_int_equal(f.action_kill_process, all.action_kill_process);
+	assert_false(f.action_log);
+	assert_int_equal(probe_kernel(&f, PROBE_ASK_FILTER | PROBE_ASK_LOG, why, sizeof(why)), 0);
+	assert_int_equal(f.action_log, all.action_log);
+	assert_false(f.action_kill_process);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_flag_log),
 		cmocka_unit_test(test_action_avail),
 		cmocka_unit_test(test_running_kernel),
+		cmocka_unit_test(test_only_what_is_asked),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,6 +4,7 @@
  * not found, 126 found but not executable) and the standard descriptors.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <setjmp.h>
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -140,12 +142,56 @@ static void test_std_fds(void **state)
 	close(saved);
 }
 
+/* The call simulated is the call made: numbers and every argument. */
+static void test_exec_call(void **state)
+{
+	char *argv[] = { "/bin/true", NULL };
+	char *envp[] = { "A=1", NULL };
+	struct program_exec e = { -1, "/bin/true", argv, envp };
+	struct load_call c;
+
+	(void)state;
+	program_exec_call(&e, &c);
+	assert_string_equal(c.name, "execve");
+	assert_int_equal(c.data.nr, __NR_execve);
+	assert_int_equal(c.data.arch, LOAD_NATIVE_ARCH);
+	assert_int_equal(c.data.args[0], (uint64_t)(uintptr_t)e.path);
+	assert_int_equal(c.data.args[1], (uint64_t)(uintptr_t)argv);
+	assert_int_equal(c.data.args[2], (uint64_t)(uintptr_t)envp);
+	e.fd = 7;
+	program_exec_call(&e, &c);
+	assert_string_equal(c.name, "execveat");
+	assert_int_equal(c.data.nr, __NR_execveat);
+	assert_int_equal(c.data.args[0], 7);
+	assert_string_equal((const char *)(uintptr_t)c.data.args[1], "");
+	assert_int_equal(c.data.args[2], (uint64_t)(uintptr_t)argv);
+	assert_int_equal(c.data.args[3], (uint64_t)(uintptr_t)envp);
+	assert_int_equal(c.data.args[4], AT_EMPTY_PATH);
+}
+
+/* Readable when the caller may read; O_PATH for an execute-only file. */
+static void test_open(void **state)
+{
+	bool readable;
+	char buf[2];
+	int fd;
+
+	(void)state;
+	fd = program_open("/bin/sh", &readable);
+	assert_true(fd >= 0);
+	assert_true(readable);
+	assert_true(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+	assert_int_equal(pread(fd, buf, 2, 0), 2);
+	close(fd);
+	assert_int_equal(program_open("/nonexistent-sf", &readable), -ENOENT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_search),
-		cmocka_unit_test(test_slash_and_defaults),
-		cmocka_unit_test(test_std_fds),
+		cmocka_unit_test(test_search),	cmocka_unit_test(test_slash_and_defaults),
+		cmocka_unit_test(test_std_fds), cmocka_unit_test(test_exec_call),
+		cmocka_unit_test(test_open),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

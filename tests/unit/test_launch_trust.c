@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
  * Unit tests for src/launch/trust.c: profile names, name/path
- * classification, the exact-size reader, and the refusals that need no
- * root-owned store (the integration tests cover the store walk as a real
- * unprivileged user).
+ * classification, the exact-size reader, the refusals that need no
+ * root-owned store, and (as root, in a store under /run) a profile renamed
+ * over or removed exactly between the launcher's open and its fstat (the
+ * integration tests cover the store walk as a real unprivileged user, and
+ * launch_replace.sh the same race for real).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -161,12 +164,169 @@ static void test_store_refusals(void **state)
 	assert_true(trust_read_store("/etc/passwd", "app", &p, why, sizeof(why)) < 0);
 }
 
+/*
+ * The race made deterministic, with no hook in the product: this test's
+ * own fstat() is the one trust.o is linked against.  While armed, it runs
+ * `fstat_hook` first, i.e. exactly between the open of the store file and
+ * the check of its link count.
+ */
+static void (*fstat_hook)(void);
+static unsigned fstat_hooked;
+
+int fstat(int fd, struct stat *st)
+{
+	if (fstat_hook) {
+		fstat_hooked++;
+		fstat_hook();
+	}
+	return (int)syscall(SYS_newfstatat, fd, "", st, AT_EMPTY_PATH);
+}
+
+static char store_dir[64], store_file[96];
+
+/* Writes the store file atomically, as a package manager does. */
+static void put_version(unsigned v)
+{
+	char tmp[128], body[32];
+	int fd, n;
+
+	snprintf(tmp, sizeof(tmp), "%s/.p.bin.tmp", store_dir);
+	n = snprintf(body, sizeof(body), "version %u", v);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, body, (size_t)n), n);
+	assert_int_equal(close(fd), 0);
+	assert_int_equal(rename(tmp, store_file), 0);
+}
+
+static unsigned next_version;
+static void replace_once(void)
+{
+	fstat_hook = NULL;
+	put_version(++next_version);
+}
+static void replace_always(void)
+{
+	put_version(++next_version);
+}
+static void remove_it(void)
+{
+	fstat_hook = NULL;
+	assert_int_equal(unlink(store_file), 0);
+}
+static void link_it(void)
+{
+	char other[128];
+
+	fstat_hook = NULL;
+	snprintf(other, sizeof(other), "%s/other", store_dir);
+	assert_int_equal(link(store_file, other), 0);
+}
+
+static int store_setup(void **state)
+{
+	(void)state;
+	/* /run: root-owned and not writable by others all the way, unlike /tmp. */
+	if (geteuid() != 0)
+		return 0;
+	snprintf(store_dir, sizeof(store_dir), "/run/sf-trust-XXXXXX");
+	if (!mkdtemp(store_dir) || chmod(store_dir, 0755))
+		return -1;
+	snprintf(store_file, sizeof(store_file), "%s/p.bin", store_dir);
+	return 0;
+}
+
+static int store_teardown(void **state)
+{
+	char other[128];
+
+	(void)state;
+	if (!store_dir[0])
+		return 0;
+	snprintf(other, sizeof(other), "%s/other", store_dir);
+	unlink(other);
+	unlink(store_file);
+	rmdir(store_dir);
+	return 0;
+}
+
+/* Reads the store with `hook` armed; returns trust_read_store's result. */
+static int read_with(void (*hook)(void), struct trust_profile *p, char *why, size_t whylen)
+{
+	int rc;
+
+	fstat_hooked = 0;
+	fstat_hook = hook;
+	rc = trust_read_store(store_dir, "p", p, why, whylen);
+	fstat_hook = NULL;
+	return rc;
+}
+
+static void expect_version(const struct trust_profile *p, unsigned v)
+{
+	char body[32];
+	int n = snprintf(body, sizeof(body), "version %u", v);
+
+	assert_int_equal(p->len, (size_t)n);
+	assert_memory_equal(p->data, body, (size_t)n);
+}
+
+static void test_store_replaced(void **state)
+{
+	struct trust_profile p;
+	char why[256];
+
+	(void)state;
+	if (geteuid() != 0)
+		skip(); /* a store must be root-owned */
+	next_version = 0;
+	put_version(0);
+
+	/* Untouched: read at once. */
+	assert_int_equal(read_with(NULL, &p, why, sizeof(why)), 0);
+	expect_version(&p, 0);
+	assert_int_equal(p.reopened, 0);
+	trust_profile_free(&p);
+
+	/* Renamed over between open and fstat: the new one, not a refusal. */
+	assert_int_equal(read_with(replace_once, &p, why, sizeof(why)), 0);
+	assert_int_equal(fstat_hooked, 1);
+	expect_version(&p, 1);
+	assert_int_equal(p.reopened, 1);
+	assert_int_equal(p.kind, TRUST_STORE_NAME);
+	trust_profile_free(&p);
+
+	/*
+	 * Replaced at every open: bounded, and the last file opened is kept,
+	 * whole (it was the store's when opened; the next was already there).
+	 */
+	assert_int_equal(read_with(replace_always, &p, why, sizeof(why)), 0);
+	assert_int_equal(fstat_hooked, TRUST_REPLACED_RETRIES + 1);
+	assert_int_equal(p.reopened, TRUST_REPLACED_RETRIES);
+	expect_version(&p, next_version - 1);
+	trust_profile_free(&p);
+
+	/* Removed between open and fstat: gone (so --wait may wait for it). */
+	assert_int_equal(read_with(remove_it, &p, why, sizeof(why)), -ENOENT);
+	assert_non_null(strstr(why, "no such profile in "));
+	assert_null(p.data);
+
+	/* A second name appearing between open and fstat is still refused. */
+	put_version(0);
+	assert_int_equal(read_with(link_it, &p, why, sizeof(why)), -EPERM);
+	assert_non_null(strstr(why, "has more than one link"));
+	assert_null(p.data);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_names),	       cmocka_unit_test(test_classify),
-		cmocka_unit_test(test_read_exact),     cmocka_unit_test(test_read_path),
+		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_classify),
+		cmocka_unit_test(test_read_exact),
+		cmocka_unit_test(test_read_path),
 		cmocka_unit_test(test_store_refusals),
+		cmocka_unit_test_setup_teardown(test_store_replaced, store_setup, store_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -20,6 +20,7 @@ enum diag_level {
 
 struct diag {
 	enum diag_level level;
+	unsigned file; /* index into the files it is printed with; 0 = the main one */
 	unsigned line; /* 1-based; 0 = about the whole file */
 	unsigned col;  /* 1-based byte column; 0 = no caret */
 	char *msg;
@@ -41,6 +42,9 @@ void diag_init(struct diag_list *d, size_t limit);
 void diag_free(struct diag_list *d);
 void diag_add(struct diag_list *d, enum diag_level level, unsigned line, unsigned col,
 	      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* The same about file `file` (an @include'd one; see struct diag_file). */
+void diag_add_in(struct diag_list *d, enum diag_level level, unsigned file, unsigned line,
+		 unsigned col, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
 /* Orders the kept diagnostics by line (stable; whole-file ones last). */
 void diag_sort(struct diag_list *d);
@@ -55,5 +59,37 @@ void diag_keep_errors(struct diag_list *d);
  */
 void diag_print(FILE *out, const struct diag_list *d, const char *file, const char *src,
 		size_t len);
+
+/*
+ * A file diagnostics point into: a policy and the files it @includes.  The
+ * main file is files[0], its own parent with line 0; an included one
+ * names the file and line of its @include.
+ */
+struct diag_file {
+	const char *name; /* as shown: "app.policy", "/usr/share/sysfence/include/base.policy" */
+	const char *text;
+	size_t len;
+	unsigned parent, line;
+};
+
+/*
+ * diag_print for a policy of several files: each diagnostic names its own
+ * file and shows its own line; one about an included file is preceded by
+ * the chain it was included through, as GCC prints it:
+ *   In file included from mid.inc:3,
+ *                    from app.policy:7:
+ *   bad.inc:2:5: error: ...
+ */
+void diag_print_files(FILE *out, const struct diag_list *d, const struct diag_file *files,
+		      size_t nfiles);
+
+/*
+ * Puts the diagnostics from index `from` on in source order, as if every
+ * @include were replaced by its file (the included file's right after its
+ * @include line); diagnostics about a whole file (line 0) come after its
+ * lines; ties keep their order.
+ */
+void diag_sort_files(struct diag_list *d, size_t from, const struct diag_file *files,
+		     size_t nfiles);
 
 #endif

@@ -36,6 +36,12 @@ enum job_result job_compile(const struct job_opts *o, const char *in, const char
 void job_report(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /*
+ * Removes the temporaries that interrupted runs left in dir (never one a
+ * live writer holds) and says how many, unless quiet.
+ */
+void job_sweep_temporaries(const char *dir, bool quiet);
+
+/*
  * Stops new jobs and quiets reports (set from a signal handler: the
  * workers finish what they write and start nothing new).
  */

@@ -60,6 +60,11 @@ const char *syscalls_alias(const char *name);
 bool syscalls_libc_only(const char *name);
 /* Is the name a Linux syscall newer than the tables (mseal, statmount)? */
 bool syscalls_newer_than_tables(const char *name);
+/*
+ * Every name the table of any supported architecture knows, sorted, each
+ * once (the @known group).  Built once; NULL when out of memory.
+ */
+const char *const *syscalls_all_names(size_t *count);
 /* Closest known syscall name, or NULL. */
 const char *syscalls_suggest(const char *name, char *buf, size_t len);
 

@@ -51,6 +51,9 @@ struct load_plan {
 	size_t kill_process_to_thread;
 };
 
+/* Pure: the kernel questions (enum probe_question) this blob's load needs. */
+unsigned load_questions(const struct blob *b);
+
 /*
  * Pure: checks the blob fits this launcher and kernel and decides how to
  * load it, rewriting in the blob's own programs LOG into ALLOW when the
@@ -65,10 +68,36 @@ int load_prepare(struct blob *b, uint32_t arch, const struct probe_features *f,
 /*
  * Attaches the deny program, then the allow program (the kernel keeps the
  * errno of the last-attached filter on a tie; the compiler relies on this
- * order).  Returns 0, or a negative errno with *stage naming the filter
- * that failed.  After a failure some filter may already be attached: the
- * caller must not exec.
+ * order), after proving that the kernel itself answers: first a twin of
+ * the attach (the same call, byte for byte, with a program of length 0)
+ * must fail with EINVAL.  Returns 0; LOAD_FAKED when the twin "succeeded"
+ * (a filter above the launcher fakes seccomp() or prctl(): nothing it
+ * answers can be believed); or a negative errno with *stage naming the
+ * filter that failed.  After a failure some filter may already be
+ * attached: the caller must not exec.
  */
+#define LOAD_FAKED 1
 int load_apply(const struct load_plan *plan, const char **stage);
+
+/*
+ * One system call the caller will make after attaching, exactly as it will
+ * make it (number and arguments; the instruction pointer is 0: sysfence
+ * programs never read it).
+ */
+struct load_call {
+	const char *name;
+	struct seccomp_data data;
+};
+
+/*
+ * Pure: runs the blob's programs in the shared simulator (blob_verdict) on
+ * each call; returns the index of the first one the profile would not let
+ * through (anything but ALLOW or LOG), with its verdict in *verdict, or -1
+ * when all pass.  A profile that denies the calls the launcher must make
+ * after loading (the exec, the error line, the exit) is refused
+ * before it is loaded instead of failing, or crashing, under it.
+ */
+int load_first_denied(const struct blob *b, const struct load_call *calls, size_t n,
+		      uint32_t *verdict);
 
 #endif

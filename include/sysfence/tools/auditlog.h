@@ -66,6 +66,13 @@ enum auditlog_kind auditlog_line(const char *line, size_t len, struct auditlog_r
 enum auditlog_kind auditlog_next(const char *buf, size_t len, size_t *pos,
 				 struct auditlog_record *rec);
 
+/*
+ * A line longer than AUDITLOG_LINE_MAX, from its first len bytes: never a
+ * record (it would be a truncated one), MALFORMED when it looks like a
+ * seccomp record, NONE otherwise.
+ */
+enum auditlog_kind auditlog_overlong(const char *prefix, size_t len);
+
 /* "x86_64", "i386", "aarch64", "c000003e" ... -> AUDIT_ARCH_*, or 0. */
 uint32_t auditlog_arch(const char *text, size_t len);
 

@@ -33,7 +33,21 @@ struct fromlog_stats {
 	size_t filtered;   /* records left out by --comm/--exe/--pid */
 	size_t duplicates; /* the same record (serial) seen twice */
 	size_t used;	   /* the rest */
+	size_t too_long;   /* lines over AUDITLOG_LINE_MAX: skipped */
+	size_t binary;	   /* lines with NUL bytes: skipped */
+	/* Used records never checked for duplicates: the set was full. */
+	size_t unchecked;
+	/* Used records of calls past FROMLOG_MAX_ENTRIES distinct ones. */
+	size_t untracked;
 };
+
+/*
+ * Bounds that keep an endless or hostile log within a few tens of MB: the
+ * serials remembered for finding duplicates (16 MiB of set) and the
+ * distinct (architecture, call) pairs counted (a kernel has ~500 a table).
+ */
+#define FROMLOG_MAX_SEEN (1u << 20)
+#define FROMLOG_MAX_ENTRIES 65536u
 
 struct fromlog_entry {
 	uint32_t arch;
@@ -57,6 +71,8 @@ struct fromlog {
 	struct fromlog_stats stats;
 	struct fromlog_entry *entries;
 	size_t count, cap;
+	uint32_t *index; /* entry + 1 by (arch, call); 0: empty */
+	size_t index_cap;
 	uint64_t *seen; /* open-addressing set of record keys */
 	size_t seen_count, seen_cap;
 	/*
@@ -75,6 +91,16 @@ void fromlog_free(struct fromlog *l);
 
 /* Feeds a whole log (any format mix).  Never fails on bad input. */
 void fromlog_feed(struct fromlog *l, const char *buf, size_t len);
+
+/* The longest line read: a record line and its CR (CRLF logs). */
+#define FROMLOG_LINE_MAX (AUDITLOG_LINE_MAX + 1)
+
+/*
+ * Feeds one line (without its newline).  cut: the line was longer than
+ * FROMLOG_LINE_MAX and this is its beginning; it is counted, never read
+ * as a record.  What a reader that streams a log calls, line by line.
+ */
+void fromlog_feed_line(struct fromlog *l, const char *line, size_t len, bool cut);
 
 /* Feeds one parsed record (after filtering).  Used by fromlog_feed. */
 void fromlog_add(struct fromlog *l, const struct auditlog_record *rec);

@@ -30,8 +30,10 @@ struct tool_input {
 	const char *name;  /* as given, for messages */
 	struct blob blob;  /* RAW: mode enforce, arches from the dispatcher */
 	struct policy pol; /* POLICY only */
-	char *src;	   /* POLICY only: the source text, NUL-terminated */
+	char *src;	   /* POLICY only: the main file's text, NUL-terminated */
 	size_t srclen;
+	/* POLICY only: the main file and what it includes (pol's rule->file) */
+	struct policy_sources sources;
 	char raw_why[128]; /* RAW: why bpf_check refused a program, or "" */
 };
 
@@ -43,11 +45,13 @@ struct tool_input {
 enum tool_input_kind tool_input_sniff(const void *buf, size_t len);
 
 /*
- * Builds a tool input from bytes already read (pure: no I/O).  A policy is
- * parsed and compiled with opts; a blob is verified; a raw program is
- * checked (a failed check is kept in raw_why, not fatal, so disasm can still
- * show it) and deny may be NULL.  Returns 0, or -1 with a message in diags
- * (policies) or why.  buf is copied where needed.
+ * Builds a tool input from bytes already read (no I/O but the files a
+ * policy includes, through opts->includer).  A policy is parsed and
+ * compiled with opts; a blob is verified; a raw program is checked (a
+ * failed check is kept in raw_why, not fatal, so disasm can still show it)
+ * and deny may be NULL.  Returns 0, or -1 with a message in diags
+ * (policies) or why.  buf is copied where needed.  Even after a failure,
+ * in->sources holds the files diags point into (tool_input_free frees).
  */
 int tool_input_from_bytes(struct tool_input *in, const char *name, const void *buf, size_t len,
 			  const void *deny, size_t denylen, const struct compile_opts *opts,
@@ -88,5 +92,8 @@ int tool_parse_value(const char *s, const struct policy_resolver *res, uint32_t 
 
 /* Line `line` (1-based) of src, blanks trimmed, into buf. */
 const char *tool_source_line(const char *src, size_t len, unsigned line, char *buf, size_t buflen);
+
+/* The file a rule of a policy input comes from (its name and text). */
+const struct diag_file *tool_rule_file(const struct tool_input *in, const struct policy_rule *r);
 
 #endif
