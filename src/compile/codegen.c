@@ -217,6 +217,12 @@ static bool push_rule(struct gen *g, size_t n)
 	return true;
 }
 
+/* Is x earlier in the policy's files than y (file, then line)? */
+static bool earlier(const struct policy_rule *x, const struct policy_rule *y)
+{
+	return x->file != y->file ? x->file < y->file : x->line < y->line;
+}
+
 /* A conditional allow that does not allow the multiplexed form: noted once per ABI. */
 static void mux_note(struct gen *g, struct group *gr, const struct ref *rf,
 		     const struct policy_rule *r)
@@ -224,14 +230,15 @@ static void mux_note(struct gen *g, struct group *gr, const struct ref *rf,
 	struct mux_notes *mn = &g->mux_notes;
 	size_t len = strlen(mn->names);
 
-	if (gr->note_arches & (1u << g->arch_index))
+	/* The shipped library is written for every architecture: no note for it. */
+	if (r->shipped || (gr->note_arches & (1u << g->arch_index)))
 		return;
 	gr->note_arches |= 1u << g->arch_index;
 	/* the note points at the first such line of the file */
 	for (size_t i = 0; i < gr->n; i++)
-		if (!gr->rules[i]->deny && gr->rules[i]->line < r->line)
+		if (!gr->rules[i]->deny && !gr->rules[i]->shipped && earlier(gr->rules[i], r))
 			r = gr->rules[i];
-	if (!mn->first || r->line < mn->first->line)
+	if (!mn->first || earlier(r, mn->first))
 		mn->first = r;
 	mn->muxes |= 1u << rf->mux;
 	if (mn->count++ < 4)
@@ -246,14 +253,15 @@ static void mux_note_flush(struct gen *g, const struct abi *a)
 	struct mux_notes *mn = &g->mux_notes;
 
 	if (mn->count)
-		diag_add(g->d, DIAG_NOTE, mn->first->line, mn->first->col,
-			 "on %s, %s %s also reached through %s, whose arguments no filter can "
-			 "read: rules with conditions do not allow that form (a program using it "
-			 "gets the default action)",
-			 a->name, mn->names, mn->count > 1 ? "are" : "is",
-			 mn->muxes == (1u << ABI_MUX_SOCKETCALL) ? "socketcall(2)"
-			 : mn->muxes == (1u << ABI_MUX_IPC)	 ? "ipc(2)"
-								 : "socketcall(2) and ipc(2)");
+		diag_add_in(
+			g->d, DIAG_NOTE, mn->first->file, mn->first->line, mn->first->col,
+			"on %s, %s %s also reached through %s, whose arguments no filter can "
+			"read: rules with conditions do not allow that form (a program using it "
+			"gets the default action)",
+			a->name, mn->names, mn->count > 1 ? "are" : "is",
+			mn->muxes == (1u << ABI_MUX_SOCKETCALL) ? "socketcall(2)"
+			: mn->muxes == (1u << ABI_MUX_IPC)	? "ipc(2)"
+								: "socketcall(2) and ipc(2)");
 	memset(mn, 0, sizeof(*mn));
 }
 
@@ -599,14 +607,20 @@ static void too_many(struct gen *g, size_t len, bool at_least)
 		 "(BPF_MAXINSNS)%s%s",
 		 at_least ? "more than " : "", len, BPF_MAXINSNS,
 		 *who ? "; most are the argument checks of " : "", who);
-	for (size_t i = 0; i < g->ncosts && i < COSTS_NAMED && g->costs[i].insns; i++)
-		diag_add(
-			g->d, DIAG_NOTE, g->costs[i].first->line, g->costs[i].first->col,
-			g->costs[i].rules > GROUP_RULES_MAX
-				? "%zu distinct rules for %s: an instruction each at least, %zu in all "
-				  "on these architectures"
-				: "%zu distinct rules for %s take %zu instructions",
-			g->costs[i].rules, g->costs[i].name, g->costs[i].insns);
+	for (size_t i = 0; i < g->ncosts && i < COSTS_NAMED && g->costs[i].insns; i++) {
+		const struct cost *c = &g->costs[i];
+
+		if (c->rules > GROUP_RULES_MAX)
+			diag_add_in(
+				g->d, DIAG_NOTE, c->first->file, c->first->line, c->first->col,
+				"%zu distinct rules for %s: an instruction each at least, %zu in "
+				"all on these architectures",
+				c->rules, c->name, c->insns);
+		else
+			diag_add_in(g->d, DIAG_NOTE, c->first->file, c->first->line, c->first->col,
+				    "%zu distinct rules for %s take %zu instructions", c->rules,
+				    c->name, c->insns);
+	}
 }
 
 int codegen_compile(const struct policy *pol, const uint32_t *arches, size_t narches,

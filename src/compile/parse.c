@@ -827,8 +827,6 @@ int policy_parse_sources(const struct policy_sources *s, const struct policy_res
 		out->mode = SF_MODE_ENFORCE;
 	if (s->failed) /* a file is missing: its rules would be too */
 		return -1;
-	/* cppcheck 2.10 does not see error_at() add to diags->errors. */
-	/* cppcheck-suppress knownConditionTrueFalse */
 	return diags->errors > errors_before ? -1 : 0;
 }
 
