@@ -24,18 +24,38 @@ CC         ?= cc
 PKG_CONFIG ?= pkg-config
 
 # Hardening and warnings are part of the build, not an option.
-WARN     := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
-            -Wmissing-prototypes -Wvla -Wnull-dereference -Wimplicit-fallthrough
+#
+# CFLAGS, CPPFLAGS and LDFLAGS are the caller's: a distribution's (from
+# the environment, as dpkg-buildflags exports them) or `make CFLAGS=...`.
+# They come first and ours are appended in SF_CFLAGS, SF_CPPFLAGS and
+# SF_LDFLAGS, which the rules use: theirs choose the optimisation, debug
+# information and any extra hardening, and cannot drop our include path,
+# defines, warnings or hardening.  -Iinclude goes before theirs, so an
+# installed copy of our headers never shadows the tree's.
+#   WERROR=1 (default)  warnings are errors: our own builds and CI.
+#   WERROR=0            the same warnings, not fatal: for distributions,
+#                       whose newer compilers warn about code ours accept
+#                       (debian/rules uses it; CI builds with WERROR=1).
+WERROR   ?= 1
+WARN     := $(strip -Wall -Wextra $(if $(filter 0,$(WERROR)),,-Werror) -Wformat=2 -Wshadow \
+            -Wstrict-prototypes -Wmissing-prototypes -Wvla -Wnull-dereference \
+            -Wimplicit-fallthrough)
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=gnu11 $(WARN) -fstack-protector-strong -fPIE -fno-common
-CPPFLAGS += -Iinclude -D_GNU_SOURCE -DSYSFENCE_VERSION='"$(VERSION)"'
-LDFLAGS  += -pie -Wl,-z,relro,-z,now -Wl,--as-needed
+SF_CFLAGS   = $(CFLAGS) -std=gnu11 $(WARN) -fstack-protector-strong -fPIE -fno-common
+SF_CPPFLAGS = -Iinclude $(CPPFLAGS) -D_GNU_SOURCE -DSYSFENCE_VERSION='"$(VERSION)"' $(FORTIFY)
+SF_LDFLAGS  = $(LDFLAGS) -pie -Wl,-z,relro,-z,now -Wl,--as-needed
 
+# _FORTIFY_SOURCE=3 whatever level the caller's flags set: -U first, since
+# dpkg-buildflags' -D_FORTIFY_SOURCE=2 followed by ours is a "redefined"
+# error under -Werror.  Without optimisation glibc cannot fortify and only
+# warns (an error under -Werror), and the sanitizers replace it: there
+# only the -U.
+FORTIFY  := -U_FORTIFY_SOURCE
 ifeq ($(SANITIZE),1)
-CFLAGS   += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-LDFLAGS  += -fsanitize=address,undefined
-else
-CPPFLAGS += -D_FORTIFY_SOURCE=3
+SF_CFLAGS  += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+SF_LDFLAGS += -fsanitize=address,undefined
+else ifneq ($(filter-out -O0,$(lastword $(filter -O%,$(CFLAGS)))),)
+FORTIFY  += -D_FORTIFY_SOURCE=3
 endif
 
 # How the launcher is linked (`make bench` measures every way side by side):
@@ -103,7 +123,7 @@ all: $(COMPILER) $(LAUNCHER)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(SECCOMP_CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(SF_CPPFLAGS) $(SF_CFLAGS) $(SECCOMP_CFLAGS) -MMD -MP -c -o $@ $<
 
 # The launcher's objects get the trusted store baked in; nothing else may.
 # A stamp holding the value rebuilds them when PROFILE_DIR changes, so
@@ -111,18 +131,18 @@ $(BUILD)/obj/%.o: %.c
 PROFILE_DIR_STAMP := $(BUILD)/.profile-dir
 $(shell mkdir -p $(BUILD) && [ "$$(cat $(PROFILE_DIR_STAMP) 2>/dev/null)" = '$(PROFILE_DIR)' ] || \
 	printf '%s\n' '$(PROFILE_DIR)' >$(PROFILE_DIR_STAMP))
-$(BUILD)/obj/src/launch/%.o: CPPFLAGS += -DSYSFENCE_PROFILE_DIR='"$(PROFILE_DIR)"'
+$(BUILD)/obj/src/launch/%.o: SF_CPPFLAGS += -DSYSFENCE_PROFILE_DIR='"$(PROFILE_DIR)"'
 $(call obj,$(wildcard src/launch/*.c)): $(PROFILE_DIR_STAMP)
 # The same for the compiler's library folder (main.c prints it in --help).
 LIBRARYDIR_STAMP := $(BUILD)/.library-dir
 $(shell mkdir -p $(BUILD) && [ "$$(cat $(LIBRARYDIR_STAMP) 2>/dev/null)" = '$(LIBRARYDIR)' ] || \
 	printf '%s\n' '$(LIBRARYDIR)' >$(LIBRARYDIR_STAMP))
 LIBRARY_OBJ := $(call obj,src/compile/main.c src/compile/library.c)
-$(LIBRARY_OBJ): CPPFLAGS += -DSYSFENCE_INCLUDE_DIR='"$(LIBRARYDIR)"'
+$(LIBRARY_OBJ): SF_CPPFLAGS += -DSYSFENCE_INCLUDE_DIR='"$(LIBRARYDIR)"'
 $(LIBRARY_OBJ): $(LIBRARYDIR_STAMP)
 $(BUILD)/obj/test-launch/%.o: src/launch/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -DSYSFENCE_PROFILE_DIR='"$(TEST_PROFILE_DIR)"' $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(SF_CPPFLAGS) -DSYSFENCE_PROFILE_DIR='"$(TEST_PROFILE_DIR)"' $(SF_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(COMMON_LIB): $(call obj,$(COMMON_SRC))
 	@rm -f $@
@@ -138,7 +158,7 @@ $(LAUNCH_LIB): $(call obj,$(LAUNCH_SRC))
 	$(AR) rcs $@ $^
 
 $(COMPILER): $(call obj,src/compile/main.c) $(TOOLS_LIB) $(COMPILE_LIB) $(COMMON_LIB)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(SECCOMP_LIBS) $(NETTLE_LIBS) -lpthread
+	$(CC) $(SF_CFLAGS) $(SF_LDFLAGS) -o $@ $^ $(SECCOMP_LIBS) $(NETTLE_LIBS) -lpthread
 
 # The way the launchers are linked, in a stamp: `make STATIC=0` after a
 # plain `make` relinks them.
@@ -148,22 +168,22 @@ $(shell mkdir -p $(BUILD) && [ "$$(cat $(LAUNCH_LINK_STAMP) 2>/dev/null)" = '$(L
 
 # The launcher never links libseccomp (see DESIGN.md).
 $(LAUNCHER): $(call obj,src/launch/main.c) $(LAUNCH_LIB) $(COMMON_LIB) $(LAUNCH_LINK_STAMP)
-	$(CC) $(CFLAGS) $(LDFLAGS) $(LAUNCH_LDFLAGS) $(LAUNCH_STRIP) -o $@ $(filter-out $(LAUNCH_LINK_STAMP),$^) \
+	$(CC) $(SF_CFLAGS) $(SF_LDFLAGS) $(LAUNCH_LDFLAGS) $(LAUNCH_STRIP) -o $@ $(filter-out $(LAUNCH_LINK_STAMP),$^) \
 		$(CAP_LIBS) $(NETTLE_LIBS)
 
 TEST_LAUNCH_OBJ := $(patsubst src/launch/%.c,$(BUILD)/obj/test-launch/%.o,$(wildcard src/launch/*.c))
 $(TEST_LAUNCHER): $(TEST_LAUNCH_OBJ) $(COMMON_LIB) $(LAUNCH_LINK_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) $(LAUNCH_LDFLAGS) -o $@ $(filter-out $(LAUNCH_LINK_STAMP),$^) \
+	$(CC) $(SF_CFLAGS) $(SF_LDFLAGS) $(LAUNCH_LDFLAGS) -o $@ $(filter-out $(LAUNCH_LINK_STAMP),$^) \
 		$(CAP_LIBS) $(NETTLE_LIBS)
 
 $(BUILD)/tests/test_%: $(call obj,tests/unit/test_%.c) $(TOOLS_LIB) $(COMPILE_LIB) $(LAUNCH_LIB) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(SECCOMP_LIBS) $(CAP_LIBS) $(NETTLE_LIBS) -lpthread
+	$(CC) $(SF_CFLAGS) $(SF_LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(SECCOMP_LIBS) $(CAP_LIBS) $(NETTLE_LIBS) -lpthread
 
 $(BUILD)/tests/helpers/%: $(call obj,tests/helpers/%.c) $(TOOLS_LIB) $(COMPILE_LIB) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(SECCOMP_LIBS) $(NETTLE_LIBS) -lpthread
+	$(CC) $(SF_CFLAGS) $(SF_LDFLAGS) -o $@ $^ $(SECCOMP_LIBS) $(NETTLE_LIBS) -lpthread
 
 # The kernel-truth runner again for the compat ABI (x86 on x86_64), when a
 # -m32 toolchain is installed (gcc-multilib); the tests skip visibly without.
@@ -176,11 +196,11 @@ $(RUN32): tests/helpers/sf-run.c
 # The floor the launcher is measured against: static, stripped, libc only.
 $(BUILD)/bench/sf-floor: bench/sf-floor.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -O2 -std=gnu11 $(WARN) -static -s -o $@ $<
+	$(CC) $(SF_CPPFLAGS) -O2 -std=gnu11 $(WARN) -static -s -o $@ $<
 
 $(BUILD)/bench/%: $(call obj,bench/%.c) $(TOOLS_LIB) $(COMPILE_LIB) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(SECCOMP_LIBS) $(NETTLE_LIBS) -lpthread
+	$(CC) $(SF_CFLAGS) $(SF_LDFLAGS) -o $@ $^ $(SECCOMP_LIBS) $(NETTLE_LIBS) -lpthread
 
 test-build: all $(UNIT_BINS) $(HELPER_BINS) $(TEST_LAUNCHER) $(RUN32)
 
