@@ -2,7 +2,7 @@
 # The build honours a distribution's flags and keeps its own (Makefile,
 # "Hardening and warnings"), in builds of their own outside the tree's:
 #   - dpkg-buildflags exported (hardening=+all, as debian/rules does):
-#     the launcher builds with -Werror, no "redefined"
+#     the launcher and libsysfence build with -Werror, no "redefined"
 #     error; their flags come first, then ours (-Iinclude, the defines,
 #     the warnings, -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=3);
 #   - `make CFLAGS=...` and `make CPPFLAGS=...` on the command line: the
@@ -23,7 +23,7 @@ fi
 MAKE_ENV=(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL)
 MAKE_CMD=(make --no-print-directory -C "$SF_ROOT" SANITIZE=0)
 MK=("${MAKE_ENV[@]}" -u CFLAGS -u CPPFLAGS -u LDFLAGS "${MAKE_CMD[@]}")
-TARGETS=(sysfence-launch)
+TARGETS=(sysfence-launch libsysfence.so)
 
 # build NAME MAKE-ARGS...: builds TARGETS in $T/NAME; the log in $T/NAME.log.
 build() {
@@ -52,7 +52,7 @@ in_order() {
 eval "$(DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --export=sh)"
 if "${MAKE_ENV[@]}" CFLAGS="$CFLAGS" CPPFLAGS="$CPPFLAGS" LDFLAGS="$LDFLAGS" "${MAKE_CMD[@]}" \
 	BUILD="$T/deb" "${TARGETS[@]/#/$T/deb/}" >"$T/deb.log" 2>&1; then
-	ok "dpkg-buildflags exported: the launcher builds"
+	ok "dpkg-buildflags exported: the launcher and libsysfence build"
 else
 	not_ok "dpkg-buildflags exported: the build fails"
 	grep -E 'error|warning' "$T/deb.log" | head -5 | sed 's/^/    | /'
