@@ -134,7 +134,8 @@ UNIT_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 HELPER_BINS := $(patsubst tests/helpers/%.c,$(BUILD)/tests/helpers/%,$(HELPER_SRC))
 BENCH_BINS  := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 
-.PHONY: all check check-run deps test-build bench demo install uninstall clean fuzz lint format
+.PHONY: all check check-run check-unit deps test-build bench demo install uninstall clean fuzz \
+	lint format deb
 all: $(COMPILER) $(LAUNCHER) $(SHLIB_LINKS)
 
 $(BUILD)/obj/%.o: %.c
@@ -261,6 +262,11 @@ check: deps
 check-run: test-build
 	BUILD=$(BUILD) SANITIZE=$(SANITIZE) tests/run-tests.sh
 
+# The unit tests alone: no root, no installed tools, a few seconds; what
+# a package build runs (debian/rules).
+check-unit: all $(UNIT_BINS)
+	BUILD=$(BUILD) SANITIZE=$(SANITIZE) tests/run-tests.sh --unit
+
 # `sudo make demo` (issue 6; the README's first command): scripts/demo.sh
 # installs what is missing (scripts/install-deps.sh, as `make deps`),
 # builds, builds a second launcher in build/demo whose trusted store is
@@ -355,6 +361,11 @@ uninstall:
 
 clean:
 	rm -rf build
+
+# The Debian packages (debian/), built from a copy of the tree in
+# build/deb and checked with lintian: scripts/build-deb.sh.
+deb:
+	@scripts/build-deb.sh
 
 -include $(shell find $(BUILD)/obj $(BUILD)/pic -name '*.d' 2>/dev/null)
 
