@@ -12,11 +12,13 @@
  * attach.
  *
  * Fail closed: any return but SYSFENCE_OK means "do not run the program".
- * Every error up to SYSFENCE_ERR_NO_NEW_PRIVS leaves the process as it
- * was.  SYSFENCE_ERR_ATTACH: no filter is attached (no_new_privs is set
- * when the flag asked for it).  SYSFENCE_ERR_PARTIAL: a filter is attached
- * but not the whole profile.  SYSFENCE_ERR_FAKED: a filter above the
- * process answers seccomp() falsely; nothing about it can be believed.
+ * SYSFENCE_ERR_ARGUMENT to SYSFENCE_ERR_NO_NEW_PRIVS and
+ * SYSFENCE_ERR_NO_MEMORY leave the process as it was (the blob is verified
+ * before anything changes).  SYSFENCE_ERR_ATTACH: no filter is attached
+ * (no_new_privs is set when the flag asked for it).  SYSFENCE_ERR_PARTIAL:
+ * a filter is attached but not the whole profile.  SYSFENCE_ERR_FAKED: a
+ * filter above the process answers seccomp() falsely; nothing about it
+ * can be believed.
  *
  * Link with `pkg-config --cflags --libs sysfence`; see libsysfence(3).
  */
