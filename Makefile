@@ -1,11 +1,15 @@
 # sysfence — plain GNU make.  `make`, `make check`, `make check SANITIZE=1`,
-# `make bench`, `make install DESTDIR=... PREFIX=...`.
+# `make bench`, `make install DESTDIR=... PREFIX=...`, `make deb`.
 
 VERSION     := 0.1.0
 PREFIX      ?= /usr/local
 BINDIR      ?= $(PREFIX)/bin
 MANDIR      ?= $(PREFIX)/share/man
 DATADIR     ?= $(PREFIX)/share
+DOCDIR      ?= $(DATADIR)/doc/sysfence
+LIBDIR      ?= $(PREFIX)/lib
+INCLUDEDIR  ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 # The library of shipped policies (share/include in the tree): bare
 # @include names come from here.  Baked into the compiler.
 LIBRARYDIR  ?= $(DATADIR)/sysfence/include
@@ -24,18 +28,38 @@ CC         ?= cc
 PKG_CONFIG ?= pkg-config
 
 # Hardening and warnings are part of the build, not an option.
-WARN     := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
-            -Wmissing-prototypes -Wvla -Wnull-dereference -Wimplicit-fallthrough
+#
+# CFLAGS, CPPFLAGS and LDFLAGS are the caller's: a distribution's (from
+# the environment, as dpkg-buildflags exports them) or `make CFLAGS=...`.
+# They come first and ours are appended in SF_CFLAGS, SF_CPPFLAGS and
+# SF_LDFLAGS, which the rules use: theirs choose the optimisation, debug
+# information and any extra hardening, and cannot drop our include path,
+# defines, warnings or hardening.  -Iinclude goes before theirs, so an
+# installed copy of our headers never shadows the tree's.
+#   WERROR=1 (default)  warnings are errors: our own builds and CI.
+#   WERROR=0            the same warnings, not fatal: for distributions,
+#                       whose newer compilers warn about code ours accept
+#                       (debian/rules uses it; CI builds with WERROR=1).
+WERROR   ?= 1
+WARN     := $(strip -Wall -Wextra $(if $(filter 0,$(WERROR)),,-Werror) -Wformat=2 -Wshadow \
+            -Wstrict-prototypes -Wmissing-prototypes -Wvla -Wnull-dereference \
+            -Wimplicit-fallthrough)
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=gnu11 $(WARN) -fstack-protector-strong -fPIE -fno-common
-CPPFLAGS += -Iinclude -D_GNU_SOURCE -DSYSFENCE_VERSION='"$(VERSION)"'
-LDFLAGS  += -pie -Wl,-z,relro,-z,now -Wl,--as-needed
+SF_CFLAGS   = $(CFLAGS) -std=gnu11 $(WARN) -fstack-protector-strong -fPIE -fno-common
+SF_CPPFLAGS = -Iinclude $(CPPFLAGS) -D_GNU_SOURCE -DSYSFENCE_VERSION='"$(VERSION)"' $(FORTIFY)
+SF_LDFLAGS  = $(LDFLAGS) -pie -Wl,-z,relro,-z,now -Wl,--as-needed
 
+# _FORTIFY_SOURCE=3 whatever level the caller's flags set: -U first, since
+# dpkg-buildflags' -D_FORTIFY_SOURCE=2 followed by ours is a "redefined"
+# error under -Werror.  Without optimisation glibc cannot fortify and only
+# warns (an error under -Werror), and the sanitizers replace it: there
+# only the -U.
+FORTIFY  := -U_FORTIFY_SOURCE
 ifeq ($(SANITIZE),1)
-CFLAGS   += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-LDFLAGS  += -fsanitize=address,undefined
-else
-CPPFLAGS += -D_FORTIFY_SOURCE=3
+SF_CFLAGS  += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+SF_LDFLAGS += -fsanitize=address,undefined
+else ifneq ($(filter-out -O0,$(lastword $(filter -O%,$(CFLAGS)))),)
+FORTIFY  += -D_FORTIFY_SOURCE=3
 endif
 
 # How the launcher is linked (`make bench` measures every way side by side):
@@ -75,12 +99,14 @@ SECCOMP_CFLAGS := $(shell $(PKG_CONFIG) --cflags libseccomp)
 SECCOMP_LIBS   := $(shell $(PKG_CONFIG) --libs libseccomp)
 CAP_LIBS       := $(shell $(PKG_CONFIG) --libs libcap)
 NETTLE_LIBS    := $(shell $(PKG_CONFIG) --libs nettle)
-CMOCKA_LIBS    := $(shell $(PKG_CONFIG) --libs cmocka)
+# (cmocka: the tests only; a package build with the nocheck profile lacks it.)
+CMOCKA_LIBS    := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 
 COMMON_SRC  := $(sort $(wildcard src/common/*.c))
 COMPILE_SRC := $(filter-out src/compile/main.c,$(sort $(wildcard src/compile/*.c)))
 TOOLS_SRC   := $(sort $(wildcard src/tools/*.c))
 LAUNCH_SRC  := $(filter-out src/launch/main.c,$(sort $(wildcard src/launch/*.c)))
+LIB_SRC     := $(sort $(wildcard src/lib/*.c))
 UNIT_SRC    := $(sort $(wildcard tests/unit/test_*.c))
 HELPER_SRC  := $(sort $(wildcard tests/helpers/*.c))
 BENCH_SRC   := $(sort $(wildcard bench/*.c))
@@ -91,6 +117,17 @@ COMMON_LIB  := $(BUILD)/libsfcommon.a
 COMPILE_LIB := $(BUILD)/libsfcompile.a
 TOOLS_LIB   := $(BUILD)/libsftools.a
 LAUNCH_LIB  := $(BUILD)/libsflaunch.a
+# libsysfence (src/lib: verify and attach), in the static archive the
+# launcher and the tests link, and as the shared library.
+SFLIB_LIB   := $(BUILD)/libsflib.a
+# The shared library: soname libsysfence.so.$(SOVERSION), to be bumped on
+# any incompatible change to include/sysfence.h.
+SOVERSION   := 0
+SHLIB_NAME  := libsysfence.so.$(VERSION)
+SHLIB       := $(BUILD)/$(SHLIB_NAME)
+SHLIB_LINKS := $(BUILD)/libsysfence.so.$(SOVERSION) $(BUILD)/libsysfence.so
+SHLIB_MAP   := src/lib/libsysfence.map
+SHLIB_OBJ   := $(patsubst %.c,$(BUILD)/pic/%.o,$(COMMON_SRC) $(LIB_SRC))
 COMPILER    := $(BUILD)/sysfence-compile
 LAUNCHER    := $(BUILD)/sysfence-launch
 TEST_LAUNCHER := $(BUILD)/tests/sysfence-launch-test
@@ -98,12 +135,13 @@ UNIT_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 HELPER_BINS := $(patsubst tests/helpers/%.c,$(BUILD)/tests/helpers/%,$(HELPER_SRC))
 BENCH_BINS  := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 
-.PHONY: all check check-run deps test-build bench demo install uninstall clean fuzz lint format
-all: $(COMPILER) $(LAUNCHER)
+.PHONY: all check check-run check-unit deps test-build bench demo install uninstall clean fuzz \
+	lint format deb
+all: $(COMPILER) $(LAUNCHER) $(SHLIB_LINKS)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(SECCOMP_CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(SF_CPPFLAGS) $(SF_CFLAGS) $(SECCOMP_CFLAGS) -MMD -MP -c -o $@ $<
 
 # The launcher's objects get the trusted store baked in; nothing else may.
 # A stamp holding the value rebuilds them when PROFILE_DIR changes, so
@@ -111,18 +149,18 @@ $(BUILD)/obj/%.o: %.c
 PROFILE_DIR_STAMP := $(BUILD)/.profile-dir
 $(shell mkdir -p $(BUILD) && [ "$$(cat $(PROFILE_DIR_STAMP) 2>/dev/null)" = '$(PROFILE_DIR)' ] || \
 	printf '%s\n' '$(PROFILE_DIR)' >$(PROFILE_DIR_STAMP))
-$(BUILD)/obj/src/launch/%.o: CPPFLAGS += -DSYSFENCE_PROFILE_DIR='"$(PROFILE_DIR)"'
+$(BUILD)/obj/src/launch/%.o: SF_CPPFLAGS += -DSYSFENCE_PROFILE_DIR='"$(PROFILE_DIR)"'
 $(call obj,$(wildcard src/launch/*.c)): $(PROFILE_DIR_STAMP)
 # The same for the compiler's library folder (main.c prints it in --help).
 LIBRARYDIR_STAMP := $(BUILD)/.library-dir
 $(shell mkdir -p $(BUILD) && [ "$$(cat $(LIBRARYDIR_STAMP) 2>/dev/null)" = '$(LIBRARYDIR)' ] || \
 	printf '%s\n' '$(LIBRARYDIR)' >$(LIBRARYDIR_STAMP))
 LIBRARY_OBJ := $(call obj,src/compile/main.c src/compile/library.c)
-$(LIBRARY_OBJ): CPPFLAGS += -DSYSFENCE_INCLUDE_DIR='"$(LIBRARYDIR)"'
+$(LIBRARY_OBJ): SF_CPPFLAGS += -DSYSFENCE_INCLUDE_DIR='"$(LIBRARYDIR)"'
 $(LIBRARY_OBJ): $(LIBRARYDIR_STAMP)
 $(BUILD)/obj/test-launch/%.o: src/launch/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -DSYSFENCE_PROFILE_DIR='"$(TEST_PROFILE_DIR)"' $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(SF_CPPFLAGS) -DSYSFENCE_PROFILE_DIR='"$(TEST_PROFILE_DIR)"' $(SF_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(COMMON_LIB): $(call obj,$(COMMON_SRC))
 	@rm -f $@
@@ -136,9 +174,12 @@ $(TOOLS_LIB): $(call obj,$(TOOLS_SRC))
 $(LAUNCH_LIB): $(call obj,$(LAUNCH_SRC))
 	@rm -f $@
 	$(AR) rcs $@ $^
+$(SFLIB_LIB): $(call obj,$(LIB_SRC))
+	@rm -f $@
+	$(AR) rcs $@ $^
 
 $(COMPILER): $(call obj,src/compile/main.c) $(TOOLS_LIB) $(COMPILE_LIB) $(COMMON_LIB)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(SECCOMP_LIBS) $(NETTLE_LIBS) -lpthread
+	$(CC) $(SF_CFLAGS) $(SF_LDFLAGS) -o $@ $^ $(SECCOMP_LIBS) $(NETTLE_LIBS) -lpthread
 
 # The way the launchers are linked, in a stamp: `make STATIC=0` after a
 # plain `make` relinks them.
@@ -147,32 +188,56 @@ $(shell mkdir -p $(BUILD) && [ "$$(cat $(LAUNCH_LINK_STAMP) 2>/dev/null)" = '$(L
 	printf '%s\n' '$(LAUNCH_LDFLAGS) $(LAUNCH_STRIP)' >$(LAUNCH_LINK_STAMP))
 
 # The launcher never links libseccomp (see DESIGN.md).
-$(LAUNCHER): $(call obj,src/launch/main.c) $(LAUNCH_LIB) $(COMMON_LIB) $(LAUNCH_LINK_STAMP)
-	$(CC) $(CFLAGS) $(LDFLAGS) $(LAUNCH_LDFLAGS) $(LAUNCH_STRIP) -o $@ $(filter-out $(LAUNCH_LINK_STAMP),$^) \
+$(LAUNCHER): $(call obj,src/launch/main.c) $(LAUNCH_LIB) $(SFLIB_LIB) $(COMMON_LIB) $(LAUNCH_LINK_STAMP)
+	$(CC) $(SF_CFLAGS) $(SF_LDFLAGS) $(LAUNCH_LDFLAGS) $(LAUNCH_STRIP) -o $@ $(filter-out $(LAUNCH_LINK_STAMP),$^) \
 		$(CAP_LIBS) $(NETTLE_LIBS)
 
 TEST_LAUNCH_OBJ := $(patsubst src/launch/%.c,$(BUILD)/obj/test-launch/%.o,$(wildcard src/launch/*.c))
-$(TEST_LAUNCHER): $(TEST_LAUNCH_OBJ) $(COMMON_LIB) $(LAUNCH_LINK_STAMP)
+$(TEST_LAUNCHER): $(TEST_LAUNCH_OBJ) $(SFLIB_LIB) $(COMMON_LIB) $(LAUNCH_LINK_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) $(LAUNCH_LDFLAGS) -o $@ $(filter-out $(LAUNCH_LINK_STAMP),$^) \
+	$(CC) $(SF_CFLAGS) $(SF_LDFLAGS) $(LAUNCH_LDFLAGS) -o $@ $(filter-out $(LAUNCH_LINK_STAMP),$^) \
 		$(CAP_LIBS) $(NETTLE_LIBS)
 
-$(BUILD)/tests/test_%: $(call obj,tests/unit/test_%.c) $(TOOLS_LIB) $(COMPILE_LIB) $(LAUNCH_LIB) $(COMMON_LIB)
+$(BUILD)/tests/test_%: $(call obj,tests/unit/test_%.c) $(TOOLS_LIB) $(COMPILE_LIB) $(LAUNCH_LIB) \
+		$(SFLIB_LIB) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(SECCOMP_LIBS) $(CAP_LIBS) $(NETTLE_LIBS) -lpthread
+	$(CC) $(SF_CFLAGS) $(SF_LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(SECCOMP_LIBS) $(CAP_LIBS) $(NETTLE_LIBS) -lpthread
+
+# libsysfence.so, the public face (include/sysfence.h): position-independent
+# objects of src/common and src/lib of its own, hidden by default; the
+# version script exports the public functions and nothing else (`nm -D`).
+# (-z defs checks every symbol resolves, except under the sanitizers, whose
+# runtime the program brings.)
+$(BUILD)/pic/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(SF_CPPFLAGS) $(SF_CFLAGS) -fPIC -fvisibility=hidden -MMD -MP -c -o $@ $<
+$(SHLIB): $(SHLIB_OBJ) $(SHLIB_MAP)
+	$(CC) $(SF_CFLAGS) -fPIC $(LDFLAGS) -shared -Wl,-soname,libsysfence.so.$(SOVERSION) \
+		-Wl,--version-script=$(SHLIB_MAP) $(if $(filter 1,$(SANITIZE)),,-Wl,-z,defs) \
+		-Wl,-z,relro,-z,now -Wl,--as-needed \
+		-o $@ $(SHLIB_OBJ) $(NETTLE_LIBS)
+$(SHLIB_LINKS): $(SHLIB)
+	ln -sf $(SHLIB_NAME) $@
+
+# The library's contract, tested through the shared library itself (the
+# tests build their blobs with the static src/common).
+$(BUILD)/tests/test_libsysfence: $(call obj,tests/unit/test_libsysfence.c) $(COMMON_LIB) $(SHLIB_LINKS)
+	@mkdir -p $(dir $@)
+	$(CC) $(SF_CFLAGS) $(SF_LDFLAGS) -o $@ $(filter %.o %.a,$^) -L$(BUILD) -lsysfence \
+		-Wl,-rpath,$(abspath $(BUILD)) $(CMOCKA_LIBS) $(NETTLE_LIBS)
 
 $(BUILD)/tests/helpers/%: $(call obj,tests/helpers/%.c) $(TOOLS_LIB) $(COMPILE_LIB) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(SECCOMP_LIBS) $(NETTLE_LIBS) -lpthread
+	$(CC) $(SF_CFLAGS) $(SF_LDFLAGS) -o $@ $^ $(SECCOMP_LIBS) $(NETTLE_LIBS) -lpthread
 
 # The floor the launcher is measured against: static, stripped, libc only.
 $(BUILD)/bench/sf-floor: bench/sf-floor.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -O2 -std=gnu11 $(WARN) -static -s -o $@ $<
+	$(CC) $(SF_CPPFLAGS) -O2 -std=gnu11 $(WARN) -static -s -o $@ $<
 
 $(BUILD)/bench/%: $(call obj,bench/%.c) $(TOOLS_LIB) $(COMPILE_LIB) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(SECCOMP_LIBS) $(NETTLE_LIBS) -lpthread
+	$(CC) $(SF_CFLAGS) $(SF_LDFLAGS) -o $@ $^ $(SECCOMP_LIBS) $(NETTLE_LIBS) -lpthread
 
 test-build: all $(UNIT_BINS) $(HELPER_BINS) $(TEST_LAUNCHER)
 
@@ -190,6 +255,11 @@ check: deps
 check-run: test-build
 	BUILD=$(BUILD) SANITIZE=$(SANITIZE) tests/run-tests.sh
 
+# The unit tests alone: no root, no installed tools, a few seconds; what
+# a package build runs (debian/rules).
+check-unit: all $(UNIT_BINS)
+	BUILD=$(BUILD) SANITIZE=$(SANITIZE) tests/run-tests.sh --unit
+
 # `sudo make demo` (issue 6; the README's first command): scripts/demo.sh
 # installs what is missing (scripts/install-deps.sh, as `make deps`),
 # builds, builds a second launcher in build/demo whose trusted store is
@@ -205,20 +275,32 @@ bench: deps
 	@$(MAKE) --no-print-directory test-build $(BENCH_BINS)
 	BUILD=$(BUILD) bench/run.sh
 
-# `make install`: DESTDIR for staging, PREFIX/BINDIR/MANDIR/DATADIR for
-# the layout, PROFILE_DIR for the trusted store (baked into the launcher,
-# so build with the same PROFILE_DIR).  NO_SETUID=1 installs the launcher
-# 0755 for packaging as non-root; the package must make it setuid root.
+# `make install`: DESTDIR for staging, PREFIX/BINDIR/MANDIR/DATADIR/
+# DOCDIR/LIBDIR/INCLUDEDIR/PKGCONFIGDIR for the layout, PROFILE_DIR for the
+# trusted store (baked into the launcher, so build with the same
+# PROFILE_DIR).  NO_SETUID=1 installs the launcher 0755 for packaging as
+# non-root; the package must make it setuid root.  `make uninstall` with
+# the same variables removes every file it installed (and the store when
+# it is empty).
 MAN1 := $(wildcard man/*.1)
+MAN3 := $(wildcard man/*.3)
 MAN5 := $(wildcard man/*.5)
+# Documentation (README, LICENSE, docs/*.md) in DOCDIR, with the embedding
+# example (examples/embed) below it; libsysfence in LIBDIR, its header in
+# INCLUDEDIR and sysfence.pc (made here, with these folders) in
+# PKGCONFIGDIR.
+DOCS     := README.md LICENSE $(wildcard docs/*.md)
+EMBED    := examples/embed/embed.c examples/embed/Makefile
 EXAMPLES := $(wildcard examples/*.policy)
 LIBRARY  := $(wildcard share/include/*.policy)
 # Bash completion (issue 6): one file, installed under each command's name
 # so that bash-completion loads it on demand for either.
 COMPLETIONDIR := $(DATADIR)/bash-completion/completions
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
-		$(DESTDIR)$(DATADIR)/sysfence/examples
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)/sysfence/examples \
+		$(DESTDIR)$(DOCDIR)/examples/embed $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) \
+		$(DESTDIR)$(PKGCONFIGDIR)
 	install -m 0755 $(COMPILER) $(DESTDIR)$(BINDIR)/sysfence-compile
 ifeq ($(NO_SETUID),1)
 	install -m 0755 $(LAUNCHER) $(DESTDIR)$(BINDIR)/sysfence-launch
@@ -228,7 +310,17 @@ else
 	install -m 04755 -o root -g root $(LAUNCHER) $(DESTDIR)$(BINDIR)/sysfence-launch
 endif
 	$(if $(MAN1),install -m 0644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/)
+	$(if $(MAN3),install -m 0644 $(MAN3) $(DESTDIR)$(MANDIR)/man3/)
 	$(if $(MAN5),install -m 0644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/)
+	install -m 0644 $(DOCS) $(DESTDIR)$(DOCDIR)/
+	install -m 0644 $(EMBED) $(DESTDIR)$(DOCDIR)/examples/embed/
+	install -m 0644 $(SHLIB) $(DESTDIR)$(LIBDIR)/$(SHLIB_NAME)
+	ln -sf $(SHLIB_NAME) $(DESTDIR)$(LIBDIR)/libsysfence.so.$(SOVERSION)
+	ln -sf libsysfence.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libsysfence.so
+	install -m 0644 include/sysfence.h $(DESTDIR)$(INCLUDEDIR)/sysfence.h
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+		-e 's|@VERSION@|$(VERSION)|' src/lib/sysfence.pc.in >$(DESTDIR)$(PKGCONFIGDIR)/sysfence.pc
+	chmod 0644 $(DESTDIR)$(PKGCONFIGDIR)/sysfence.pc
 	$(if $(EXAMPLES),install -m 0644 $(EXAMPLES) $(DESTDIR)$(DATADIR)/sysfence/examples/)
 	install -d $(DESTDIR)$(LIBRARYDIR)
 	install -m 0644 $(LIBRARY) $(DESTDIR)$(LIBRARYDIR)/
@@ -240,11 +332,19 @@ ifeq ($(NO_SETUID),1)
 else
 	install -d -m 0755 -o root -g root $(DESTDIR)$(PROFILE_DIR)
 endif
+	@[ -n "$(DESTDIR)" ] || [ "$$(id -u)" -ne 0 ] || ldconfig
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/sysfence-compile $(DESTDIR)$(BINDIR)/sysfence-launch
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN1)))
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man3/,$(notdir $(MAN3)))
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(MAN5)))
+	rm -f $(addprefix $(DESTDIR)$(DOCDIR)/,$(notdir $(DOCS)))
+	rm -f $(addprefix $(DESTDIR)$(DOCDIR)/examples/embed/,$(notdir $(EMBED)))
+	-rmdir $(DESTDIR)$(DOCDIR)/examples/embed $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) 2>/dev/null
+	rm -f $(DESTDIR)$(LIBDIR)/$(SHLIB_NAME) $(DESTDIR)$(LIBDIR)/libsysfence.so.$(SOVERSION) \
+		$(DESTDIR)$(LIBDIR)/libsysfence.so $(DESTDIR)$(INCLUDEDIR)/sysfence.h \
+		$(DESTDIR)$(PKGCONFIGDIR)/sysfence.pc
 	rm -f $(addprefix $(DESTDIR)$(LIBRARYDIR)/,$(notdir $(LIBRARY)))
 	-rmdir $(DESTDIR)$(LIBRARYDIR) 2>/dev/null
 	rm -rf $(DESTDIR)$(DATADIR)/sysfence
@@ -255,7 +355,12 @@ uninstall:
 clean:
 	rm -rf build
 
--include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+# The Debian packages (debian/), built from a copy of the tree in
+# build/deb and checked with lintian: scripts/build-deb.sh.
+deb:
+	@scripts/build-deb.sh
+
+-include $(shell find $(BUILD)/obj $(BUILD)/pic -name '*.d' 2>/dev/null)
 
 # ==== fuzzing (tests/fuzz): libFuzzer, clang, ASan+UBSan ===================
 # Owned by the fuzzing work of issue 5; self-contained, touches nothing above
@@ -501,8 +606,8 @@ valgrind: test-build
 # (.ci/run runs it).  Debian 12: clang-format 14.
 CLANG_FORMAT ?= clang-format
 FORMAT_SRC := $(sort $(wildcard src/*/*.c include/sysfence/*.h include/sysfence/*/*.h \
-	tests/unit/*.c tests/helpers/*.c tests/common/*.h tests/fuzz/*.c tests/fuzz/*.h \
-	bench/*.c examples/*/*.c))
+	include/*.h tests/unit/*.c tests/helpers/*.c tests/common/*.h tests/fuzz/*.c \
+	tests/fuzz/*.h bench/*.c examples/*/*.c))
 
 .PHONY: format-check format-tools
 format-tools:

@@ -172,7 +172,7 @@ link() { # link OUT FLAGS...
 	local out=$1
 	shift
 	$CC -O2 "$@" -s -Wl,-z,relro,-z,now -o "$out" "$BUILD"/obj/test-launch/*.o \
-		"$BUILD/libsfcommon.a" -lcap -lnettle 2>>"$T/link.log"
+		"$BUILD/libsflib.a" "$BUILD/libsfcommon.a" -lcap -lnettle 2>>"$T/link.log"
 }
 modes=()
 for m in static:-static:-no-pie static-pie:-static-pie dynamic:-pie; do

@@ -2,7 +2,9 @@
 # `make valgrind` (issue 5): the compiler under valgrind memcheck.
 #
 #   1. the unit tests of the compiler and of src/common (every
-#      build/tests/test_* except the launcher's test_launch_*);
+#      build/tests/test_* except the launcher's test_launch_* and those of
+#      src/lib, test_probe, test_load and test_libsysfence: they load
+#      filters, and valgrind has no seccomp(2));
 #   2. representative sysfence-compile runs: every example, bench/app.policy
 #      (plain, --raw, --check, --strict, stdin to stdout), a batch (-j 2,
 #      then again: up to date, then --force), --explain, --disasm, --report,
@@ -86,7 +88,7 @@ vg() {
 units=()
 for t in "$BUILD"/tests/test_*; do
 	[ -x "$t" ] || continue
-	case ${t##*/} in test_launch_*) continue ;; esac
+	case ${t##*/} in test_launch_* | test_probe | test_load | test_libsysfence) continue ;; esac
 	units+=("${t##*/}")
 done
 # The slowest first (test_codegen: minutes under valgrind): the rest overlap it.

@@ -17,4 +17,12 @@ int util_fail(char *why, size_t whylen, const char *fmt, ...) __attribute__((for
 int util_vfail(char *why, size_t whylen, const char *fmt, va_list ap)
 	__attribute__((format(printf, 3, 0)));
 
+/*
+ * Reads everything from an open descriptor, at most max bytes: stops
+ * reading once past max, so an endless input costs max bytes.  Returns 0,
+ * or a negative errno (-EFBIG when larger than max).  *buf is malloc'ed
+ * with one extra NUL byte after *len.
+ */
+int fd_read_all(int fd, size_t max, char **buf, size_t *len);
+
 #endif

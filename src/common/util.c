@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "sysfence/util.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int util_vfail(char *why, size_t whylen, const char *fmt, va_list ap)
 {
@@ -19,4 +22,56 @@ int util_fail(char *why, size_t whylen, const char *fmt, ...)
 	util_vfail(why, whylen, fmt, ap);
 	va_end(ap);
 	return -1;
+}
+
+int fd_read_all(int fd, size_t max, char **bufp, size_t *lenp)
+{
+	size_t cap = 4096, len = 0;
+	char *buf = malloc(cap + 1);
+
+	*bufp = NULL;
+	*lenp = 0;
+	if (!buf)
+		return -ENOMEM;
+	for (;;) {
+		ssize_t n;
+
+		if (len == cap) {
+			size_t ncap = cap * 2;
+			char *nb;
+
+			if (cap > max) {
+				free(buf);
+				return -EFBIG;
+			}
+			nb = realloc(buf, ncap + 1);
+			if (!nb) {
+				free(buf);
+				return -ENOMEM;
+			}
+			buf = nb;
+			cap = ncap;
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+
+			free(buf);
+			return -e;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		/* Stop early: a 50 MB or endless input costs max bytes, no more. */
+		if (len > max) {
+			free(buf);
+			return -EFBIG;
+		}
+	}
+	buf[len] = '\0';
+	*bufp = buf;
+	*lenp = len;
+	return 0;
 }

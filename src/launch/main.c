@@ -34,11 +34,12 @@
 
 #include "sysfence/blob.h"
 #include "sysfence/launch/args.h"
-#include "sysfence/launch/load.h"
 #include "sysfence/launch/priv.h"
-#include "sysfence/launch/probe.h"
 #include "sysfence/launch/program.h"
 #include "sysfence/launch/trust.h"
+#include "sysfence/lib/load.h"
+#include "sysfence/lib/probe.h"
+#include "sysfence/lib/verify.h"
 #include "sysfence/util.h"
 
 #ifndef SYSFENCE_PROFILE_DIR
@@ -363,7 +364,6 @@ int main(int argc, char *argv[])
 	struct priv priv;
 	struct launch_args args;
 	struct trust_profile prof;
-	struct probe_features feat;
 	struct blob blob;
 	struct load_plan plan;
 	struct program_exec exec;
@@ -423,16 +423,10 @@ int main(int argc, char *argv[])
 		debug(profile, "the profile was replaced as it was opened; opened again %u times",
 		      prof.reopened);
 
-	/* 5. Verify, ask the kernel only what this blob needs, plan. */
-	rc = blob_parse(prof.data, prof.len, &blob, why, sizeof(why));
+	/* 5. Verify, ask the kernel only what this blob needs, plan (libsysfence's verifier). */
+	rc = verify_blob(prof.data, prof.len, LOAD_NATIVE_ARCH, &blob, &plan, why, sizeof(why));
 	trust_profile_free(&prof);
-	if (rc == BLOB_ERR_PROGRAM)
-		die(profile, "%s: %s", blob_strerror(rc), why);
-	if (rc != BLOB_OK)
-		die(profile, "%s", blob_strerror(rc));
-	if (probe_kernel(&feat, load_questions(&blob), why, sizeof(why)))
-		die(profile, "%s", why);
-	if (load_prepare(&blob, LOAD_NATIVE_ARCH, &feat, &plan, why, sizeof(why)))
+	if (rc != VERIFY_OK)
 		die(profile, "%s", why);
 
 	/* 6. The program, as the caller; bound, or no_new_privs. */

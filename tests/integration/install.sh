@@ -2,14 +2,17 @@
 # `make install` and `make uninstall` into a temporary DESTDIR:
 #   - as root, PREFIX=/usr: every path, owner and mode (sysfence-compile
 #     0755, sysfence-launch 04755 root:root, man pages, examples, the
-#     library of shipped policies (share/sysfence/include) and bash
-#     completions 0644, the store root-owned 0755), each file identical to
-#     its source, nothing else installed; the installed launcher trusts the
+#     library of shipped policies (share/sysfence/include), bash
+#     completions, the documentation (README, LICENSE, docs/*.md and
+#     examples/embed in share/doc/sysfence), libsysfence (the library
+#     0644 with its soname and development links, sysfence.h, sysfence.pc
+#     naming the installed folders) 0644, the store root-owned 0755), each
+#     file identical to its source, nothing else installed; the installed launcher trusts the
 #     store that was created; the installed compiler looks for bare
 #     @include names in the library that was installed, and the installed
 #     examples compile against it; `make uninstall` removes every file (and the
 #     empty store) but keeps a store holding profiles, and says so;
-#   - as root, a custom BINDIR/MANDIR/DATADIR layout;
+#   - as root, a custom BINDIR/MANDIR/DATADIR/DOCDIR/LIBDIR/INCLUDEDIR layout;
 #   - NO_SETUID=1, as root and as an unprivileged packaging user (nobody):
 #     the launcher 0755 and a printed note.
 . "$(dirname "$0")/../lib.sh"
@@ -44,15 +47,30 @@ check_path() {
 	fi
 }
 
-# expected_files PREFIX BINDIR MANDIR DATADIR: every file make install
-# should create (sorted, relative to DESTDIR).
+VERSION=$("$SF_COMPILE" --version | sed -n '1s/^sysfence-compile \([^ ]*\).*/\1/p')
+DOCS=("$SF_ROOT/README.md" "$SF_ROOT/LICENSE" "$SF_ROOT"/docs/*.md)
+
+# The folders of a layout: BINDIR MANDIR DATADIR DOCDIR LIBDIR INCLUDEDIR.
+layout() { read -r bindir mandir datadir docdir libdir includedir <<<"$*"; }
+
+# expected_files: every file make install should create in the layout
+# (sorted, relative to DESTDIR).
 expected_files() {
-	local bindir=$2 mandir=$3 datadir=$4 f
+	local f
 	{
 		echo "$bindir/sysfence-compile"
 		echo "$bindir/sysfence-launch"
 		for f in "$SF_ROOT"/man/*.1; do echo "$mandir/man1/$(basename "$f")"; done
+		for f in "$SF_ROOT"/man/*.3; do echo "$mandir/man3/$(basename "$f")"; done
 		for f in "$SF_ROOT"/man/*.5; do echo "$mandir/man5/$(basename "$f")"; done
+		for f in "${DOCS[@]}"; do echo "$docdir/$(basename "$f")"; done
+		echo "$docdir/examples/embed/embed.c"
+		echo "$docdir/examples/embed/Makefile"
+		echo "$libdir/libsysfence.so.$VERSION"
+		echo "$libdir/libsysfence.so.0"
+		echo "$libdir/libsysfence.so"
+		echo "$libdir/pkgconfig/sysfence.pc"
+		echo "$includedir/sysfence.h"
 		for f in "$SF_ROOT"/examples/*.policy; do echo "$datadir/sysfence/examples/$(basename "$f")"; done
 		for f in "$SF_ROOT"/share/include/*.policy; do echo "$datadir/sysfence/include/$(basename "$f")"; done
 		echo "$datadir/bash-completion/completions/sysfence-compile"
@@ -60,10 +78,19 @@ expected_files() {
 	} | sort
 }
 
-# check_tree NAME OWNER SETUID BINDIR MANDIR DATADIR: the installed tree in
-# $DEST; OWNER of every file, SETUID yes/no for the launcher.
+# check_link DESCRIPTION PATH TARGET: PATH is a symlink to TARGET.
+check_link() {
+	if [ -L "$2" ] && [ "$(readlink "$2")" = "$3" ]; then
+		ok "$1: ${2#"$DEST"} -> $3"
+	else
+		not_ok "$1: ${2#"$DEST"} is not a link to $3"
+	fi
+}
+
+# check_tree NAME OWNER SETUID: the tree installed in $DEST in the current
+# layout; OWNER of every file, SETUID yes/no for the launcher.
 check_tree() {
-	local name=$1 owner=$2 setuid=$3 bindir=$4 mandir=$5 datadir=$6 f
+	local name=$1 owner=$2 setuid=$3 f
 	check_path "$name" "$DEST$bindir/sysfence-compile" f 755 "$owner" "$SF_COMPILE"
 	if [ "$setuid" = yes ]; then
 		check_path "$name" "$DEST$bindir/sysfence-launch" f 4755 root:root "$SF_LAUNCH"
@@ -73,9 +100,33 @@ check_tree() {
 	for f in "$SF_ROOT"/man/*.1; do
 		check_path "$name" "$DEST$mandir/man1/$(basename "$f")" f 644 "$owner" "$f"
 	done
+	for f in "$SF_ROOT"/man/*.3; do
+		check_path "$name" "$DEST$mandir/man3/$(basename "$f")" f 644 "$owner" "$f"
+	done
 	for f in "$SF_ROOT"/man/*.5; do
 		check_path "$name" "$DEST$mandir/man5/$(basename "$f")" f 644 "$owner" "$f"
 	done
+	for f in "${DOCS[@]}"; do
+		check_path "$name" "$DEST$docdir/$(basename "$f")" f 644 "$owner" "$f"
+	done
+	for f in embed.c Makefile; do
+		check_path "$name" "$DEST$docdir/examples/embed/$f" f 644 "$owner" \
+			"$SF_ROOT/examples/embed/$f"
+	done
+	check_path "$name" "$DEST$libdir/libsysfence.so.$VERSION" f 644 "$owner" \
+		"$BUILD/libsysfence.so.$VERSION"
+	check_link "$name" "$DEST$libdir/libsysfence.so.0" "libsysfence.so.$VERSION"
+	check_link "$name" "$DEST$libdir/libsysfence.so" libsysfence.so.0
+	check_path "$name" "$DEST$includedir/sysfence.h" f 644 "$owner" "$SF_ROOT/include/sysfence.h"
+	check_path "$name" "$DEST$libdir/pkgconfig/sysfence.pc" f 644 "$owner"
+	if grep -qx "libdir=$libdir" "$DEST$libdir/pkgconfig/sysfence.pc" &&
+		grep -qx "includedir=$includedir" "$DEST$libdir/pkgconfig/sysfence.pc" &&
+		grep -qx "Version: $VERSION" "$DEST$libdir/pkgconfig/sysfence.pc"; then
+		ok "$name: sysfence.pc names $libdir, $includedir and $VERSION"
+	else
+		not_ok "$name: sysfence.pc does not name the installed folders"
+		show "$DEST$libdir/pkgconfig/sysfence.pc"
+	fi
 	for f in "$SF_ROOT"/examples/*.policy; do
 		check_path "$name" "$DEST$datadir/sysfence/examples/$(basename "$f")" f 644 "$owner" "$f"
 	done
@@ -88,7 +139,7 @@ check_tree() {
 	done
 	check_path "$name" "$DEST$STORE_PATH" d 755 "$owner"
 	(cd "$DEST" && find . -type f -o -type l | sed 's|^\.||' | sort) >"$T/installed"
-	expected_files "" "$bindir" "$mandir" "$datadir" >"$T/expected"
+	expected_files >"$T/expected"
 	if diff "$T/expected" "$T/installed" >"$T/diff"; then
 		ok "$name: exactly the expected $(wc -l <"$T/expected") files, nothing else"
 	else
@@ -125,7 +176,8 @@ if [ "$(id -u)" -eq 0 ]; then
 		not_ok "root: make install DESTDIR=... PREFIX=/usr"
 		show "$T/out"
 	fi
-	check_tree root root:root yes /usr/bin /usr/share/man /usr/share
+	layout /usr/bin /usr/share/man /usr/share /usr/share/doc/sysfence /usr/lib /usr/include
+	check_tree root root:root yes
 	expect_exit 0 "root: the installed compiler runs" "$DEST/usr/bin/sysfence-compile" --version
 	expect_exit 0 "root: the installed launcher runs" "$DEST/usr/bin/sysfence-launch" --features
 	expect_grep "$T/out" "^profile_dir=$STORE_PATH\$" "root: the launcher trusts the store make install created"
@@ -158,14 +210,16 @@ if [ "$(id -u)" -eq 0 ]; then
 
 	# --- as root, a custom layout -------------------------------------------------
 	DEST=$T/custom
-	LAYOUT=(PREFIX=/opt/sf BINDIR=/opt/sf/sbin MANDIR=/opt/sf/doc/man DATADIR=/opt/sf/data)
+	LAYOUT=(PREFIX=/opt/sf BINDIR=/opt/sf/sbin MANDIR=/opt/sf/doc/man DATADIR=/opt/sf/data
+		DOCDIR=/opt/sf/doc/sysfence LIBDIR=/opt/sf/lib64 INCLUDEDIR=/opt/sf/inc)
 	if "${MK[@]}" install DESTDIR="$DEST" "${LAYOUT[@]}" >"$T/out" 2>&1; then
 		ok "custom: make install with BINDIR, MANDIR, DATADIR"
 	else
 		not_ok "custom: make install with BINDIR, MANDIR, DATADIR"
 		show "$T/out"
 	fi
-	check_tree custom root:root yes /opt/sf/sbin /opt/sf/doc/man /opt/sf/data
+	layout /opt/sf/sbin /opt/sf/doc/man /opt/sf/data /opt/sf/doc/sysfence /opt/sf/lib64 /opt/sf/inc
+	check_tree custom root:root yes
 	check_uninstall custom DESTDIR="$DEST" "${LAYOUT[@]}"
 
 	# --- as root, NO_SETUID=1 -----------------------------------------------------
@@ -177,7 +231,8 @@ if [ "$(id -u)" -eq 0 ]; then
 		show "$T/out"
 	fi
 	expect_grep "$T/out" 'installed without the setuid bit' "root, NO_SETUID=1: the note is printed"
-	check_tree "root, NO_SETUID=1" root:root no /usr/bin /usr/share/man /usr/share
+	layout /usr/bin /usr/share/man /usr/share /usr/share/doc/sysfence /usr/lib /usr/include
+	check_tree "root, NO_SETUID=1" root:root no
 	check_uninstall "root, NO_SETUID=1" DESTDIR="$DEST" PREFIX=/usr
 fi
 
@@ -206,7 +261,8 @@ else
 	fi
 	expect_grep "$T/out" 'installed without the setuid bit' "$user, NO_SETUID=1: the note is printed"
 	expect_grep "$T/out" 'root-owned 04755' "$user, NO_SETUID=1: the note says what the package must do"
-	check_tree "$user, NO_SETUID=1" "$user:$group" no /usr/bin /usr/share/man /usr/share
+	layout /usr/bin /usr/share/man /usr/share /usr/share/doc/sysfence /usr/lib /usr/include
+	check_tree "$user, NO_SETUID=1" "$user:$group" no
 	AS_MK=("${AS[@]}" "${MK[@]}")
 	if "${AS_MK[@]}" uninstall DESTDIR="$DEST" PREFIX=/usr >"$T/out" 2>&1 &&
 		[ -z "$(find "$DEST" -type f)" ] && [ ! -e "$DEST$STORE_PATH" ]; then

@@ -1,10 +1,10 @@
 #!/bin/bash
-# The manual pages render cleanly: every man/*.1 and man/*.5 through
+# The manual pages render cleanly: every man/*.1, *.3 and *.5 through
 # `groff -man -t -Tutf8 -ww` (all warnings on) and through `man -l` (as a
 # user reads it, with groff's warnings on), with no message at all on
 # stderr; the .TH line names the file; lexgrog (what mandb and apropos
 # use) finds the NAME section; every sysfence page a SEE ALSO names exists.
-# The four pages of issue 6 must be there.
+# The four pages of issue 6 and libsysfence(3) must be there.
 . "$(dirname "$0")/../lib.sh"
 MAN=$SF_ROOT/man
 
@@ -15,8 +15,8 @@ fi
 export LC_ALL=C.UTF-8 MANWIDTH=80 MANPAGER=cat PAGER=cat
 
 pages=()
-for f in "$MAN"/*.1 "$MAN"/*.5; do [ -f "$f" ] && pages+=("$f"); done
-for want in sysfence-compile.1 sysfence-launch.1 sysfence-policy.5 sysfence-blob.5; do
+for f in "$MAN"/*.1 "$MAN"/*.3 "$MAN"/*.5; do [ -f "$f" ] && pages+=("$f"); done
+for want in sysfence-compile.1 sysfence-launch.1 sysfence-policy.5 sysfence-blob.5 libsysfence.3; do
 	if [ -f "$MAN/$want" ]; then ok "man/$want exists"; else not_ok "man/$want is missing"; fi
 done
 
@@ -40,7 +40,7 @@ for f in "${pages[@]}"; do
 	sec=${page##*.}
 	quiet "$page: groff -man -t -Tutf8 -ww, no warning" groff -man -t -Tutf8 -ww "$f"
 	sed 's/.\x08//g' "$T/out" >"$T/$page.txt" # plain text: no overstriking
-	if grep -q '^NAME' "$T/$page.txt" && grep -Eq "^ *$name +- " "$T/$page.txt"; then
+	if grep -q '^NAME' "$T/$page.txt" && grep -Eq "^ *$name( +- |, )" "$T/$page.txt"; then
 		ok "$page: has a NAME section naming $name"
 	else
 		not_ok "$page: NAME section"
@@ -64,7 +64,7 @@ for f in "${pages[@]}"; do
 	fi
 	# Every sysfence page it names, as NAME(N) in the rendered text, exists.
 	missing=""
-	for ref in $(grep -oE 'sysfence-[a-z]+\([1-8]\)' "$T/$page.txt" | sed -E 's/\(([1-8])\)/.\1/' | sort -u); do
+	for ref in $(grep -oE '(lib)?sysfence-?[a-z]*\([1-8]\)' "$T/$page.txt" | sed -E 's/\(([1-8])\)/.\1/' | sort -u); do
 		[ -f "$MAN/$ref" ] || missing="$missing $ref"
 	done
 	if [ -z "$missing" ]; then ok "$page: every sysfence page it names exists"; else not_ok "$page: names missing pages:$missing"; fi

@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "sysfence/util.h" /* fd_read_all */
+
 /*
  * Reads a whole regular file, FIFO or stdin ("-") of at most max bytes.
  * A FIFO is waited on like cat does: until a writer has written and gone.
@@ -15,9 +17,6 @@
  * folder).  *buf is malloc'ed with one extra NUL byte after *len.
  */
 int file_read_all(const char *path, size_t max, char **buf, size_t *len);
-
-/* Reads everything from an open descriptor, same contract. */
-int fd_read_all(int fd, size_t max, char **buf, size_t *len);
 
 /*
  * A line without its newline.  cut: the line was longer than max_line and

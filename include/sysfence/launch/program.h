@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "sysfence/launch/load.h"
+#include "sysfence/lib/load.h"
 
 /* Exit statuses as env(1) uses them. */
 #define PROGRAM_EXIT_CANNOT_RUN 126

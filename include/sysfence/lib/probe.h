@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-#ifndef SYSFENCE_LAUNCH_PROBE_H
-#define SYSFENCE_LAUNCH_PROBE_H
+#ifndef SYSFENCE_LIB_PROBE_H
+#define SYSFENCE_LIB_PROBE_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Unit tests for load_prepare() in src/launch/load.c: which architecture
+ * Unit tests for load_prepare() in src/lib/load.c: which architecture
  * is accepted, how the filters are attached, and which actions are
  * rewritten on which kernel, table-driven over kernel feature sets.
  */
@@ -19,7 +19,7 @@
 
 #include <cmocka.h>
 
-#include "sysfence/launch/load.h"
+#include "sysfence/lib/load.h"
 #include "sysfence/util.h"
 
 #ifndef SECCOMP_FILTER_FLAG_LOG
@@ -199,14 +199,16 @@ static void test_architecture(void **state)
 	char why[128];
 
 	(void)state;
-	assert_int_equal(load_prepare(&b, AUDIT_ARCH_X86_64, &modern, &plan, why, sizeof(why)), -1);
+	assert_int_equal(load_prepare(&b, AUDIT_ARCH_X86_64, &modern, &plan, why, sizeof(why)),
+			 LOAD_ERR_ARCH);
 	assert_non_null(strstr(why, "architecture"));
 	b = make_blob(SF_MODE_ENFORCE, AUDIT_ARCH_X86_64);
 	assert_int_equal(load_prepare(&b, AUDIT_ARCH_X86_64, &modern, &plan, why, sizeof(why)), 0);
 	/* The compat arch listed first is found too. */
 	assert_int_equal(load_prepare(&b, AUDIT_ARCH_I386, &modern, &plan, why, sizeof(why)), 0);
 	b.narches = 0;
-	assert_int_equal(load_prepare(&b, AUDIT_ARCH_X86_64, &modern, &plan, why, sizeof(why)), -1);
+	assert_int_equal(load_prepare(&b, AUDIT_ARCH_X86_64, &modern, &plan, why, sizeof(why)),
+			 LOAD_ERR_ARCH);
 }
 
 static void test_unrestricted(void **state)
@@ -224,7 +226,8 @@ static void test_unrestricted(void **state)
 	assert_int_equal(load_prepare(&b, LOAD_NATIVE_ARCH, &modern, &plan, why, sizeof(why)), 0);
 	/* Listed, but not ours: refused like any other profile. */
 	b = make_blob(SF_MODE_UNRESTRICTED, AUDIT_ARCH_AARCH64);
-	assert_int_equal(load_prepare(&b, AUDIT_ARCH_X86_64, &modern, &plan, why, sizeof(why)), -1);
+	assert_int_equal(load_prepare(&b, AUDIT_ARCH_X86_64, &modern, &plan, why, sizeof(why)),
+			 LOAD_ERR_ARCH);
 }
 
 static void test_lengths(void **state)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-#ifndef SYSFENCE_LAUNCH_LOAD_H
-#define SYSFENCE_LAUNCH_LOAD_H
+#ifndef SYSFENCE_LIB_LOAD_H
+#define SYSFENCE_LIB_LOAD_H
 
 #include <linux/audit.h>
 #include <linux/filter.h>
@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #include "sysfence/blob.h"
-#include "sysfence/launch/probe.h"
+#include "sysfence/lib/probe.h"
 
 /* The architecture this launcher runs as: the one the blob must list. */
 #if defined(__x86_64__)
@@ -60,8 +60,10 @@ unsigned load_questions(const struct blob *b);
  * kernel lacks SECCOMP_RET_LOG and KILL_PROCESS into KILL_THREAD when it
  * lacks SECCOMP_RET_KILL_PROCESS (the kernel treats an action it does not
  * know as a kill).  `arch` is LOAD_NATIVE_ARCH except in tests.  The plan
- * points into *b.  Returns 0, or -1 with a reason in why.
+ * points into *b.  Returns 0; LOAD_ERR_ARCH when the blob is not compiled
+ * for arch; or -1 with a reason in why (both).
  */
+#define LOAD_ERR_ARCH (-2)
 int load_prepare(struct blob *b, uint32_t arch, const struct probe_features *f,
 		 struct load_plan *plan, char *why, size_t whylen);
 
@@ -73,10 +75,13 @@ int load_prepare(struct blob *b, uint32_t arch, const struct probe_features *f,
  * must fail with EINVAL.  Returns 0; LOAD_FAKED when the twin "succeeded"
  * (a filter above the launcher fakes seccomp() or prctl(): nothing it
  * answers can be believed); or a negative errno with *stage naming the
- * filter that failed.  After a failure some filter may already be
- * attached: the caller must not exec.
+ * filter that failed (LOAD_STAGE_*).  After a failure at the allow filter
+ * the deny filter, when there is one, is attached: the caller must not
+ * exec.
  */
 #define LOAD_FAKED 1
+#define LOAD_STAGE_DENY "deny filter"
+#define LOAD_STAGE_ALLOW "allow filter"
 int load_apply(const struct load_plan *plan, const char **stage);
 
 /*

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Unit tests for src/launch/probe.c: the errno contract of each kernel
+ * Unit tests for src/lib/probe.c: the errno contract of each kernel
  * question, with injected answers (what old, new and hostile kernels say).
  */
 #include <errno.h>
@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "sysfence/launch/probe.h"
+#include "sysfence/lib/probe.h"
 
 static void test_flag_log(void **state)
 {

@@ -4,7 +4,7 @@
  * defines an answer for, and any errno outside that contract is an error:
  * the launcher then refuses to load rather than guess.
  */
-#include "sysfence/launch/probe.h"
+#include "sysfence/lib/probe.h"
 
 #include <errno.h>
 #include <fcntl.h>

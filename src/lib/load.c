@@ -3,9 +3,10 @@
  * Turning a verified blob into filters: pure decisions (which kernel
  * questions, the plan, whether the profile lets the launcher's own calls
  * after the load through), and the system calls that attach them and
- * prove the attach real (load_apply).
+ * prove the attach real (load_apply).  Shared by sysfence-launch and
+ * libsysfence: the only file that attaches filters.
  */
-#include "sysfence/launch/load.h"
+#include "sysfence/lib/load.h"
 
 #include <errno.h>
 #include <linux/seccomp.h>
@@ -65,10 +66,11 @@ int load_prepare(struct blob *b, uint32_t arch, const struct probe_features *f,
 {
 	memset(plan, 0, sizeof(*plan));
 	/* An unrestricted blob may list no architecture at all. */
-	if ((b->narches || b->mode != SF_MODE_UNRESTRICTED) && !blob_has_arch(b, arch))
-		return util_fail(
-			why, whylen,
-			"profile not compiled for this architecture (" LOAD_NATIVE_ARCH_NAME ")");
+	if ((b->narches || b->mode != SF_MODE_UNRESTRICTED) && !blob_has_arch(b, arch)) {
+		util_fail(why, whylen,
+			  "profile not compiled for this architecture (" LOAD_NATIVE_ARCH_NAME ")");
+		return LOAD_ERR_ARCH;
+	}
 	if (b->mode == SF_MODE_UNRESTRICTED)
 		return 0; /* nothing to load, nothing to rewrite */
 	if (!b->allow.len)
@@ -109,11 +111,14 @@ static int attach(const struct load_plan *plan, const struct sock_fprog *prog)
 
 int load_apply(const struct load_plan *plan, const char **stage)
 {
-	/* One object for every call: its address is an argument. */
-	static struct sock_fprog prog;
+	/*
+	 * One object for every call: its address is an argument.  One per
+	 * thread, for libsysfence's callers: a filter belongs to a thread.
+	 */
+	static _Thread_local struct sock_fprog prog;
 	int rc;
 
-	*stage = plan->deny.len ? "deny filter" : "allow filter";
+	*stage = plan->deny.len ? LOAD_STAGE_DENY : LOAD_STAGE_ALLOW;
 	if (!plan->allow.len)
 		return 0;
 	/*
@@ -138,7 +143,7 @@ int load_apply(const struct load_plan *plan, const char **stage)
 		if (rc)
 			return rc;
 	}
-	*stage = "allow filter";
+	*stage = LOAD_STAGE_ALLOW;
 	prog = plan->allow;
 	return attach(plan, &prog);
 }
