@@ -230,14 +230,6 @@ $(BUILD)/tests/helpers/%: $(call obj,tests/helpers/%.c) $(TOOLS_LIB) $(COMPILE_L
 	@mkdir -p $(dir $@)
 	$(CC) $(SF_CFLAGS) $(SF_LDFLAGS) -o $@ $^ $(SECCOMP_LIBS) $(NETTLE_LIBS) -lpthread
 
-# The kernel-truth runner again for the compat ABI (x86 on x86_64), when a
-# -m32 toolchain is installed (gcc-multilib); the tests skip visibly without.
-RUN32 := $(BUILD)/tests/helpers32/sf-run
-$(RUN32): tests/helpers/sf-run.c
-	@mkdir -p $(dir $@)
-	@$(CC) -m32 -O2 -Wall -Wextra -Werror -o $@ $< 2>/dev/null || \
-		echo "note: no -m32 toolchain (gcc-multilib); compat kernel tests will be skipped"
-
 # The floor the launcher is measured against: static, stripped, libc only.
 $(BUILD)/bench/sf-floor: bench/sf-floor.c
 	@mkdir -p $(dir $@)
@@ -247,7 +239,7 @@ $(BUILD)/bench/%: $(call obj,bench/%.c) $(TOOLS_LIB) $(COMPILE_LIB) $(COMMON_LIB
 	@mkdir -p $(dir $@)
 	$(CC) $(SF_CFLAGS) $(SF_LDFLAGS) -o $@ $^ $(SECCOMP_LIBS) $(NETTLE_LIBS) -lpthread
 
-test-build: all $(UNIT_BINS) $(HELPER_BINS) $(TEST_LAUNCHER) $(RUN32)
+test-build: all $(UNIT_BINS) $(HELPER_BINS) $(TEST_LAUNCHER)
 
 # Installs missing build dependencies (Debian/Ubuntu, as root).
 deps:

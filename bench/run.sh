@@ -8,8 +8,11 @@ COMPILE=$BUILD/sysfence-compile
 W=$(mktemp -d /tmp/sysfence-bench.XXXXXX)
 trap 'rm -rf "$W"' EXIT
 
-echo "== compiler: one policy (bench/app.policy)"
-"$BUILD/bench/compile-bench" bench/app.policy 40
+echo "== compiler: sysfence's code generator and the libseccomp baseline, side by side"
+echo "   (the typical two-architecture app policy, a 286-syscall allow-list, an"
+echo "   argument-heavy policy: 150 syscalls, two alternatives each)"
+"$BUILD/bench/compile-bench" --runs 40 --compiler "$COMPILE" \
+	bench/app.policy bench/allowlist.policy bench/args.policy
 
 echo
 echo "== compiler: batch of 500 policies (each a different variant of app.policy)"

@@ -54,7 +54,7 @@ LOGS=$W/logs
 mkdir "$LOGS"
 
 # --fair-sched=yes: valgrind runs one thread at a time, and its default
-# lock lets a spinning thread (test_backend's hammer_version) starve the
+# lock lets a spinning thread (test_codegen's hammer_version) starve the
 # others: 10 s with round-robin turns, from 3 to over 10 minutes without.
 # shellcheck disable=SC2054 # "definite,possible" is one value
 VG=("${VALGRIND:-valgrind}" --tool=memcheck --error-exitcode=1 --leak-check=full
@@ -91,9 +91,9 @@ for t in "$BUILD"/tests/test_*; do
 	case ${t##*/} in test_launch_* | test_probe | test_load | test_libsysfence) continue ;; esac
 	units+=("${t##*/}")
 done
-# The slowest first (test_backend: minutes under valgrind): the rest overlap it.
-for u in $(printf '%s\n' "${units[@]}" | grep -x test_backend) \
-	$(printf '%s\n' "${units[@]}" | grep -vx test_backend); do
+# The slowest first (test_codegen: minutes under valgrind): the rest overlap it.
+for u in $(printf '%s\n' "${units[@]}" | grep -x test_codegen) \
+	$(printf '%s\n' "${units[@]}" | grep -vx test_codegen); do
 	vg "unit-$u" 0 "$BUILD/tests/$u"
 done
 

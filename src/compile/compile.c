@@ -5,12 +5,16 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sysfence/compile/backend.h"
 #include "sysfence/compile/check.h"
+#include "sysfence/compile/codegen.h"
 #include "sysfence/compile/groups.h"
 #include "sysfence/compile/syscalls.h"
 
-#define FEATURES "enosys-unknown,clone3-enosys,deny-filter,arg-width"
+/*
+ * What the generated programs do, in the identity (and so in every source
+ * digest): blobs of an older generator are recompiled in batch mode.
+ */
+#define FEATURES "enosys-unknown,clone3-enosys,one-program,arg-width,abi-model"
 
 static char identity[256];
 /*
@@ -171,7 +175,8 @@ int compile_sources(const struct policy_sources *s, const struct compile_opts *o
 	if (check_policy(&pol, o->arches, o->narches, o->strict, d) < 0)
 		goto out;
 	check_bindings(&pol, d);
-	if (backend_compile(&pol, o->arches, o->narches, &out->deny, &out->allow, d) < 0)
+	/* One program: the explicit denials live in it (out->deny stays empty). */
+	if (codegen_compile(&pol, o->arches, o->narches, &out->allow, d) < 0)
 		goto out;
 	if (copy_bindings(&pol, out, d) < 0)
 		goto out;

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "sysfence/blob.h"
+#include "sysfence/compile/abi.h"
 #include "sysfence/compile/compile.h"
 #include "sysfence/compile/groups.h"
 #include "sysfence/compile/job.h"
@@ -62,9 +63,10 @@ static void usage(FILE *out)
 	      "                   the library bare @include names come from (default:\n"
 	      "                   $SYSFENCE_INCLUDE_DIR, else " SYSFENCE_INCLUDE_DIR ")\n"
 	      "  --check          only report diagnostics, write nothing\n"
-	      "  --raw            write the bare allow program (struct sock_filter[])\n"
-	      "                   to OUTPUT and the deny program to OUTPUT.deny;\n"
-	      "                   for the tools, INPUT must be such a program\n"
+	      "  --raw            write the bare program (struct sock_filter[]) to\n"
+	      "                   OUTPUT (a stale OUTPUT.deny is removed); for the\n"
+	      "                   tools, INPUT must be such a program (and OUTPUT.deny\n"
+	      "                   beside it, when there is one, is read too)\n"
 	      "  --out-dir DIR    batch mode: write DIR/NAME.bin for each INPUT (DIR is\n"
 	      "                   created, mode 0755, when only it is missing)\n"
 	      "  -j, --jobs N     batch workers (default: number of cores)\n"
@@ -226,7 +228,7 @@ static void add_arch(struct compile_opts *o, const char *name)
 	if (!a) {
 		char known[512];
 		size_t n, at = 0;
-		const struct syscalls_arch *all = syscalls_arches(&n);
+		const struct abi *all = abi_all(&n);
 
 		for (size_t i = 0; i < n && at < sizeof(known); i++)
 			at += (size_t)snprintf(known + at, sizeof(known) - at, "%s%s",

@@ -451,10 +451,10 @@ int policy_parse_value(const char *s, size_t len, const struct policy_value_ctx 
 
 /*
  * One value of a rule, reduced to the argument's width.  Returns 0, -1
- * (error reported) or POLICY_VALUE_NEVER.
+ * (error reported) or POLICY_VALUE_NEVER.  *neg: it was written negative.
  */
 static int parse_value(struct parser *p, struct token t, const char *syscall, unsigned argno,
-		       uint64_t *out)
+		       uint64_t *out, bool *neg)
 {
 	struct policy_value_ctx c = {
 		.res = p->res,
@@ -473,6 +473,7 @@ static int parse_value(struct parser *p, struct token t, const char *syscall, un
 	size_t off;
 	int rc = policy_parse_value(t.s, t.len, &c, out, err, sizeof(err), &off);
 
+	*neg = t.len > 1 && t.s[0] == '-';
 	if (rc < 0)
 		error_at(p, t.col + (unsigned)off, "%s", err);
 	return rc;
@@ -489,6 +490,7 @@ static int parse_arg(struct parser *p, struct token t, const char *syscall, unsi
 	unsigned width = argtypes_width(syscall, argno);
 	const char *bar;
 	size_t skip = 0;
+	bool nv = false, nm = false;
 	int rc, rc2;
 
 	memset(a, 0, sizeof(*a));
@@ -516,8 +518,9 @@ static int parse_arg(struct parser *p, struct token t, const char *syscall, unsi
 			error_at(p, t.col, "expected a mask after '|'");
 			return -1;
 		}
-		rc = parse_value(p, sub(t, 1, t.len), syscall, argno, &a->mask);
+		rc = parse_value(p, sub(t, 1, t.len), syscall, argno, &a->mask, &nm);
 		a->value = a->mask;
+		a->neg = nm ? POLICY_NEG_VALUE | POLICY_NEG_MASK : 0;
 		return rc;
 	default:
 		a->op = POLICY_OP_EQ;
@@ -541,8 +544,9 @@ static int parse_arg(struct parser *p, struct token t, const char *syscall, unsi
 			error_at(p, t.col + (unsigned)at, "expected a value after '|'");
 			return -1;
 		}
-		rc = parse_value(p, sub(t, 0, at), syscall, argno, &a->mask);
-		rc2 = parse_value(p, sub(t, at + 1, t.len), syscall, argno, &a->value);
+		rc = parse_value(p, sub(t, 0, at), syscall, argno, &a->mask, &nm);
+		rc2 = parse_value(p, sub(t, at + 1, t.len), syscall, argno, &a->value, &nv);
+		a->neg = (uint8_t)((nv ? POLICY_NEG_VALUE : 0) | (nm ? POLICY_NEG_MASK : 0));
 		if (rc < 0 || rc2 < 0)
 			return -1;
 		if (rc || rc2)
@@ -557,7 +561,8 @@ static int parse_arg(struct parser *p, struct token t, const char *syscall, unsi
 		}
 		return 0;
 	}
-	rc = parse_value(p, sub(t, skip, t.len), syscall, argno, &a->value);
+	rc = parse_value(p, sub(t, skip, t.len), syscall, argno, &a->value, &nv);
+	a->neg = nv ? POLICY_NEG_VALUE : 0;
 	if (rc != POLICY_VALUE_NEVER || a->op == POLICY_OP_EQ)
 		return rc;
 	/* "Not a request this architecture lacks" is any request. */
@@ -822,8 +827,6 @@ int policy_parse_sources(const struct policy_sources *s, const struct policy_res
 		out->mode = SF_MODE_ENFORCE;
 	if (s->failed) /* a file is missing: its rules would be too */
 		return -1;
-	/* cppcheck 2.10 does not see error_at() add to diags->errors. */
-	/* cppcheck-suppress knownConditionTrueFalse */
 	return diags->errors > errors_before ? -1 : 0;
 }
 

@@ -148,7 +148,7 @@ static uint64_t hash_rule(const struct policy_rule *r, const char *name)
 	for (unsigned i = 0; i < r->nargs; i++) {
 		const struct policy_arg *a = &r->args[i];
 
-		h = mix(h, (uint64_t)a->op << 8 | a->width);
+		h = mix(h, (uint64_t)a->op << 16 | (uint64_t)a->neg << 8 | a->width);
 		h = mix(h, a->value);
 		h = mix(h, a->mask);
 	}
@@ -162,8 +162,9 @@ static bool same_rule(const struct policy_rule *x, const struct policy_rule *y, 
 	for (unsigned i = 0; i < x->nargs; i++) {
 		const struct policy_arg *a = &x->args[i], *b = &y->args[i];
 
-		if (a->op != b->op || a->width != b->width || a->value != b->value ||
-		    a->mask != b->mask)
+		/* neg: -1 and 0xffff... differ on an ABI that passes fewer bits */
+		if (a->op != b->op || a->width != b->width || a->neg != b->neg ||
+		    a->value != b->value || a->mask != b->mask)
 			return false;
 	}
 	return true;

@@ -8,6 +8,8 @@
  */
 #include "sysfence/compile/syscalls.h"
 
+#include "sysfence/compile/abi.h"
+
 #include <pthread.h>
 #include <seccomp.h>
 #include <stdio.h>
@@ -17,47 +19,14 @@
 #include "sysfence/compile/text.h"
 #include "sysfence/util.h"
 
-static const struct syscalls_arch arch_infos[] = {
-	/* name, token, is32, big_endian, uid16, compat, window, extra */
-	{ "x86_64", SCMP_ARCH_X86_64, false, false, false, SCMP_ARCH_X86, 0, 0 },
-	{ "x86", SCMP_ARCH_X86, true, false, true, 0, 0, 0 },
-	{ "aarch64", SCMP_ARCH_AARCH64, false, false, false, SCMP_ARCH_ARM, 0, 0 },
-	{ "arm", SCMP_ARCH_ARM, true, false, true, 0, 0, 0x0f0000 },
-	{ "riscv64", SCMP_ARCH_RISCV64, false, false, false, 0, 0, 0 },
-	{ "ppc64le", SCMP_ARCH_PPC64LE, false, false, false, 0, 0, 0 },
-	{ "ppc64", SCMP_ARCH_PPC64, false, true, false, SCMP_ARCH_PPC, 0, 0 },
-	{ "ppc", SCMP_ARCH_PPC, true, true, false, 0, 0, 0 },
-	{ "s390x", SCMP_ARCH_S390X, false, true, false, SCMP_ARCH_S390, 0, 0 },
-	{ "s390", SCMP_ARCH_S390, true, true, true, 0, 0, 0 },
-	{ "mips", SCMP_ARCH_MIPS, true, true, false, 0, 4000, 0 },
-	{ "mipsel", SCMP_ARCH_MIPSEL, true, false, false, 0, 4000, 0 },
-	{ "mips64", SCMP_ARCH_MIPS64, false, true, false, 0, 5000, 0 },
-	{ "mipsel64", SCMP_ARCH_MIPSEL64, false, false, false, 0, 5000, 0 },
-	{ "mips64n32", SCMP_ARCH_MIPS64N32, false, true, false, 0, 6000, 0 },
-	{ "mipsel64n32", SCMP_ARCH_MIPSEL64N32, false, false, false, 0, 6000, 0 },
-	{ "parisc", SCMP_ARCH_PARISC, true, true, false, 0, 0, 0 },
-	{ "parisc64", SCMP_ARCH_PARISC64, false, true, false, 0, 0, 0 },
-};
-
-const struct syscalls_arch *syscalls_arches(size_t *count)
-{
-	*count = ARRAY_SIZE(arch_infos);
-	return arch_infos;
-}
-
-const struct syscalls_arch *syscalls_arch(uint32_t token)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(arch_infos); i++)
-		if (arch_infos[i].token == token)
-			return &arch_infos[i];
-	return NULL;
-}
-
 uint32_t syscalls_arch_from_name(const char *name)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(arch_infos); i++)
-		if (!strcmp(arch_infos[i].name, name))
-			return arch_infos[i].token;
+	size_t n;
+	const struct abi *abis = abi_all(&n);
+
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(abis[i].name, name))
+			return abis[i].token;
 	/* Accept libseccomp's own spellings too ("x32" is refused: killed). */
 	if (!strcmp(name, "i386") || !strcmp(name, "i686"))
 		return SCMP_ARCH_X86;
@@ -70,7 +39,7 @@ uint32_t syscalls_arch_from_name(const char *name)
 
 const char *syscalls_arch_name(uint32_t arch)
 {
-	const struct syscalls_arch *a = syscalls_arch(arch);
+	const struct abi *a = abi_get(arch);
 
 	return a ? a->name : NULL;
 }
@@ -80,16 +49,9 @@ uint32_t syscalls_native_arch(void)
 	return seccomp_arch_native();
 }
 
-bool syscalls_arch_is_32bit(uint32_t arch)
-{
-	const struct syscalls_arch *a = syscalls_arch(arch);
-
-	return a && a->is32;
-}
-
 size_t syscalls_default_arches(uint32_t *arches, size_t max)
 {
-	const struct syscalls_arch *a = syscalls_arch(seccomp_arch_native());
+	const struct abi *a = abi_get(seccomp_arch_native());
 	size_t n = 0;
 
 	if (!a || !max)
@@ -113,11 +75,14 @@ struct arch_table {
 	struct named_nr *names; /* every syscall of the arch, sorted by name */
 	size_t nnames, capnames;
 	uint32_t *numbers;	     /* the same numbers, ascending */
+	const char **nr_names;	     /* their names, in the same order */
 	uint8_t digest[DIGEST_SIZE]; /* of every (number, name) known */
 	int failed;
 };
 
-static struct arch_table tables[ARRAY_SIZE(arch_infos)];
+/* One per ABI of abi_all(), in its order. */
+#define MAX_TABLES 32
+static struct arch_table tables[MAX_TABLES];
 static pthread_mutex_t tables_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /*
@@ -169,7 +134,7 @@ static int push_range(struct arch_table *t, size_t *cap, uint32_t lo, uint32_t h
 }
 
 /* Unknown numbers = the complement of the known ones within the windows. */
-static int build_table(const struct syscalls_arch *a, struct arch_table *t)
+static int build_table(const struct abi *a, struct arch_table *t)
 {
 	const uint32_t windows[2] = { a->window, a->extra };
 	size_t cap = 0;
@@ -213,22 +178,27 @@ static int build_table(const struct syscalls_arch *a, struct arch_table *t)
 	digest_final(&dc, t->digest);
 	/* Found in ascending order: the numbers before sorting by name. */
 	t->numbers = malloc((t->nnames + 1) * sizeof(*t->numbers));
-	if (!t->numbers)
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
+	t->nr_names = malloc((t->nnames + 1) * sizeof(*t->nr_names));
+	if (!t->numbers || !t->nr_names)
 		return -1;
-	for (size_t i = 0; i < t->nnames; i++)
+	for (size_t i = 0; i < t->nnames; i++) {
 		t->numbers[i] = t->names[i].nr;
+		t->nr_names[i] = t->names[i].name;
+	}
 	qsort(t->names, t->nnames, sizeof(*t->names), cmp_named_nr);
 	return push_range(t, &cap, (uint32_t)next, UINT32_MAX);
 }
 
 static const struct arch_table *arch_table(uint32_t arch)
 {
-	const struct syscalls_arch *a = syscalls_arch(arch);
+	size_t count;
+	const struct abi *all = abi_all(&count), *a = abi_get(arch);
 	struct arch_table *t;
 
-	if (!a)
+	if (!a || (size_t)(a - all) >= MAX_TABLES)
 		return NULL;
-	t = &tables[a - arch_infos];
+	t = &tables[a - all];
 	pthread_mutex_lock(&tables_lock);
 	if (!t->unknown && !t->failed) {
 		if (build_table(a, t)) {
@@ -237,7 +207,9 @@ static const struct arch_table *arch_table(uint32_t arch)
 			free(t->names);
 			free(t->unknown);
 			free(t->numbers);
+			free(t->nr_names);
 			t->numbers = NULL;
+			t->nr_names = NULL;
 			t->names = NULL;
 			t->unknown = NULL;
 			t->nunknown = t->nnames = 0;
@@ -276,26 +248,42 @@ static int direct_nr(const struct arch_table *t, const char *name)
 
 int syscalls_nr(uint32_t arch, const char *name)
 {
-	int nr = seccomp_syscall_resolve_name_arch(arch, name);
+	int nr = direct_nr(arch_table(arch), name);
 
 	/*
-	 * Negative: unknown, a pseudo-syscall such as socketcall on x86_64, or
-	 * a call libseccomp reports as multiplexed although the arch also has
-	 * it as a syscall of its own (socket on x86 is 359 as well as
-	 * socketcall(SYS_SOCKET)): the table knows the direct number.
+	 * The table has one name per number; libseccomp may know a second
+	 * spelling.  Its negative numbers (a pseudo-syscall such as socketcall
+	 * on x86_64, a call it reports as multiplexed) are no number at all:
+	 * the multiplexers are the ABI model's (abi.h).
 	 */
-	return nr >= 0 ? nr : direct_nr(arch_table(arch), name);
+	if (nr < 0)
+		nr = seccomp_syscall_resolve_name_arch(arch, name);
+	return nr >= 0 ? nr : -1;
 }
 
 const char *syscalls_name(uint32_t arch, int nr, char *buf, size_t len)
 {
-	char *name = seccomp_syscall_resolve_num_arch(arch, nr);
+	const struct arch_table *t = arch_table(arch);
+	size_t lo = 0, hi = t ? t->nnames : 0;
 
-	if (!name)
-		return NULL;
-	snprintf(buf, len, "%s", name);
-	free(name);
-	return buf;
+	/*
+	 * From the scanned table, not libseccomp directly: it also names
+	 * numbers outside the ABI's window (mips o32 "54" for 4054), which
+	 * the kernel does not know and the filters answer with ENOSYS.
+	 */
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (t->numbers[mid] == (uint32_t)nr) {
+			snprintf(buf, len, "%s", t->nr_names[mid]);
+			return buf;
+		}
+		if (t->numbers[mid] < (uint32_t)nr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
 }
 
 bool syscalls_known_anywhere(const char *name)
@@ -392,11 +380,12 @@ static int cmp_str(const void *a, const void *b)
 /* The union of every arch table's names (they live as long as the tables). */
 static void build_all_names(void)
 {
-	size_t total = 0, n = 0;
+	size_t total = 0, n = 0, nabis;
+	const struct abi *abis = abi_all(&nabis);
 	const char **v;
 
-	for (size_t i = 0; i < ARRAY_SIZE(arch_infos); i++) {
-		const struct arch_table *t = arch_table(arch_infos[i].token);
+	for (size_t i = 0; i < nabis; i++) {
+		const struct arch_table *t = arch_table(abis[i].token);
 
 		if (!t)
 			return;
@@ -405,8 +394,8 @@ static void build_all_names(void)
 	v = malloc((total + 1) * sizeof(*v));
 	if (!v)
 		return;
-	for (size_t i = 0; i < ARRAY_SIZE(arch_infos); i++) {
-		const struct arch_table *t = arch_table(arch_infos[i].token);
+	for (size_t i = 0; i < nabis; i++) {
+		const struct arch_table *t = arch_table(abis[i].token);
 
 		for (size_t k = 0; t && k < t->nnames && n < total; k++)
 			v[n++] = t->names[k].name;
@@ -443,7 +432,7 @@ const char *syscalls_suggest(const char *name, char *buf, size_t len)
 	 */
 	for (size_t i = 0; i < ARRAY_SIZE(suggest_from); i++) {
 		const struct arch_table *t = arch_table(suggest_from[i]);
-		const struct syscalls_arch *a = syscalls_arch(suggest_from[i]);
+		const struct abi *a = abi_get(suggest_from[i]);
 
 		for (size_t k = 0; t && k < t->nnames; k++) {
 			const struct named_nr *c = &t->names[k];
@@ -498,14 +487,6 @@ int syscalls_table_digest(const uint32_t *arches, size_t n, uint8_t out[DIGEST_S
 	}
 	digest_final(&c, out);
 	return 0;
-}
-
-int syscalls_multiplexed_pseudo(uint32_t arch, const char *name)
-{
-	int nr = seccomp_syscall_resolve_name_arch(arch, name);
-
-	/* libseccomp numbers them -100 - SYS_xxx and -200 - IPC call. */
-	return nr <= -101 && nr >= -299 ? nr : 0;
 }
 
 const struct syscalls_range *syscalls_unknown(uint32_t arch, size_t *count)

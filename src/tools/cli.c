@@ -128,7 +128,10 @@ static int load_input(const struct tools_args *t, const char *path, const uint32
 	if (tool_input_sniff(buf, len) == TOOL_INPUT_RAW && strcmp(path, "-")) {
 		char dpath[PATH_MAX];
 
-		/* sysfence-compile --raw writes the deny program to OUTPUT.deny. */
+		/*
+		 * A program of another loader may come as a pair: FILE and
+		 * FILE.deny (sysfence-compile writes one program since issue 9).
+		 */
 		if (snprintf(dpath, sizeof(dpath), "%s.deny", path) < (int)sizeof(dpath)) {
 			rc = file_read_all(dpath, BLOB_MAX_SIZE, &deny, &denylen);
 			if (rc && rc != -ENOENT) {

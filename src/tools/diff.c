@@ -34,10 +34,10 @@ struct call_diff {
 static void probe_one(void *vctx, const uint64_t args[6])
 {
 	struct call_diff *c = vctx;
-	struct seccomp_data d = { .nr = (int)c->nr, .arch = c->arch };
+	struct seccomp_data d;
 	uint32_t was, now;
 
-	memcpy(d.args, args, sizeof(d.args));
+	tool_seccomp_data(c->arch, c->nr, args, &d);
 	was = blob_verdict(c->a, &d, NULL, NULL, NULL);
 	now = blob_verdict(c->b, &d, NULL, NULL, NULL);
 	c->probes++;
@@ -146,8 +146,7 @@ static bool diff_arch(FILE *out, const struct blob *a, const struct blob *b, uin
 		flow_probe_init(&fp);
 		add_programs(a, arch, nrs[i], &fp);
 		add_programs(b, arch, nrs[i], &fp);
-		flow_probe_each(&fp, arch, syscalls_arch_is_32bit(arch), PROBES_PER_CALL, probe_one,
-				&c, &sampled);
+		flow_probe_each(&fp, arch, PROBES_PER_CALL, probe_one, &c, &sampled);
 		any_sampled |= sampled;
 		if (!c.changed)
 			continue;

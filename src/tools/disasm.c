@@ -265,7 +265,8 @@ void disasm_input(FILE *out, const struct tool_input *in)
 			b->deny.len);
 		disasm_program(out, b->deny.insns, b->deny.len);
 	} else if (in->kind != TOOL_INPUT_RAW) {
-		fputs("\ndeny program: none (the policy has no '~' rule)\n", out);
+		fputs("\ndeny program: none (explicit denials, if any, are in the one program)\n",
+		      out);
 	}
 	if (in->kind == TOOL_INPUT_RAW)
 		fprintf(out, "\nprogram: %u instructions\n", b->allow.len);

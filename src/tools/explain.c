@@ -10,13 +10,11 @@
 #include "sysfence/tools/explain.h"
 
 #include <errno.h>
-#include <linux/audit.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "sysfence/compile/abi.h"
 #include "sysfence/compile/syscalls.h"
-
-/* x32 system calls are x86_64 numbers with this bit set (asm/unistd.h). */
-#define X32_SYSCALL_BIT 0x40000000u
 
 static void push(struct explain_rule_ref *list, size_t *n, size_t rule, unsigned argno)
 {
@@ -24,74 +22,93 @@ static void push(struct explain_rule_ref *list, size_t *n, size_t rule, unsigned
 		list[(*n)++] = (struct explain_rule_ref){ rule, argno };
 }
 
-/* Is the rule about this very call on this architecture? */
-static bool rule_is_for(const struct policy_rule *r, uint32_t arch, uint32_t nr)
-{
-	int n = syscalls_nr(arch, r->name);
-
-	return n >= 0 && (uint32_t)n == nr;
-}
-
-/* Index of the first argument that does not match, or POLICY_MAX_ARGS. */
-static unsigned first_mismatch(const struct policy_rule *r, const uint64_t *seen)
-{
-	for (unsigned i = 0; i < r->nargs; i++)
-		if (!policy_arg_matches(&r->args[i], seen[i]))
-			return i;
-	return POLICY_MAX_ARGS;
-}
-
 static uint32_t default_action(const struct blob *b)
 {
 	return b->mode == SF_MODE_COMPLAIN ? SECCOMP_RET_LOG : SECCOMP_RET_ERRNO | EPERM;
 }
 
-void explain_call(const struct blob *b, const struct policy *pol, const struct explain_call *c,
-		  struct explain_result *r)
+/* Index of the first condition's argument that does not hold. */
+static unsigned first_mismatch(const struct abi_rule *lr, const uint64_t *seen)
 {
-	struct seccomp_data d = { .nr = (int)c->nr, .arch = c->arch };
-	bool arch32 = syscalls_arch_is_32bit(c->arch);
+	for (unsigned i = 0; i < lr->ncond; i++)
+		if (!abi_cond_holds(&lr->cond[i], seen))
+			return lr->cond[i].arg;
+	return POLICY_MAX_ARGS;
+}
+
+/*
+ * The rules as the ABI model reads them for this call (abi_rules_for(): the
+ * same meaning the code generator compiles), matched against the
+ * arguments as the filter sees them.
+ */
+static void match_rules(const struct abi *a, const struct policy *pol, const struct explain_call *c,
+			struct explain_result *r, size_t *allow_matches, size_t *deny_matches)
+{
+	struct abi_rule *list;
+	long n = abi_rules_for(a, pol, c->nr, &list);
+	enum abi_mux mux = abi_mux_at(a, c->nr);
+	uint32_t call;
+
+	r->lowered = list;
+	r->nlowered = n > 0 ? (size_t)n : 0;
+	for (size_t i = 0; i < r->nlowered; i++) {
+		const struct abi_rule *lr = &list[i];
+		size_t idx = (size_t)(lr->src - pol->rules);
+		unsigned miss = first_mismatch(lr, r->seen);
+
+		if (!lr->via_mux && lr->src->nargs > r->max_rule_args)
+			r->max_rule_args = lr->src->nargs;
+		if (miss == POLICY_MAX_ARGS)
+			++*(lr->deny ? deny_matches : allow_matches);
+		else if (!lr->deny)
+			push(r->near, &r->nnear, idx, miss);
+	}
+	if (mux == ABI_MUX_NONE)
+		return;
+	/* The decoded call's conditional allows: out of reach through the pointer. */
+	call = abi_mux_decode(mux, r->seen[0]);
+	r->mux_call = abi_mux_call_name(mux, call);
+	for (size_t i = 0; r->mux_call && i < pol->count; i++) {
+		const struct policy_rule *pr = &pol->rules[i];
+		uint32_t k;
+		bool implied = false;
+
+		if (strcmp(pr->name, r->mux_call) || abi_mux_of(pr->name, &k) != mux)
+			continue;
+		r->mux_rules = true;
+		if (pr->deny)
+			continue;
+		for (size_t j = 0; j < r->nlowered; j++)
+			implied |= list[j].src == pr;
+		if (!implied)
+			push(r->near, &r->nnear, i, EXPLAIN_NEAR_MUX);
+	}
+}
+
+static void decide(const struct blob *b, const struct policy *pol, const struct explain_call *c,
+		   struct explain_result *r)
+{
+	const struct abi *a = abi_get(c->arch);
+	struct seccomp_data d;
 	size_t allow_matches = 0, deny_matches = 0;
+	uint64_t given[POLICY_MAX_ARGS] = { 0 };
 	char name[64];
 
 	memset(r, 0, sizeof(*r));
+	for (unsigned i = 0; i < POLICY_MAX_ARGS && i < c->nargs; i++)
+		given[i] = c->args[i];
+	/*
+	 * The arguments as the filter sees them: a 32-bit ABI passes 32-bit
+	 * registers, so the upper bits a caller asks about never reach it.
+	 */
+	tool_seccomp_data(c->arch, c->nr, given, &d);
 	for (unsigned i = 0; i < POLICY_MAX_ARGS; i++) {
-		uint64_t v = i < c->nargs ? c->args[i] : 0;
-
-		/*
-		 * A compat task's registers are 32 bits: the kernel fills
-		 * seccomp_data.args zero-extended, so the upper bits a caller
-		 * asks about never reach the filter.
-		 */
-		if (arch32 && v > UINT32_MAX) {
-			v &= UINT32_MAX;
-			r->masked[i] = true;
-		}
-		r->seen[i] = v;
-		d.args[i] = v;
+		r->seen[i] = a ? abi_seccomp_arg(a, &d, i) : given[i];
+		r->masked[i] = r->seen[i] != given[i];
 	}
 	r->action = blob_verdict(b, &d, &r->allow_ret, &r->deny_ret, &r->steps);
-
-	if (pol) {
-		for (size_t i = 0; i < pol->count; i++) {
-			const struct policy_rule *rule = &pol->rules[i];
-			unsigned miss;
-
-			if (!rule_is_for(rule, c->arch, c->nr))
-				continue;
-			if (rule->nargs > r->max_rule_args)
-				r->max_rule_args = rule->nargs;
-			miss = first_mismatch(rule, r->seen);
-			if (miss == POLICY_MAX_ARGS) {
-				if (rule->deny)
-					deny_matches++;
-				else
-					allow_matches++;
-			} else if (!rule->deny) {
-				push(r->near, &r->nnear, i, miss);
-			}
-		}
-	}
+	if (pol && a)
+		match_rules(a, pol, c, r, &allow_matches, &deny_matches);
 
 	if (b->mode == SF_MODE_UNRESTRICTED) {
 		r->reason = EXPLAIN_UNRESTRICTED;
@@ -99,8 +116,7 @@ void explain_call(const struct blob *b, const struct policy *pol, const struct e
 	}
 	if (!blob_has_arch(b, c->arch)) {
 		r->reason = EXPLAIN_BAD_ARCH;
-	} else if (r->action == SECCOMP_RET_KILL_PROCESS && c->arch == AUDIT_ARCH_X86_64 &&
-		   (c->nr & X32_SYSCALL_BIT)) {
+	} else if (r->action == SECCOMP_RET_KILL_PROCESS && a && abi_is_x32(a, c->nr)) {
 		r->reason = EXPLAIN_X32;
 	} else if (r->action == (SECCOMP_RET_ERRNO | EACCES)) {
 		r->reason = EXPLAIN_DENY_RULE;
@@ -118,21 +134,21 @@ void explain_call(const struct blob *b, const struct policy *pol, const struct e
 	} else {
 		r->reason = EXPLAIN_OTHER;
 	}
-	if (!pol)
+	if (!pol || !a)
 		return;
 
 	/* Name the deciding lines, and check them against the verdict. */
-	for (size_t i = 0; i < pol->count; i++) {
-		const struct policy_rule *rule = &pol->rules[i];
+	for (size_t i = 0; i < r->nlowered; i++) {
+		const struct abi_rule *lr = &r->lowered[i];
+		size_t idx = (size_t)(lr->src - pol->rules);
 
-		if (!rule_is_for(rule, c->arch, c->nr) ||
-		    first_mismatch(rule, r->seen) != POLICY_MAX_ARGS)
+		if (first_mismatch(lr, r->seen) != POLICY_MAX_ARGS)
 			continue;
-		if (r->reason == EXPLAIN_DENY_RULE && !rule->deny)
-			push(r->overridden, &r->noverridden, i, 0);
+		if (r->reason == EXPLAIN_DENY_RULE && !lr->deny)
+			push(r->overridden, &r->noverridden, idx, 0);
 		else if (r->reason == EXPLAIN_DENY_RULE ||
-			 (r->reason == EXPLAIN_ALLOW_RULE && !rule->deny))
-			push(r->deciding, &r->ndeciding, i, 0);
+			 (r->reason == EXPLAIN_ALLOW_RULE && !lr->deny))
+			push(r->deciding, &r->ndeciding, idx, 0);
 	}
 	switch (r->reason) {
 	case EXPLAIN_ALLOW_RULE:
@@ -148,6 +164,15 @@ void explain_call(const struct blob *b, const struct policy *pol, const struct e
 	default:
 		break;
 	}
+}
+
+void explain_call(const struct blob *b, const struct policy *pol, const struct explain_call *c,
+		  struct explain_result *r)
+{
+	decide(b, pol, c, r);
+	free(r->lowered);
+	r->lowered = NULL;
+	r->nlowered = 0;
 }
 
 int explain_exit_status(const struct explain_result *r)
@@ -243,7 +268,11 @@ void explain_print(FILE *out, const struct tool_input *in, const char *syscall,
 			char why[96];
 			unsigned a = r->near[i].argno;
 
-			snprintf(why, sizeof(why), " (argument %u does not match)", a);
+			if (a == EXPLAIN_NEAR_MUX)
+				snprintf(why, sizeof(why),
+					 " (its conditions cannot be checked through %s)", syscall);
+			else
+				snprintf(why, sizeof(why), " (argument %u does not match)", a);
 			print_rule(out, "note: ", in, r->near[i].rule, why);
 		}
 	}
@@ -259,6 +288,12 @@ void explain_print(FILE *out, const struct tool_input *in, const char *syscall,
 		fprintf(out, "programs: allow %s, deny %s (%u instructions)\n",
 			bpf_action_name(r->allow_ret, act, sizeof(act)),
 			bpf_action_name(r->deny_ret, def, sizeof(def)), r->steps);
+	if (r->mux_rules)
+		fprintf(out,
+			"note: %s(%llu, ...) is %s through the multiplexer: only rules for %s "
+			"without conditions allow it, and any '~%s' denies it\n",
+			syscall, (unsigned long long)r->seen[0], r->mux_call, r->mux_call,
+			r->mux_call);
 	if (r->inconsistent)
 		fputs("warning: the compiled programs and the policy's rules disagree "
 		      "about this call; please report it as a sysfence bug\n",

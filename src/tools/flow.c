@@ -7,6 +7,8 @@
  */
 #include "sysfence/tools/flow.h"
 
+#include "sysfence/compile/abi.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -274,12 +276,14 @@ struct arg_values {
 	size_t n;
 };
 
-static void arg_values(const struct flow_probe *fp, uint32_t arch, bool arch32, unsigned argno,
+static void arg_values(const struct flow_probe *fp, uint32_t arch, unsigned argno,
 		       struct arg_values *out, bool *sampled)
 {
 	/* Word index of the low and high halves in fp->words (task byte order). */
-	bool le = (arch & 0x40000000u) != 0; /* __AUDIT_ARCH_LE */
-	unsigned wlo = 2 * argno + (le ? 0 : 1), whi = 2 * argno + (le ? 1 : 0);
+	const struct abi *a = abi_get(arch);
+	unsigned wlo = a ? (abi_arg_offset(a, argno, false) - BPF_OFF_ARGS) / 4 : 2 * argno;
+	unsigned whi = a ? (abi_arg_offset(a, argno, true) - BPF_OFF_ARGS) / 4 : 2 * argno + 1;
+	bool arch32 = a && a->reg_bits == 32;
 	const uint32_t zero = 0;
 	const uint32_t *lo = &zero, *hi = &zero;
 	size_t nlo = 1, nhi = 1;
@@ -314,8 +318,8 @@ int flow_probe_max_arg(const struct flow_probe *fp)
 	return max;
 }
 
-size_t flow_probe_each(const struct flow_probe *fp, uint32_t arch, bool arch32, size_t max,
-		       flow_probe_fn fn, void *ctx, bool *sampled)
+size_t flow_probe_each(const struct flow_probe *fp, uint32_t arch, size_t max, flow_probe_fn fn,
+		       void *ctx, bool *sampled)
 {
 	struct arg_values *vals = calloc(6, sizeof(*vals));
 	uint64_t args[6] = { 0 };
@@ -328,7 +332,7 @@ size_t flow_probe_each(const struct flow_probe *fp, uint32_t arch, bool arch32, 
 		return 1;
 	}
 	for (unsigned a = 0; a < 6; a++) {
-		arg_values(fp, arch, arch32, a, &vals[a], sampled);
+		arg_values(fp, arch, a, &vals[a], sampled);
 		if (total <= max)
 			total *= vals[a].n;
 	}

@@ -6,11 +6,11 @@
  */
 #include "sysfence/tools/input.h"
 
-#include <linux/audit.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "sysfence/compile/abi.h"
 #include "sysfence/compile/syscalls.h"
 #include "sysfence/compile/text.h"
 #include "sysfence/util.h"
@@ -209,21 +209,23 @@ size_t tool_syscall_numbers(uint32_t arch, uint32_t *out, size_t max)
 	return n;
 }
 
-static bool arch_is_le(uint32_t arch)
+void tool_seccomp_data(uint32_t arch, uint32_t nr, const uint64_t args[6], struct seccomp_data *d)
 {
-	return arch & __AUDIT_ARCH_LE;
-}
+	const struct abi *a = abi_get(arch);
 
-uint32_t tool_arg_offset(uint32_t arch, unsigned argno, bool high)
-{
-	/* seccomp_data.args[] are u64 in the task's byte order. */
-	bool second_word = arch_is_le(arch) ? high : !high;
-
-	return BPF_OFF_ARGS + 8 * argno + (second_word ? 4 : 0);
+	if (a) {
+		abi_seccomp_data(a, nr, args, d);
+		return;
+	}
+	memset(d, 0, sizeof(*d));
+	d->nr = (int)nr;
+	d->arch = arch;
+	memcpy(d->args, args, sizeof(d->args));
 }
 
 const char *tool_offset_name(uint32_t arch, uint32_t off, char *buf, size_t len)
 {
+	const struct abi *a = abi_get(arch);
 	unsigned argno;
 	bool second;
 
@@ -234,11 +236,11 @@ const char *tool_offset_name(uint32_t arch, uint32_t off, char *buf, size_t len)
 		return snprintf(buf, len, "arch"), buf;
 	case BPF_OFF_IP:
 	case BPF_OFF_IP + 4:
-		if (!arch)
+		if (!a)
 			snprintf(buf, len, "ip%s", off == BPF_OFF_IP ? "" : "+4");
 		else
 			snprintf(buf, len, "ip.%s",
-				 (off == BPF_OFF_IP) == arch_is_le(arch) ? "lo" : "hi");
+				 (off == BPF_OFF_IP) != a->big_endian ? "lo" : "hi");
 		return buf;
 	}
 	if (off < BPF_OFF_ARGS || off >= BPF_OFF_ARGS + 8 * 6) {
@@ -247,10 +249,11 @@ const char *tool_offset_name(uint32_t arch, uint32_t off, char *buf, size_t len)
 	}
 	argno = (off - BPF_OFF_ARGS) / 8;
 	second = (off - BPF_OFF_ARGS) % 8 != 0;
-	if (!arch)
+	if (!a)
 		snprintf(buf, len, "args[%u]%s", argno, second ? "+4" : "");
 	else
-		snprintf(buf, len, "args[%u].%s", argno, second == arch_is_le(arch) ? "hi" : "lo");
+		snprintf(buf, len, "args[%u].%s", argno,
+			 off == abi_arg_offset(a, argno, true) ? "hi" : "lo");
 	return buf;
 }
 

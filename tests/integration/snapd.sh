@@ -30,7 +30,9 @@ for f in "$SNAPD"/*/*.policy; do
 	for strict in "" --strict; do
 		if "$SF_COMPILE" $strict "$f" "$T/out.bin" 2>"$T/err"; then
 			w=$(count ': warning:' "$T/err")
-			notes=$(count ': note:' "$T/err")
+			# (not counting the note that socketcall(2) on x86 cannot check
+			# snapd's socket conditions: the ABI's fact, issue 9)
+			notes=$(grep ': note:' "$T/err" | grep -vc 'also reached through')
 			if [ "$w" -eq 0 ] && [ "$notes" -le 1 ] && [ -s "$T/out.bin" ]; then
 				ok "snapd $name ${strict:-(default)}: compiles, no warning, $notes note"
 			else
@@ -48,7 +50,9 @@ done
 # The stock template: its libc names in one note line, nothing else.
 for rel in 2.57.6 current; do
 	expect_exit 0 "snapd $rel template compiles" "$SF_COMPILE" --check "$SNAPD/$rel/template.policy"
-	if [ "$(grep -c . "$T/err")" -le 2 ] && [ "$(count ': note:' "$T/err")" -eq 1 ]; then
+	# (the multiplexer note of issue 9 and its source lines set aside)
+	awk '/also reached through/ { skip = 3 } skip { skip--; next } { print }' "$T/err" >"$T/err2"
+	if [ "$(grep -c . "$T/err2")" -le 2 ] && [ "$(count ': note:' "$T/err2")" -eq 1 ]; then
 		ok "snapd $rel template: one note line (and its source line)"
 	else
 		not_ok "snapd $rel template: more than one note"

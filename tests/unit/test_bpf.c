@@ -206,7 +206,7 @@ static void test_check_return_actions(void **state)
 		{ SECCOMP_RET_ERRNO | 4096, false, "ERRNO(4096)" },
 		{ SECCOMP_RET_ERRNO | 0xffff, false, "ERRNO(0xffff)" },
 		{ SECCOMP_RET_TRACE, false, "TRACE" },
-		{ SECCOMP_RET_TRACE | 0x5f1, false, "TRACE(0x5f1), the backend's sentinel" },
+		{ SECCOMP_RET_TRACE | 0x5f1, false, "TRACE(0x5f1), a sentinel of the old backend" },
 		{ SECCOMP_RET_USER_NOTIF, false, "USER_NOTIF" },
 		{ SECCOMP_RET_ALLOW | 1, false, "ALLOW with data" },
 		{ SECCOMP_RET_LOG | 1, false, "LOG with data" },

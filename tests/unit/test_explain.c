@@ -145,8 +145,9 @@ static void test_explicit_denial(void **state)
 	load(&in, "ioctl\n~ioctl - TIOCSTI\nexecve\n");
 	explain(&in, AUDIT_ARCH_X86_64, "ioctl", &r, 2, (uint64_t)0, constant("TIOCSTI"));
 	assert_int_equal(r.action, SECCOMP_RET_ERRNO | EACCES);
-	assert_int_equal(r.deny_ret, SECCOMP_RET_ERRNO | EACCES);
-	assert_int_equal(r.allow_ret, SECCOMP_RET_ALLOW);
+	/* One program: the denial is tested first inside ioctl's checks. */
+	assert_int_equal(in.blob.deny.len, 0);
+	assert_int_equal(r.allow_ret, SECCOMP_RET_ERRNO | EACCES);
 	assert_int_equal(line_of(&in, &r.deciding[0]), 2);
 	assert_int_equal(r.noverridden, 1);
 	assert_int_equal(line_of(&in, &r.overridden[0]), 1);
@@ -157,9 +158,8 @@ static void test_explicit_denial(void **state)
 /*
  * DESIGN.md: an explicit denial is EACCES, told apart from the default
  * EPERM, also when other rules allow the same syscall with other
- * arguments.  Both filters deny such a call and the kernel keeps the
- * newer filter's errno on a tie, so the allow program must return EACCES
- * for it too; when it does not, explain reports EPERM and flags the
+ * arguments: the program tests the denials first inside the syscall's
+ * checks; when it does not, explain reports EPERM and flags the
  * disagreement with the rules.
  */
 /* Freed by the teardown, so a failed assertion does not leak it. */
@@ -180,7 +180,7 @@ static void test_denial_beside_other_arguments(void **state)
 	(void)state;
 	load(in, policy_text);
 	explain(in, AUDIT_ARCH_X86_64, "ioctl", &r, 2, (uint64_t)1, constant("TIOCSTI"));
-	assert_int_equal(r.deny_ret, SECCOMP_RET_ERRNO | EACCES);
+	assert_int_equal(r.allow_ret, SECCOMP_RET_ERRNO | EACCES);
 	assert_false(r.inconsistent);
 	assert_int_equal(r.action, SECCOMP_RET_ERRNO | EACCES);
 	assert_int_equal(r.reason, EXPLAIN_DENY_RULE);
@@ -328,6 +328,93 @@ static char *print(const struct tool_input *in, const char *name, uint32_t arch,
 	return text;
 }
 
+/*
+ * The ABI's own reading (issue 9): explain gives the kernel's verdict for
+ * multiplexed calls, 16-bit ids, negative values on 32-bit ABIs and
+ * big-endian layouts, names the deciding lines, and never reports a
+ * disagreement for a correct decision.
+ */
+static void test_abi_cases(void **state)
+{
+	static const char text[] = "socket AF_UNIX\n"	   /* 1 */
+				   "ipc\n"		   /* 2 */
+				   "~shmget\n"		   /* 3 */
+				   "setuid 0xffff1234\n"   /* 4 */
+				   "setuid32 0xffff1234\n" /* 5 */
+				   "~lseek - -1\n"	   /* 6 */
+				   "lseek\n"		   /* 7 */
+				   "execve\n";		   /* 8 */
+	struct tool_input in;
+	struct explain_result r;
+
+	(void)state;
+	load(&in, text);
+	/* socketcall(SYS_SOCKET): the condition cannot be checked there */
+	explain(&in, AUDIT_ARCH_I386, "socketcall", &r, 2, (uint64_t)1, (uint64_t)0);
+	assert_int_equal(r.action, SECCOMP_RET_ERRNO | EPERM);
+	assert_int_equal(r.reason, EXPLAIN_DEFAULT);
+	assert_false(r.inconsistent);
+	assert_string_equal(r.mux_call, "socket");
+	assert_int_equal(r.nnear, 1);
+	assert_int_equal(r.near[0].argno, EXPLAIN_NEAR_MUX);
+	/* ipc(0x10017) is shmget (version 1): denied, by line 3 */
+	explain(&in, AUDIT_ARCH_I386, "ipc", &r, 1, (uint64_t)0x10017);
+	assert_int_equal(r.action, SECCOMP_RET_ERRNO | EACCES);
+	assert_int_equal(r.reason, EXPLAIN_DENY_RULE);
+	assert_int_equal(line_of(&in, &r.deciding[0]), 3);
+	assert_int_equal(r.noverridden, 1);
+	assert_false(r.inconsistent);
+	/* the 16-bit setuid: 0xffff1234 is no 16-bit uid */
+	explain(&in, AUDIT_ARCH_I386, "setuid", &r, 1, (uint64_t)0x1234);
+	assert_int_equal(r.action, SECCOMP_RET_ERRNO | EPERM);
+	assert_false(r.inconsistent);
+	explain(&in, AUDIT_ARCH_I386, "setuid32", &r, 1, (uint64_t)0xffff1234);
+	assert_int_equal(r.action, SECCOMP_RET_ALLOW);
+	assert_int_equal(line_of(&in, &r.deciding[0]), 5);
+	assert_false(r.inconsistent);
+	/* -1 is 0xffffffff on i386 */
+	explain(&in, AUDIT_ARCH_I386, "lseek", &r, 2, (uint64_t)3, (uint64_t)0xffffffff);
+	assert_int_equal(r.action, SECCOMP_RET_ERRNO | EACCES);
+	assert_int_equal(line_of(&in, &r.deciding[0]), 6);
+	assert_false(r.inconsistent);
+	explain(&in, AUDIT_ARCH_X86_64, "lseek", &r, 2, (uint64_t)3, (uint64_t)0xffffffff);
+	assert_int_equal(r.action, SECCOMP_RET_ALLOW);
+	assert_false(r.inconsistent);
+	tool_input_free(&in);
+}
+
+/* A big-endian target: the simulator lays the arguments out as its kernel. */
+static void test_big_endian(void **state)
+{
+	struct compile_opts o = { .resolver = &resolver };
+	static const char text[] = "kill - 9\nioctl - - 0x100000002\nexecve\n";
+	struct tool_input in;
+	struct explain_result r;
+	struct diag_list d;
+	char why[256];
+
+	(void)state;
+	o.arches[o.narches++] = AUDIT_ARCH_S390X;
+	diag_init(&d, 0);
+	assert_int_equal(tool_input_from_bytes(&in, "be.policy", text, strlen(text), NULL, 0, &o,
+					       &d, why, sizeof(why)),
+			 0);
+	diag_free(&d);
+	explain(&in, AUDIT_ARCH_S390X, "kill", &r, 2, (uint64_t)1, (uint64_t)9);
+	assert_int_equal(r.action, SECCOMP_RET_ALLOW);
+	assert_false(r.inconsistent);
+	explain(&in, AUDIT_ARCH_S390X, "kill", &r, 2, (uint64_t)1, UINT64_C(0x900000000));
+	assert_int_equal(r.action, SECCOMP_RET_ERRNO | EPERM);
+	explain(&in, AUDIT_ARCH_S390X, "ioctl", &r, 3, (uint64_t)0, (uint64_t)0,
+		UINT64_C(0x100000002));
+	assert_int_equal(r.action, SECCOMP_RET_ALLOW);
+	explain(&in, AUDIT_ARCH_S390X, "ioctl", &r, 3, (uint64_t)0, (uint64_t)0,
+		UINT64_C(0x200000001));
+	assert_int_equal(r.action, SECCOMP_RET_ERRNO | EPERM);
+	assert_false(r.inconsistent);
+	tool_input_free(&in);
+}
+
 static void test_printed_text(void **state)
 {
 	struct tool_input in;
@@ -419,6 +506,8 @@ int main(void)
 		cmocka_unit_test(test_argument_width),
 		cmocka_unit_test(test_enosys_and_kill),
 		cmocka_unit_test(test_modes),
+		cmocka_unit_test(test_abi_cases),
+		cmocka_unit_test(test_big_endian),
 		cmocka_unit_test(test_printed_text),
 		cmocka_unit_test(test_blob_has_no_lines),
 	};

@@ -3,7 +3,7 @@
  * Unit tests for src/tools/flow.c (the kernel's action-cache emulation
  * and the probe collector), report_cacheable() (--report) and
  * diff_print() (--diff), on hand-written programs, so they do not
- * depend on what the backend emits today.
+ * depend on what the code generator emits today.
  */
 #include <errno.h>
 #include <linux/audit.h>
@@ -173,7 +173,7 @@ static void test_probe_each(void **state)
 	flow_probe_init(&fp);
 	flow_probe_collect(allow_prog, N(allow_prog), AUDIT_ARCH_X86_64, true, 16, &fp);
 	calls = 0;
-	n = flow_probe_each(&fp, AUDIT_ARCH_X86_64, false, 1000, count_call, &max1, &sampled);
+	n = flow_probe_each(&fp, AUDIT_ARCH_X86_64, 1000, count_call, &max1, &sampled);
 	assert_false(sampled);
 	assert_int_equal(n, fp.words[2].count); /* high word never loaded: 0 */
 	assert_int_equal(calls, n);
@@ -189,7 +189,7 @@ static void test_probe_each(void **state)
 		fp.words[6].values[i] = i;
 	fp.words[6].count = 40;
 	calls = 0;
-	n = flow_probe_each(&fp, AUDIT_ARCH_X86_64, false, 500, count_call, &max1, &sampled);
+	n = flow_probe_each(&fp, AUDIT_ARCH_X86_64, 500, count_call, &max1, &sampled);
 	assert_true(sampled);
 	assert_int_equal(n, 500);
 }

@@ -41,10 +41,20 @@ struct policy_arg {
 	 * comparison is made on these bits only.
 	 */
 	uint8_t width;
+	/*
+	 * POLICY_NEG_*: the value (mask) was written as a negative number.
+	 * It is stored as the two's complement in `width`; an ABI that
+	 * passes fewer bits takes it in its own width (abi_lower()).  (In
+	 * the padding byte: a rule argument stays 24 bytes.)
+	 */
+	uint8_t neg;
 	uint16_t col; /* 1-based source column, for diagnostics */
 	uint64_t value;
 	uint64_t mask; /* POLICY_OP_MASKED only */
 };
+
+#define POLICY_NEG_VALUE 1u
+#define POLICY_NEG_MASK 2u
 
 struct policy_rule {
 	const char *name;	 /* NUL-terminated; interned, owned by the policy */

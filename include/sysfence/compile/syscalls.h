@@ -15,17 +15,10 @@
  * their AUDIT_ARCH_* value, the value seccomp_data.arch carries.
  */
 
-/* The facts about one architecture that the compiler and tools use. */
-struct syscalls_arch {
-	const char *name; /* "x86_64", "x86", "aarch64", ... */
-	uint32_t token;	  /* AUDIT_ARCH_* */
-	bool is32;	  /* syscall arguments are 32 bits wide */
-	bool big_endian;  /* order of the halves of seccomp_data.args[i] */
-	bool uid16;	  /* chown, setuid, ... take 16-bit ids (the *32 calls 32) */
-	uint32_t compat;  /* 32-bit companion compiled by default, or 0 */
-	uint32_t window;  /* first number of its syscall table */
-	uint32_t extra;	  /* a second window (ARM private calls), or 0 */
-};
+/*
+ * The facts about each architecture (register width, byte order, windows
+ * of its table, ...) are the ABI model's: sysfence/compile/abi.h.
+ */
 
 /* Every table in libseccomp 2.5 fits in 1024 numbers per window. */
 #define SYSCALLS_WINDOW_SIZE 1024u
@@ -38,11 +31,6 @@ struct syscalls_range {
 /* Call once, before any thread is started (libseccomp caches probes). */
 void syscalls_init(void);
 
-/* The architecture's facts, or NULL when sysfence does not support it. */
-const struct syscalls_arch *syscalls_arch(uint32_t token);
-/* Every supported architecture, in a fixed order; *count receives how many. */
-const struct syscalls_arch *syscalls_arches(size_t *count);
-
 /* Native architecture plus its compat one (x86_64 -> x86, aarch64 -> arm). */
 size_t syscalls_default_arches(uint32_t *arches, size_t max);
 /* "x86_64", "x86", "aarch64", "arm", ...; 0 when unknown or unsupported. */
@@ -50,8 +38,6 @@ uint32_t syscalls_arch_from_name(const char *name);
 /* The name of an AUDIT_ARCH value, or NULL. */
 const char *syscalls_arch_name(uint32_t arch);
 uint32_t syscalls_native_arch(void);
-/* Is the architecture's syscall ABI 32 bits wide (arguments are 32-bit)? */
-bool syscalls_arch_is_32bit(uint32_t arch);
 
 /* Syscall number on arch, or -1 when the name does not exist there. */
 int syscalls_nr(uint32_t arch, const char *name);
@@ -81,12 +67,6 @@ bool syscalls_newer_than_tables(const char *name);
 const char *const *syscalls_all_names(size_t *count);
 /* Closest known syscall name, or NULL. */
 const char *syscalls_suggest(const char *name, char *buf, size_t len);
-
-/*
- * libseccomp's pseudo number for a multiplexed call on arch (socket on x86:
- * -101), or 0 when it is not multiplexed there.
- */
-int syscalls_multiplexed_pseudo(uint32_t arch, const char *name);
 
 /*
  * The numbers the table does not know on arch, as sorted ranges covering

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "sysfence/blob.h"
+#include "sysfence/compile/abi.h"
 #include "sysfence/compile/policy.h"
 #include "sysfence/tools/input.h"
 
@@ -41,8 +42,11 @@ enum explain_reason {
 
 struct explain_rule_ref {
 	size_t rule;	/* index into policy.rules */
-	unsigned argno; /* near misses: the first argument that fails */
+	unsigned argno; /* near misses: the first argument that fails, or: */
 };
+
+/* A near miss because its conditions cannot be checked through a multiplexer. */
+#define EXPLAIN_NEAR_MUX 100u
 
 struct explain_result {
 	uint32_t action;    /* the verdict of the stacked programs */
@@ -63,9 +67,19 @@ struct explain_result {
 	size_t nnear;
 	unsigned max_rule_args; /* most arguments any rule for it checks */
 	bool inconsistent;	/* rules and programs disagree: a bug */
+	/* socketcall/ipc: the call the kernel decodes from argument 0, or NULL */
+	const char *mux_call;
+	bool mux_rules; /* the policy has rules for mux_call */
+	/* While explain_call() runs: the rules as the ABI model reads them. */
+	struct abi_rule *lowered;
+	size_t nlowered;
 };
 
-/* pol may be NULL (a blob or raw program: no source lines). */
+/*
+ * pol may be NULL (a blob or raw program: no source lines).  The rules are
+ * read by the ABI model (the width, 16-bit ids and multiplexers of c->arch),
+ * exactly as the compiler compiled them.
+ */
 void explain_call(const struct blob *b, const struct policy *pol, const struct explain_call *c,
 		  struct explain_result *r);
 

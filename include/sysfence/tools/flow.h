@@ -74,16 +74,17 @@ int flow_probe_collect(const struct sock_filter *p, size_t len, uint32_t arch, b
 
 /*
  * Calls fn with argument vectors built from fp: every combination of each
- * argument's values (its low and high words; on a 32-bit architecture the
- * high word is always 0, as the kernel zero-extends compat registers).  An
+ * argument's values (its low and high words, placed by the ABI model's
+ * byte order; on a 32-bit ABI the high word is always 0, as the kernel
+ * passes 32-bit registers).  An
  * argument no program loads stays 0.  When the combinations exceed max,
  * each argument is varied alone and the rest of the budget goes to
  * pseudo-random combinations (deterministic), and *sampled is set.
  * Returns how many vectors were tried.
  */
 typedef void (*flow_probe_fn)(void *ctx, const uint64_t args[6]);
-size_t flow_probe_each(const struct flow_probe *fp, uint32_t arch, bool arch32, size_t max,
-		       flow_probe_fn fn, void *ctx, bool *sampled);
+size_t flow_probe_each(const struct flow_probe *fp, uint32_t arch, size_t max, flow_probe_fn fn,
+		       void *ctx, bool *sampled);
 
 /* The highest argument index any program loads, or -1. */
 int flow_probe_max_arg(const struct flow_probe *fp);

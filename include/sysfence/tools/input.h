@@ -68,8 +68,12 @@ bool tool_action_allows(uint32_t action);
  */
 size_t tool_syscall_numbers(uint32_t arch, uint32_t *out, size_t max);
 
-/* seccomp_data offset of args[i], low or high half, for arch's byte order. */
-uint32_t tool_arg_offset(uint32_t arch, unsigned argno, bool high);
+/*
+ * The seccomp_data of a call as the kernel of arch lays it out (the ABI
+ * model's abi_seccomp_data(); an architecture sysfence does not know gets
+ * the host's layout, arguments untouched).
+ */
+void tool_seccomp_data(uint32_t arch, uint32_t nr, const uint64_t args[6], struct seccomp_data *d);
 
 /*
  * Describes a seccomp_data offset: "nr", "arch", "ip", "args[2]",
