@@ -163,8 +163,9 @@ static void parse(const uint8_t *buf, size_t len)
 
 	memset(why, 'x', sizeof(why));
 	rc = blob_parse(buf, len, &b, why, sizeof(why));
-	FUZZ_ASSERT(rc >= BLOB_OK && rc <= BLOB_ERR_NOMEM);
-	FUZZ_ASSERT(blob_strerror(rc) != NULL);
+	/* Every code the parser returns is one blob_strerror() names. */
+	FUZZ_ASSERT(rc >= BLOB_OK);
+	FUZZ_ASSERT(strcmp(blob_strerror(rc), "unknown error") != 0);
 	/* why is always a terminated string, set only for program errors. */
 	FUZZ_ASSERT(memchr(why, 0, sizeof(why)));
 	if (rc != BLOB_ERR_PROGRAM)
