@@ -52,6 +52,10 @@ SECCOMP_LIBS   := $(shell $(PKG_CONFIG) --libs libseccomp)
 CAP_LIBS       := $(shell $(PKG_CONFIG) --libs libcap)
 NETTLE_LIBS    := $(shell $(PKG_CONFIG) --libs nettle)
 CMOCKA_LIBS    := $(shell $(PKG_CONFIG) --libs cmocka)
+# json-c reads OCI/Docker profiles (--from-oci): the compiler's tools only,
+# never the launcher.
+JSON_CFLAGS    := $(shell $(PKG_CONFIG) --cflags json-c)
+JSON_LIBS      := $(shell $(PKG_CONFIG) --libs json-c)
 
 COMMON_SRC  := $(sort $(wildcard src/common/*.c))
 COMPILE_SRC := $(filter-out src/compile/main.c,$(sort $(wildcard src/compile/*.c)))
@@ -88,6 +92,7 @@ PROFILE_DIR_STAMP := $(BUILD)/.profile-dir
 $(shell mkdir -p $(BUILD) && [ "$$(cat $(PROFILE_DIR_STAMP) 2>/dev/null)" = '$(PROFILE_DIR)' ] || \
 	printf '%s\n' '$(PROFILE_DIR)' >$(PROFILE_DIR_STAMP))
 $(BUILD)/obj/src/launch/%.o: CPPFLAGS += -DSYSFENCE_PROFILE_DIR='"$(PROFILE_DIR)"'
+$(BUILD)/obj/src/tools/ocijson.o $(BUILD)/obj/tests/unit/test_oci.o: CPPFLAGS += $(JSON_CFLAGS)
 $(call obj,$(wildcard src/launch/*.c)): $(PROFILE_DIR_STAMP)
 $(BUILD)/obj/test-launch/%.o: src/launch/%.c
 	@mkdir -p $(dir $@)
@@ -107,7 +112,7 @@ $(LAUNCH_LIB): $(call obj,$(LAUNCH_SRC))
 	$(AR) rcs $@ $^
 
 $(COMPILER): $(call obj,src/compile/main.c) $(TOOLS_LIB) $(COMPILE_LIB) $(COMMON_LIB)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(SECCOMP_LIBS) $(NETTLE_LIBS) -lpthread
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(SECCOMP_LIBS) $(NETTLE_LIBS) $(JSON_LIBS) -lpthread
 
 # The launcher never links libseccomp (see DESIGN.md).
 $(LAUNCHER): $(call obj,src/launch/main.c) $(LAUNCH_LIB) $(COMMON_LIB)
@@ -120,11 +125,12 @@ $(TEST_LAUNCHER): $(TEST_LAUNCH_OBJ) $(COMMON_LIB)
 
 $(BUILD)/tests/test_%: $(call obj,tests/unit/test_%.c) $(TOOLS_LIB) $(COMPILE_LIB) $(LAUNCH_LIB) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(SECCOMP_LIBS) $(CAP_LIBS) $(NETTLE_LIBS) -lpthread
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(SECCOMP_LIBS) $(CAP_LIBS) $(NETTLE_LIBS) \
+		$(JSON_LIBS) -lpthread
 
 $(BUILD)/tests/helpers/%: $(call obj,tests/helpers/%.c) $(TOOLS_LIB) $(COMPILE_LIB) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(SECCOMP_LIBS) $(NETTLE_LIBS) -lpthread
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(SECCOMP_LIBS) $(NETTLE_LIBS) $(JSON_LIBS) -lpthread
 
 # The kernel-truth runner again for the compat ABI (x86 on x86_64), when a
 # -m32 toolchain is installed (gcc-multilib); the tests skip visibly without.
@@ -136,7 +142,7 @@ $(RUN32): tests/helpers/sf-run.c
 
 $(BUILD)/bench/%: $(call obj,bench/%.c) $(TOOLS_LIB) $(COMPILE_LIB) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(SECCOMP_LIBS) $(NETTLE_LIBS) -lpthread
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(SECCOMP_LIBS) $(NETTLE_LIBS) $(JSON_LIBS) -lpthread
 
 test-build: all $(UNIT_BINS) $(HELPER_BINS) $(TEST_LAUNCHER) $(RUN32)
 
@@ -264,7 +270,7 @@ FUZZ_SRC_fuzz_auditlog := $(TOOLS_SRC) $(COMPILE_SRC) $(COMMON_SRC)
 FUZZ_LIBS_fuzz_parse    := $(SECCOMP_LIBS) $(NETTLE_LIBS) -lpthread
 FUZZ_LIBS_fuzz_compile  := $(SECCOMP_LIBS) $(NETTLE_LIBS) -lpthread
 FUZZ_LIBS_fuzz_blob     := $(NETTLE_LIBS)
-FUZZ_LIBS_fuzz_auditlog := $(SECCOMP_LIBS) $(NETTLE_LIBS) -lpthread
+FUZZ_LIBS_fuzz_auditlog := $(SECCOMP_LIBS) $(NETTLE_LIBS) $(JSON_LIBS) -lpthread
 # Longest input libFuzzer makes up: a line over POLICY_MAX_LINE (4096) and
 # over AUDITLOG_LINE_MAX (16384) must fit; blobs are 192 + 8 per instruction.
 FUZZ_MAXLEN_fuzz_parse   := 8192

@@ -6,7 +6,7 @@ set -eu
 # clang only recommends libclang-rt-dev (libFuzzer and the sanitizer
 # runtimes), and recommendations are not installed here: name it.
 PKGS="make gcc libc6-dev pkg-config libseccomp-dev libcap-dev nettle-dev \
-libcmocka-dev gcc-multilib clang libclang-rt-dev groff-base man-db util-linux \
+libcmocka-dev libjson-c-dev gcc-multilib clang libclang-rt-dev groff-base man-db util-linux \
 procps kmod bubblewrap"
 
 missing=""

@@ -42,6 +42,8 @@ static void usage(FILE *out)
 	      "       sysfence-compile --diff [--arch ARCH]... OLD NEW\n"
 	      "       sysfence-compile --from-log [--comm NAME] [--exe PATH] [--pid N]\n"
 	      "                        [--policy P [--as-patch]] [FILE|-]...\n"
+	      "       sysfence-compile --from-oci [--arch ARCH]... [--caps CAP,...]\n"
+	      "                        [--kernel VERSION] FILE.json|- [OUTPUT]\n"
 	      "\n"
 	      "Compiles a seccomp policy (see sysfence-policy(5)) into a verified blob\n"
 	      "for sysfence-launch(1).  INPUT and OUTPUT may be '-' for stdin/stdout.\n"
@@ -75,6 +77,13 @@ static void usage(FILE *out)
 	      "    --pid N        only records of this process, repeatable\n"
 	      "    --policy P     leave out what P already allows\n"
 	      "    --as-patch     print a patch against P instead of lines\n"
+	      "  --from-oci       the policy equivalent to an OCI/Docker seccomp profile\n"
+	      "                   (JSON), to OUTPUT or stdout; --arch: the architectures\n"
+	      "                   to import for (default: this machine's, as the profile\n"
+	      "                   lists them)\n"
+	      "    --caps CAP,... capabilities the container holds, for the rules'\n"
+	      "                   includes/excludes (default: none; ALL for every one)\n"
+	      "    --kernel VER   kernel version for minKernel (default: the running one)\n"
 	      "\n"
 	      "  --version        print the compiler identity and exit\n"
 	      "  -h, --help       print this help and exit\n"
@@ -103,6 +112,7 @@ enum {
 	FOR_COMPILE = 1,  /* compiling, single or batch */
 	FOR_TOOLS = 2,	  /* every tool */
 	FOR_FROM_LOG = 4, /* --from-log only */
+	FOR_FROM_OCI = 8, /* --from-oci only */
 	FOR_ALL = FOR_COMPILE | FOR_TOOLS,
 };
 
@@ -124,6 +134,9 @@ enum {
 	OPT_COMM,
 	OPT_EXE,
 	OPT_PID,
+	OPT_FROM_OCI,
+	OPT_CAPS,
+	OPT_KERNEL,
 };
 
 static const struct option longopts[] = {
@@ -147,6 +160,9 @@ static const struct option longopts[] = {
 	{ "comm", required_argument, NULL, OPT_COMM },
 	{ "exe", required_argument, NULL, OPT_EXE },
 	{ "pid", required_argument, NULL, OPT_PID },
+	{ "from-oci", no_argument, NULL, OPT_FROM_OCI },
+	{ "caps", required_argument, NULL, OPT_CAPS },
+	{ "kernel", required_argument, NULL, OPT_KERNEL },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -165,6 +181,8 @@ static const struct {
 	{ OPT_COMM, "--comm", FOR_FROM_LOG },
 	{ OPT_EXE, "--exe", FOR_FROM_LOG },
 	{ OPT_PID, "--pid", FOR_FROM_LOG },
+	{ OPT_CAPS, "--caps", FOR_FROM_OCI },
+	{ OPT_KERNEL, "--kernel", FOR_FROM_OCI },
 };
 
 static const struct {
@@ -177,12 +195,13 @@ static const struct {
 	{ OPT_FROM_LOG, TOOLS_FROM_LOG, "--from-log" },
 	{ OPT_REPORT, TOOLS_REPORT, "--report" },
 	{ OPT_DIFF, TOOLS_DIFF, "--diff" },
+	{ OPT_FROM_OCI, TOOLS_FROM_OCI, "--from-oci" },
 };
 
 struct cli {
 	struct job_opts job;
 	struct tools_args tools;
-	unsigned seen[(OPT_PID + 1 + 31) / 32]; /* options given, by code */
+	unsigned seen[(OPT_KERNEL + 1 + 31) / 32]; /* options given, by code */
 };
 
 static void mark(struct cli *c, int opt)
@@ -281,6 +300,12 @@ static void take_option(struct cli *c, int opt, const char *arg, const char *tex
 		t->pids[t->npids++] = (long long)pid;
 		break;
 	}
+	case OPT_CAPS:
+		add_filter(t->caps, &t->ncaps, arg, "--caps");
+		break;
+	case OPT_KERNEL:
+		t->kernel = arg;
+		break;
 	default:
 		for (size_t i = 0; i < ARRAY_SIZE(tool_options); i++) {
 			if (tool_options[i].opt != opt)
@@ -301,13 +326,16 @@ static void check_modes(const struct cli *c)
 {
 	unsigned mode = c->tools.tool == TOOLS_NONE	  ? FOR_COMPILE
 			: c->tools.tool == TOOLS_FROM_LOG ? FOR_TOOLS | FOR_FROM_LOG
+			: c->tools.tool == TOOLS_FROM_OCI ? FOR_TOOLS | FOR_FROM_OCI
 							  : FOR_TOOLS;
 
 	for (size_t i = 0; i < ARRAY_SIZE(option_modes); i++) {
 		if (!given(c, option_modes[i].opt) || (option_modes[i].modes & mode))
 			continue;
 		if (c->tools.tool == TOOLS_NONE)
-			usage_error("%s is an option of --from-log", option_modes[i].name);
+			usage_error("%s is an option of %s", option_modes[i].name,
+				    option_modes[i].modes & FOR_FROM_OCI ? "--from-oci"
+									 : "--from-log");
 		usage_error("unknown option '%s' for %s", option_modes[i].name, c->tools.tool_opt);
 	}
 }
