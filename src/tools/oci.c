@@ -142,18 +142,17 @@ static bool arch_listed(const uint32_t *list, size_t n, uint32_t arch)
 }
 
 /*
- * The architectures to import for, and the hosts among them.  moby picks
- * the archMap entry of the host's architecture (it and its sub-arches go
- * into the filter); runtime-spec's "architectures" lists them directly;
- * with neither, libseccomp filters only the native architecture and
- * kills the calls of any other.
+ * The architectures to import for, and the hosts among them.  libseccomp
+ * always filters the native (host) architecture; moby adds the archMap
+ * entry of the host's architecture (it and its sub-architectures), runtime-
+ * spec's "architectures" lists more directly.  Calls of any other
+ * architecture are killed, so a target outside that set is refused.
  */
 static int choose_arches(struct import *im)
 {
 	const struct oci_profile *p = im->p;
-	uint32_t listed[OCI_MAX_ARCHES];
+	uint32_t listed[OCI_MAX_ARCHES + BLOB_MAX_ARCHES];
 	size_t nlisted = 0;
-	bool any = !p->has_archmap && !p->narchitectures;
 
 	if (im->o->narches) {
 		memcpy(im->targets, im->o->arches, im->o->narches * sizeof(uint32_t));
@@ -171,7 +170,6 @@ static int choose_arches(struct import *im)
 			im->targets[im->ntargets++] = a->compat;
 	}
 	for (size_t i = 0; i < im->ntargets; i++) {
-		const struct syscalls_arch *a = syscalls_arch(im->targets[i]);
 		bool compat = false;
 
 		for (size_t j = 0; j < im->ntargets; j++) {
@@ -180,30 +178,25 @@ static int choose_arches(struct import *im)
 			if (b && b->compat == im->targets[i])
 				compat = true;
 		}
-		if (a && !compat)
-			im->hosts[im->nhosts++] = a->token;
+		if (!compat)
+			im->hosts[im->nhosts++] = listed[nlisted++] = im->targets[i];
 	}
-	if (p->has_archmap) {
-		for (size_t e = 0; e < p->narchmap; e++) {
-			const struct oci_archmap *m = &p->archmap[e];
+	for (size_t e = 0; e < p->narchmap; e++) {
+		const struct oci_archmap *m = &p->archmap[e];
 
-			if (!arch_listed(im->hosts, im->nhosts, m->arch))
-				continue;
-			for (size_t k = 0; k < m->narches && nlisted < OCI_MAX_ARCHES; k++)
-				listed[nlisted++] = m->arches[k];
-		}
-	} else {
-		memcpy(listed, p->architectures, p->narchitectures * sizeof(uint32_t));
-		nlisted = p->narchitectures;
+		if (!arch_listed(im->hosts, im->nhosts, m->arch))
+			continue;
+		for (size_t k = 0; k < m->narches && nlisted < ARRAY_SIZE(listed); k++)
+			listed[nlisted++] = m->arches[k];
 	}
-	if (any)
-		return 0;
+	for (size_t k = 0; k < p->narchitectures && nlisted < ARRAY_SIZE(listed); k++)
+		listed[nlisted++] = p->architectures[k];
 	/* Without --arch, the compat architecture is kept only when listed. */
 	if (!im->o->narches) {
 		size_t k = 0;
 
 		for (size_t i = 0; i < im->ntargets; i++)
-			if (i == 0 || arch_listed(listed, nlisted, im->targets[i]))
+			if (arch_listed(listed, nlisted, im->targets[i]))
 				im->targets[k++] = im->targets[i];
 		im->ntargets = k;
 	}
@@ -211,11 +204,9 @@ static int choose_arches(struct import *im)
 		if (arch_listed(listed, nlisted, im->targets[i]))
 			continue;
 		diag_add(im->d, DIAG_ERROR, 0, 0,
-			 "%s is not an architecture of the profile (%s): the container would "
-			 "kill every call of it; choose the profile's architectures with --arch",
-			 arch_label(im->targets[i]),
-			 p->has_archmap ? "no archMap entry lists it" : "architectures");
-		return -1;
+			 "%s is not an architecture of the profile for %s: the container would "
+			 "kill every call of it; import without it (--arch)",
+			 arch_label(im->targets[i]), arch_label(im->hosts[0]));
 	}
 	if (p->lists_x32 &&
 	    arch_listed(im->targets, im->ntargets, syscalls_arch_from_name("x86_64")))

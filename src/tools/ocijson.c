@@ -976,10 +976,17 @@ static int check_integers(struct reader *rd)
 static struct json_object *parse(struct reader *rd)
 {
 	struct json_tokener *tok = json_tokener_new_ex(JSON_DEPTH);
+	const char *nul = memchr(rd->src, 0, rd->len);
 	struct json_object *root;
 	enum json_tokener_error e;
 	size_t end;
 
+	/* json-c stops at a NUL byte, as if the text ended there. */
+	if (nul) {
+		json_tokener_free(tok);
+		fail_at(rd, (size_t)(nul - rd->src), "invalid JSON: a NUL byte");
+		return NULL;
+	}
 	if (!tok) {
 		fail(rd, "out of memory");
 		return NULL;
@@ -989,12 +996,9 @@ static struct json_object *parse(struct reader *rd)
 	e = json_tokener_get_error(tok);
 	end = json_tokener_get_parse_end(tok);
 	json_tokener_free(tok);
-	if (e == json_tokener_continue ||
-	    (e == json_tokener_error_parse_eof && end < rd->len && !rd->src[end])) {
+	if (e == json_tokener_continue) {
 		json_object_put(root);
-		fail_at(rd, end,
-			end < rd->len ? "NUL byte in the JSON text"
-				      : "the JSON text ends early (truncated?)");
+		fail_at(rd, end, "the JSON text ends early (truncated?)");
 		return NULL;
 	}
 	if (e != json_tokener_success) {
@@ -1006,7 +1010,8 @@ static struct json_object *parse(struct reader *rd)
 						      : msg);
 		return NULL;
 	}
-	while (end < rd->len && strchr(" \t\r\n", rd->src[end]) && rd->src[end])
+	/* (strchr finds the terminator too: a NUL is not a blank.) */
+	while (end < rd->len && rd->src[end] && strchr(" \t\r\n", rd->src[end]))
 		end++;
 	if (end < rd->len) {
 		json_object_put(root);
