@@ -622,7 +622,7 @@ static void print_line(FILE *f, const struct oci_rule *r, const char *name)
 
 /* A rule with conditions on socket, shmget, ... on x86 (and s390, ppc). */
 static void check_multiplexed(struct import *im, const struct oci_rule *r, const char *name,
-			      bool mux_allowed[2])
+			      const bool mux_allowed[2])
 {
 	for (size_t i = 0; i < im->ntargets && r->kind == OCI_RULE_ALLOW && r->nconds; i++) {
 		int pseudo = syscalls_multiplexed_pseudo(im->targets[i], name);
@@ -697,7 +697,7 @@ static void print_names(FILE *f, const struct oci_rule *r)
 		fputc('\n', f);
 }
 
-static void print_rule(FILE *f, struct import *im, const struct oci_rule *r, bool mux[2])
+static void print_rule(FILE *f, struct import *im, const struct oci_rule *r, const bool mux[2])
 {
 	char eb[64];
 

@@ -149,8 +149,14 @@ static const char *clean(const char *s, size_t n, char *buf, size_t buflen)
 {
 	size_t k = 0;
 
-	for (size_t i = 0; i < n && k + 4 < buflen; i++)
-		buf[k++] = (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f ? s[i] : '?';
+	for (size_t i = 0; i < n && k + 4 < buflen; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 0x20 && c < 0x7f)
+			buf[k++] = s[i];
+		else
+			buf[k++] = '?';
+	}
 	if (k + 4 >= buflen && k < n) {
 		memcpy(buf + k, "...", 3);
 		k += 3;

@@ -46,6 +46,6 @@ struct tools_args {
  */
 #define TOOLS_EXIT_ERROR 2
 
-int tools_main(const struct tools_args *a);
+int tools_main(const struct tools_args *t);
 
 #endif
