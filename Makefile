@@ -245,8 +245,8 @@ FUZZ_CC         ?= clang
 FUZZ_DIR        := build/fuzz
 FUZZ_SECONDS    ?= 60
 FUZZ_CI_SECONDS ?= 15
-FUZZ_TARGETS    ?= fuzz_parse fuzz_compile fuzz_blob fuzz_auditlog
-FUZZ_ALL        := fuzz_parse fuzz_compile fuzz_blob fuzz_auditlog
+FUZZ_TARGETS    ?= fuzz_parse fuzz_compile fuzz_blob fuzz_auditlog fuzz_oci
+FUZZ_ALL        := fuzz_parse fuzz_compile fuzz_blob fuzz_auditlog fuzz_oci
 # Extra libFuzzer options, e.g. FUZZ_OPTS="-jobs=1 -workers=1".
 FUZZ_OPTS       ?=
 # The replay binaries need no libFuzzer: clang when it links sanitized
@@ -267,16 +267,19 @@ FUZZ_SRC_fuzz_parse    := $(COMPILE_SRC) $(COMMON_SRC)
 FUZZ_SRC_fuzz_compile  := $(COMPILE_SRC) $(COMMON_SRC)
 FUZZ_SRC_fuzz_blob     := $(COMMON_SRC)
 FUZZ_SRC_fuzz_auditlog := $(TOOLS_SRC) $(COMPILE_SRC) $(COMMON_SRC)
+FUZZ_SRC_fuzz_oci      := $(TOOLS_SRC) $(COMPILE_SRC) $(COMMON_SRC)
 FUZZ_LIBS_fuzz_parse    := $(SECCOMP_LIBS) $(NETTLE_LIBS) -lpthread
 FUZZ_LIBS_fuzz_compile  := $(SECCOMP_LIBS) $(NETTLE_LIBS) -lpthread
 FUZZ_LIBS_fuzz_blob     := $(NETTLE_LIBS)
 FUZZ_LIBS_fuzz_auditlog := $(SECCOMP_LIBS) $(NETTLE_LIBS) $(JSON_LIBS) -lpthread
+FUZZ_LIBS_fuzz_oci      := $(SECCOMP_LIBS) $(NETTLE_LIBS) $(JSON_LIBS) -lpthread
 # Longest input libFuzzer makes up: a line over POLICY_MAX_LINE (4096) and
 # over AUDITLOG_LINE_MAX (16384) must fit; blobs are 192 + 8 per instruction.
 FUZZ_MAXLEN_fuzz_parse   := 8192
 FUZZ_MAXLEN_fuzz_compile := 4096
 FUZZ_MAXLEN_fuzz_blob    := 65536
 FUZZ_MAXLEN_fuzz_auditlog := 20480
+FUZZ_MAXLEN_fuzz_oci      := 16384
 
 FUZZ_BINS   := $(addprefix $(FUZZ_DIR)/,$(FUZZ_ALL))
 REPLAY_BINS := $(addprefix $(FUZZ_DIR)/replay/,$(FUZZ_ALL))
