@@ -101,6 +101,10 @@ CAP_LIBS       := $(shell $(PKG_CONFIG) --libs libcap)
 NETTLE_LIBS    := $(shell $(PKG_CONFIG) --libs nettle)
 # (cmocka: the tests only; a package build with the nocheck profile lacks it.)
 CMOCKA_LIBS    := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+# json-c reads OCI/Docker profiles (--from-oci): the compiler's tools only,
+# never the launcher.
+JSON_CFLAGS    := $(shell $(PKG_CONFIG) --cflags json-c)
+JSON_LIBS      := $(shell $(PKG_CONFIG) --libs json-c)
 
 COMMON_SRC  := $(sort $(wildcard src/common/*.c))
 COMPILE_SRC := $(filter-out src/compile/main.c,$(sort $(wildcard src/compile/*.c)))
@@ -150,6 +154,7 @@ PROFILE_DIR_STAMP := $(BUILD)/.profile-dir
 $(shell mkdir -p $(BUILD) && [ "$$(cat $(PROFILE_DIR_STAMP) 2>/dev/null)" = '$(PROFILE_DIR)' ] || \
 	printf '%s\n' '$(PROFILE_DIR)' >$(PROFILE_DIR_STAMP))
 $(BUILD)/obj/src/launch/%.o: SF_CPPFLAGS += -DSYSFENCE_PROFILE_DIR='"$(PROFILE_DIR)"'
+$(BUILD)/obj/src/tools/ocijson.o $(BUILD)/obj/tests/unit/test_oci.o: SF_CPPFLAGS += $(JSON_CFLAGS)
 $(call obj,$(wildcard src/launch/*.c)): $(PROFILE_DIR_STAMP)
 # The same for the compiler's library folder (main.c prints it in --help).
 LIBRARYDIR_STAMP := $(BUILD)/.library-dir
@@ -179,7 +184,7 @@ $(SFLIB_LIB): $(call obj,$(LIB_SRC))
 	$(AR) rcs $@ $^
 
 $(COMPILER): $(call obj,src/compile/main.c) $(TOOLS_LIB) $(COMPILE_LIB) $(COMMON_LIB)
-	$(CC) $(SF_CFLAGS) $(SF_LDFLAGS) -o $@ $^ $(SECCOMP_LIBS) $(NETTLE_LIBS) -lpthread
+	$(CC) $(SF_CFLAGS) $(SF_LDFLAGS) -o $@ $^ $(SECCOMP_LIBS) $(NETTLE_LIBS) $(JSON_LIBS) -lpthread
 
 # The way the launchers are linked, in a stamp: `make STATIC=0` after a
 # plain `make` relinks them.
@@ -201,7 +206,8 @@ $(TEST_LAUNCHER): $(TEST_LAUNCH_OBJ) $(SFLIB_LIB) $(COMMON_LIB) $(LAUNCH_LINK_ST
 $(BUILD)/tests/test_%: $(call obj,tests/unit/test_%.c) $(TOOLS_LIB) $(COMPILE_LIB) $(LAUNCH_LIB) \
 		$(SFLIB_LIB) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(SF_CFLAGS) $(SF_LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(SECCOMP_LIBS) $(CAP_LIBS) $(NETTLE_LIBS) -lpthread
+	$(CC) $(SF_CFLAGS) $(SF_LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(SECCOMP_LIBS) $(CAP_LIBS) $(NETTLE_LIBS) \
+		$(JSON_LIBS) -lpthread
 
 # libsysfence.so, the public face (include/sysfence.h): position-independent
 # objects of src/common and src/lib of its own, hidden by default; the
@@ -228,7 +234,7 @@ $(BUILD)/tests/test_libsysfence: $(call obj,tests/unit/test_libsysfence.c) $(COM
 
 $(BUILD)/tests/helpers/%: $(call obj,tests/helpers/%.c) $(TOOLS_LIB) $(COMPILE_LIB) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(SF_CFLAGS) $(SF_LDFLAGS) -o $@ $^ $(SECCOMP_LIBS) $(NETTLE_LIBS) -lpthread
+	$(CC) $(SF_CFLAGS) $(SF_LDFLAGS) -o $@ $^ $(SECCOMP_LIBS) $(NETTLE_LIBS) $(JSON_LIBS) -lpthread
 
 # The floor the launcher is measured against: static, stripped, libc only.
 $(BUILD)/bench/sf-floor: bench/sf-floor.c
@@ -237,7 +243,7 @@ $(BUILD)/bench/sf-floor: bench/sf-floor.c
 
 $(BUILD)/bench/%: $(call obj,bench/%.c) $(TOOLS_LIB) $(COMPILE_LIB) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(SF_CFLAGS) $(SF_LDFLAGS) -o $@ $^ $(SECCOMP_LIBS) $(NETTLE_LIBS) -lpthread
+	$(CC) $(SF_CFLAGS) $(SF_LDFLAGS) -o $@ $^ $(SECCOMP_LIBS) $(NETTLE_LIBS) $(JSON_LIBS) -lpthread
 
 test-build: all $(UNIT_BINS) $(HELPER_BINS) $(TEST_LAUNCHER)
 
@@ -385,8 +391,8 @@ FUZZ_CC         ?= clang
 FUZZ_DIR        := build/fuzz
 FUZZ_SECONDS    ?= 60
 FUZZ_CI_SECONDS ?= 15
-FUZZ_TARGETS    ?= fuzz_parse fuzz_compile fuzz_blob fuzz_auditlog
-FUZZ_ALL        := fuzz_parse fuzz_compile fuzz_blob fuzz_auditlog
+FUZZ_TARGETS    ?= fuzz_parse fuzz_compile fuzz_blob fuzz_auditlog fuzz_oci
+FUZZ_ALL        := fuzz_parse fuzz_compile fuzz_blob fuzz_auditlog fuzz_oci
 # Extra libFuzzer options, e.g. FUZZ_OPTS="-jobs=1 -workers=1".
 FUZZ_OPTS       ?=
 # The replay binaries need no libFuzzer: clang when it links sanitized
@@ -407,16 +413,19 @@ FUZZ_SRC_fuzz_parse    := $(COMPILE_SRC) $(COMMON_SRC)
 FUZZ_SRC_fuzz_compile  := $(COMPILE_SRC) $(COMMON_SRC)
 FUZZ_SRC_fuzz_blob     := $(COMMON_SRC)
 FUZZ_SRC_fuzz_auditlog := $(TOOLS_SRC) $(COMPILE_SRC) $(COMMON_SRC)
+FUZZ_SRC_fuzz_oci      := $(TOOLS_SRC) $(COMPILE_SRC) $(COMMON_SRC)
 FUZZ_LIBS_fuzz_parse    := $(SECCOMP_LIBS) $(NETTLE_LIBS) -lpthread
 FUZZ_LIBS_fuzz_compile  := $(SECCOMP_LIBS) $(NETTLE_LIBS) -lpthread
 FUZZ_LIBS_fuzz_blob     := $(NETTLE_LIBS)
-FUZZ_LIBS_fuzz_auditlog := $(SECCOMP_LIBS) $(NETTLE_LIBS) -lpthread
+FUZZ_LIBS_fuzz_auditlog := $(SECCOMP_LIBS) $(NETTLE_LIBS) $(JSON_LIBS) -lpthread
+FUZZ_LIBS_fuzz_oci      := $(SECCOMP_LIBS) $(NETTLE_LIBS) $(JSON_LIBS) -lpthread
 # Longest input libFuzzer makes up: a line over POLICY_MAX_LINE (4096) and
 # over AUDITLOG_LINE_MAX (16384) must fit; blobs are 192 + 8 per instruction.
 FUZZ_MAXLEN_fuzz_parse   := 8192
 FUZZ_MAXLEN_fuzz_compile := 4096
 FUZZ_MAXLEN_fuzz_blob    := 65536
 FUZZ_MAXLEN_fuzz_auditlog := 20480
+FUZZ_MAXLEN_fuzz_oci      := 16384
 
 FUZZ_BINS   := $(addprefix $(FUZZ_DIR)/,$(FUZZ_ALL))
 REPLAY_BINS := $(addprefix $(FUZZ_DIR)/replay/,$(FUZZ_ALL))

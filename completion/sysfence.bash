@@ -8,7 +8,9 @@
 #   sysfence-compile   options, --arch names, policies (*.policy) as INPUT,
 #                      blobs (*.bin) as OUTPUT and for --disasm/--diff,
 #                      every syscall name after --explain POLICY (from
-#                      sysfence-compile --syscalls)
+#                      sysfence-compile --syscalls),
+#                      profiles (*.json) for --from-oci, capability names
+#                      after --caps (a comma-separated list)
 #   sysfence-launch    options, profile names from the trusted store (the
 #                      one --profile-dir names, else the one the launcher
 #                      was built with, from `sysfence-launch --features`),
@@ -74,8 +76,10 @@ _sysfence_compile() {
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		w=${COMP_WORDS[i]}
 		case $w in
-		--explain | --disasm | --from-log | --report | --diff | --list-groups) tool=${w#--} ;;
-		--arch | --out-dir | -j | --jobs | --policy | --comm | --exe | --pid | --include-dir) ((i++)) ;;
+		--explain | --disasm | --from-log | --report | --diff | --list-groups | --from-oci) tool=${w#--} ;;
+		--arch | --out-dir | -j | --jobs | --policy | --comm | --exe | --pid | --include-dir | --caps | --kernel)
+			((i++))
+			;;
 		-*) ;;
 		*) pos+=("$w") ;;
 		esac
@@ -109,6 +113,30 @@ _sysfence_compile() {
 	--comm | --pid)
 		return
 		;;
+	--caps)
+		# CAP,CAP,...: the last name of the list (CAP_ optional, as Docker).
+		local head="" c
+		local -a caps=()
+		[[ $cur == *,* ]] && head=${cur%,*},
+		for c in AUDIT_CONTROL AUDIT_READ AUDIT_WRITE BLOCK_SUSPEND BPF CHECKPOINT_RESTORE \
+			CHOWN DAC_OVERRIDE DAC_READ_SEARCH FOWNER FSETID IPC_LOCK IPC_OWNER KILL LEASE \
+			LINUX_IMMUTABLE MAC_ADMIN MAC_OVERRIDE MKNOD NET_ADMIN NET_BIND_SERVICE \
+			NET_BROADCAST NET_RAW PERFMON SETFCAP SETGID SETPCAP SETUID SYSLOG SYS_ADMIN \
+			SYS_BOOT SYS_CHROOT SYS_MODULE SYS_NICE SYS_PACCT SYS_PTRACE SYS_RAWIO \
+			SYS_RESOURCE SYS_TIME SYS_TTY_CONFIG WAKE_ALARM; do
+			caps+=("${head}CAP_$c")
+		done
+		[ -n "$head" ] || caps+=(ALL)
+		_sysfence_words "$cur" "${caps[@]}"
+		compopt -o nospace 2>/dev/null
+		return
+		;;
+	--kernel)
+		local k
+		k=$(uname -r 2>/dev/null)
+		[[ $k =~ ^[0-9]+\.[0-9]+ ]] && _sysfence_words "$cur" "${BASH_REMATCH[0]}"
+		return
+		;;
 	esac
 
 	if [[ $cur == -* ]]; then
@@ -118,9 +146,10 @@ _sysfence_compile() {
 		report | diff) _sysfence_words "$cur" --arch --raw --help ;;
 		from-log) _sysfence_words "$cur" --comm --exe --pid --policy --as-patch --strict --quiet --help ;;
 		list-groups) ;;
+		from-oci) _sysfence_words "$cur" --arch --caps --kernel --strict --quiet --help ;;
 		*) _sysfence_words "$cur" --arch --strict --check --raw --out-dir --jobs --force --quiet \
 			--include-dir --version --help --explain --disasm --report --diff --from-log \
-			--list-groups ;;
+			--list-groups --from-oci ;;
 		esac
 		return
 	fi
@@ -152,6 +181,14 @@ _sysfence_compile() {
 	from-log)
 		compopt -o filenames 2>/dev/null
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+		;;
+	from-oci)
+		# FILE.json, then the policy to write.
+		if [ "$npos" -eq 0 ]; then
+			_sysfence_files "$cur" json
+		elif [ "$npos" -eq 1 ]; then
+			_sysfence_files "$cur" policy pol
+		fi
 		;;
 	*)
 		# INPUT... (policies); the second of exactly two is OUTPUT (a blob),

@@ -13,7 +13,7 @@ linux-libc-dev-mips64el-cross linux-libc-dev-mipsn32-cross linux-libc-dev-hppa-c
 # clang only recommends libclang-rt-dev (libFuzzer and the sanitizer
 # runtimes), and recommendations are not installed here: name it.
 PKGS="make gcc libc6-dev pkg-config libseccomp-dev libcap-dev nettle-dev \
-libcmocka-dev gcc-multilib clang libclang-rt-dev groff-base man-db util-linux \
+libcmocka-dev libjson-c-dev gcc-multilib clang libclang-rt-dev groff-base man-db util-linux \
 procps kmod bubblewrap strace $CROSS"
 
 missing=""

@@ -47,6 +47,8 @@ static void usage(FILE *out)
 	      "                        [--policy P [--as-patch]] [FILE|-]...\n"
 	      "       sysfence-compile --syscalls [--arch ARCH]...\n"
 	      "       sysfence-compile --list-groups [GROUP]\n"
+	      "       sysfence-compile --from-oci [--arch ARCH]... [--caps CAP,...]\n"
+	      "                        [--kernel VERSION] FILE.json|- [OUTPUT]\n"
 	      "\n"
 	      "Compiles a seccomp policy (see sysfence-policy(5)) into a verified blob\n"
 	      "for sysfence-launch(1).  INPUT and OUTPUT may be '-' for stdin/stdout.\n"
@@ -90,6 +92,13 @@ static void usage(FILE *out)
 	      "    --as-patch     print a patch against P instead of lines\n"
 	      "  --syscalls       the syscall names of the architectures, one a line\n"
 	      "  --list-groups    the syscall groups (@basic-io, ...), or GROUP's calls\n"
+	      "  --from-oci       the policy equivalent to an OCI/Docker seccomp profile\n"
+	      "                   (JSON), to OUTPUT or stdout; --arch: the architectures\n"
+	      "                   to import for (default: this machine's, as the profile\n"
+	      "                   lists them)\n"
+	      "    --caps CAP,... capabilities the container holds, for the rules'\n"
+	      "                   includes/excludes (default: none; ALL for every one)\n"
+	      "    --kernel VER   kernel version for minKernel (default: the running one)\n"
 	      "\n"
 	      "  --version        print the compiler identity and exit\n"
 	      "  -h, --help       print this help and exit\n"
@@ -118,6 +127,7 @@ enum {
 	FOR_COMPILE = 1,  /* compiling, single or batch */
 	FOR_TOOLS = 2,	  /* every tool */
 	FOR_FROM_LOG = 4, /* --from-log only */
+	FOR_FROM_OCI = 8, /* --from-oci only */
 	FOR_ALL = FOR_COMPILE | FOR_TOOLS,
 };
 
@@ -142,6 +152,9 @@ enum {
 	OPT_SYSCALLS,
 	OPT_INCLUDE_DIR,
 	OPT_LIST_GROUPS,
+	OPT_FROM_OCI,
+	OPT_CAPS,
+	OPT_KERNEL,
 	OPT_LAST /* not an option: how many codes there are */
 };
 
@@ -169,10 +182,13 @@ static const struct option longopts[] = {
 	{ "syscalls", no_argument, NULL, OPT_SYSCALLS },
 	{ "include-dir", required_argument, NULL, OPT_INCLUDE_DIR },
 	{ "list-groups", no_argument, NULL, OPT_LIST_GROUPS },
+	{ "from-oci", no_argument, NULL, OPT_FROM_OCI },
+	{ "caps", required_argument, NULL, OPT_CAPS },
+	{ "kernel", required_argument, NULL, OPT_KERNEL },
 	{ NULL, 0, NULL, 0 },
 };
 
-/* Read as the option list: 80 bytes of padding in a 10-entry table do not matter. */
+/* Read as the option list: the padding of a dozen entries does not matter. */
 /* NOLINTNEXTLINE(clang-analyzer-optin.performance.Padding) */
 static const struct {
 	const char *name;
@@ -189,6 +205,8 @@ static const struct {
 	{ "--comm", OPT_COMM, FOR_FROM_LOG },
 	{ "--exe", OPT_EXE, FOR_FROM_LOG },
 	{ "--pid", OPT_PID, FOR_FROM_LOG },
+	{ "--caps", OPT_CAPS, FOR_FROM_OCI },
+	{ "--kernel", OPT_KERNEL, FOR_FROM_OCI },
 };
 
 static const struct {
@@ -202,6 +220,7 @@ static const struct {
 	{ OPT_REPORT, TOOLS_REPORT, "--report" },
 	{ OPT_DIFF, TOOLS_DIFF, "--diff" },
 	{ OPT_SYSCALLS, TOOLS_SYSCALLS, "--syscalls" },
+	{ OPT_FROM_OCI, TOOLS_FROM_OCI, "--from-oci" },
 };
 
 struct cli {
@@ -320,6 +339,12 @@ static void take_option(struct cli *c, int opt, const char *arg, const char *tex
 		t->pids[t->npids++] = (long long)pid;
 		break;
 	}
+	case OPT_CAPS:
+		add_filter(t->caps, &t->ncaps, arg, "--caps");
+		break;
+	case OPT_KERNEL:
+		t->kernel = arg;
+		break;
 	default:
 		for (size_t i = 0; i < ARRAY_SIZE(tool_options); i++) {
 			if (tool_options[i].opt != opt)
@@ -340,13 +365,16 @@ static void check_modes(const struct cli *c)
 {
 	unsigned mode = c->tools.tool == TOOLS_NONE	  ? FOR_COMPILE
 			: c->tools.tool == TOOLS_FROM_LOG ? FOR_TOOLS | FOR_FROM_LOG
+			: c->tools.tool == TOOLS_FROM_OCI ? FOR_TOOLS | FOR_FROM_OCI
 							  : FOR_TOOLS;
 
 	for (size_t i = 0; i < ARRAY_SIZE(option_modes); i++) {
 		if (!given(c, option_modes[i].opt) || (option_modes[i].modes & mode))
 			continue;
 		if (c->tools.tool == TOOLS_NONE)
-			usage_error("%s is an option of --from-log", option_modes[i].name);
+			usage_error("%s is an option of %s", option_modes[i].name,
+				    option_modes[i].modes & FOR_FROM_OCI ? "--from-oci"
+									 : "--from-log");
 		usage_error("unknown option '%s' for %s", option_modes[i].name, c->tools.tool_opt);
 	}
 }

@@ -2,7 +2,7 @@
 /*
  * The admin tools of sysfence-compile: the thin shell that reads the files
  * a request names and hands bytes to the pure modules (explain.c,
- * disasm.c, auditlog.c + fromlog.c, report.c, diff.c).  The options were
+ * disasm.c, auditlog.c + fromlog.c, report.c, diff.c, ocijson.c + oci.c).  The options were
  * parsed by src/compile/main.c, the one parser of the command line.
  */
 #include "sysfence/tools/tools.h"
@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 
 #include "sysfence/compile/syscalls.h"
 #include "sysfence/compile/compile.h"
@@ -25,6 +26,7 @@
 #include "sysfence/tools/report.h"
 #include "sysfence/tools/diff.h"
 #include "sysfence/tools/input.h"
+#include "sysfence/tools/oci.h"
 #include "sysfence/compile/text.h"
 #include "sysfence/util.h"
 
@@ -61,7 +63,7 @@ static void print_diags(const struct tool_input *in, const char *name, const cha
 		return;
 	if (quiet)
 		diag_keep_errors(d);
-	if (in->sources.count) /* a policy: each diagnostic in its own file */
+	if (in && in->sources.count) /* a policy: each diagnostic in its own file */
 		diag_print_files(stderr, d, in->sources.files, in->sources.count);
 	else
 		diag_print(stderr, d, name, src, len);
@@ -437,6 +439,79 @@ static int run_syscalls(const struct tools_args *t)
 	return rc ? tool_error("out of memory") : 0;
 }
 
+/* ---- --from-oci ---- */
+
+static int run_from_oci(const struct tools_args *t)
+{
+	const char *in = t->npos ? t->pos[0] : NULL;
+	const char *name = in && strcmp(in, "-") ? in : "<stdin>";
+	const char *outpath = t->npos == 2 && strcmp(t->pos[1], "-") ? t->pos[1] : NULL;
+	struct oci_opts o = { .strict = t->copts.strict, .source = name };
+	struct oci_result res;
+	struct diag_list d;
+	struct policy pol;
+	char *buf, why[256];
+	size_t len;
+	int rc;
+
+	if (t->npos < 1 || t->npos > 2)
+		return usage_error("--from-oci needs FILE.json (or -) and at most an OUTPUT");
+	for (size_t i = 0; i < t->ncaps; i++)
+		if (oci_parse_caps(t->caps[i], &o.caps, why, sizeof(why)))
+			return usage_error("%s", why);
+	if (t->kernel) {
+		if (oci_parse_kernel(t->kernel, o.kernel))
+			return usage_error("--kernel: '%s' is not a kernel version (e.g. 6.1)",
+					   t->kernel);
+	} else {
+		struct utsname u;
+
+		/* moby compares the running kernel's "major.minor" */
+		if (uname(&u) || oci_parse_kernel(u.release, o.kernel))
+			return tool_error("cannot read the running kernel's version; use --kernel");
+	}
+	memcpy(o.arches, t->copts.arches, t->copts.narches * sizeof(uint32_t));
+	o.narches = t->copts.narches;
+	rc = file_read_all(in, OCI_MAX_SIZE, &buf, &len);
+	if (rc)
+		return tool_error("%s: cannot read: %s", name,
+				  rc == -EFBIG ? "too large" : strerror(-rc));
+	diag_init(&d, DIAG_DEFAULT_LIMIT);
+	rc = oci_import(buf, len, &o, &res, &d);
+	print_diags(NULL, name, buf, len, &d, t->quiet);
+	diag_free(&d);
+	free(buf);
+	if (rc)
+		return TOOLS_EXIT_ERROR;
+	/*
+	 * The policy must read back as it was meant: a parse error here is a
+	 * bug of the import.  (Compiling it is the user's next step.)
+	 */
+	diag_init(&d, DIAG_DEFAULT_LIMIT);
+	rc = policy_parse(res.text, res.len, NULL, &pol, &d);
+	if (rc) {
+		diag_keep_errors(&d);
+		fputs("sysfence-compile: internal error: the imported policy does not parse:\n",
+		      stderr);
+		diag_print(stderr, &d, "<imported policy>", res.text, res.len);
+	}
+	policy_free(&pol);
+	diag_free(&d);
+	if (rc) {
+		oci_result_free(&res);
+		return TOOLS_EXIT_ERROR;
+	}
+	if (outpath) {
+		rc = file_write_atomic(outpath, res.text, res.len, 0644);
+		if (rc)
+			tool_error("%s: cannot write: %s", outpath, strerror(-rc));
+	} else {
+		fwrite(res.text, 1, res.len, stdout);
+	}
+	oci_result_free(&res);
+	return rc ? TOOLS_EXIT_ERROR : 0;
+}
+
 int tools_main(const struct tools_args *t)
 {
 	int rc = TOOLS_EXIT_ERROR;
@@ -460,6 +535,9 @@ int tools_main(const struct tools_args *t)
 		break;
 	case TOOLS_SYSCALLS:
 		rc = run_syscalls(t);
+		break;
+	case TOOLS_FROM_OCI:
+		rc = run_from_oci(t);
 		break;
 	case TOOLS_NONE:
 		rc = usage_error("no tool given");

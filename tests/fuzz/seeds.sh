@@ -12,7 +12,7 @@ cd "$(dirname "$0")/../.."
 BUILD=${1:-build}
 C=tests/fuzz/corpus
 COMPILE=$BUILD/sysfence-compile
-mkdir -p "$C/fuzz_parse" "$C/fuzz_compile" "$C/fuzz_blob" "$C/fuzz_auditlog"
+mkdir -p "$C/fuzz_parse" "$C/fuzz_compile" "$C/fuzz_blob" "$C/fuzz_auditlog" "$C/fuzz_oci"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -226,5 +226,28 @@ printf '[ 12.5] audit: type=1326 audit(1795898999.145:104): pid=41 comm="app" ar
 { printf '[ 1.0] audit: type=1326 audit(1795898999.1:1): pid=1 comm="%s" arch=c000003e syscall=39 code=0x0\n' \
 	"$(head -c 17000 /dev/zero | tr '\0' a)"; echo 'type=SECCOMP msg=audit(1.1:2): arch=c000003e syscall=1'; } |
 	log long-line.log
+# ---- OCI/Docker profiles ---------------------------------------------------
+cp tests/policies/oci/docker-default.json tests/policies/oci/podman-default.json "$C/fuzz_oci/"
+oci() { cat >"$C/fuzz_oci/$1"; }
+oci every-op.json <<'J'
+{"defaultAction":"SCMP_ACT_ERRNO","archMap":[{"architecture":"SCMP_ARCH_X86_64","subArchitectures":["SCMP_ARCH_X86","SCMP_ARCH_X32"]}],
+ "syscalls":[{"names":["kill"],"action":"SCMP_ACT_ALLOW","args":[{"index":1,"value":9,"op":"SCMP_CMP_NE"}]},
+ {"names":["socket"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":38,"op":"SCMP_CMP_LT"},{"index":2,"value":0,"op":"SCMP_CMP_LE"}]},
+ {"names":["socket"],"action":"SCMP_ACT_ERRNO","errnoRet":13,"args":[{"index":0,"value":40,"op":"SCMP_CMP_GE"}]},
+ {"names":["personality"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":4294967295,"op":"SCMP_CMP_EQ"}]},
+ {"names":["mmap"],"action":"SCMP_ACT_ALLOW","args":[{"index":2,"value":1,"op":"SCMP_CMP_GT"}]},
+ {"names":["clone"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":2114060288,"valueTwo":0,"op":"SCMP_CMP_MASKED_EQ"}],"comment":"x"},
+ {"names":["clone3"],"action":"SCMP_ACT_ERRNO","errnoRet":38,"excludes":{"caps":["CAP_SYS_ADMIN"]}},
+ {"names":["ptrace"],"action":"SCMP_ACT_ALLOW","includes":{"minKernel":"4.8","arches":["amd64"]}}]}
+J
+oci complain.json <<'J'
+{"defaultAction":"SCMP_ACT_LOG","architectures":["SCMP_ARCH_X86_64","SCMP_ARCH_X86"],"flags":["SECCOMP_FILTER_FLAG_LOG"],
+ "syscalls":[{"name":"read","action":"SCMP_ACT_ALLOW"},{"names":["write"],"action":"SCMP_ACT_LOG"},{"names":["ptrace"],"action":"SCMP_ACT_ERRNO","errno":"EACCES"}]}
+J
+printf '{"ociVersion":"1.0.2","linux":{"seccomp":{"defaultAction":"SCMP_ACT_ERRNO","architectures":["SCMP_ARCH_X86_64","SCMP_ARCH_X86"],"syscalls":[{"names":["getpid"],"action":"SCMP_ACT_ALLOW"}]}}}' |
+	oci config.json
+printf '{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["getpid"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":18446744073709551616,"op":"SCMP_CMP_EQ"}]}' |
+	oci bad-big-truncated.json
 echo "seeds: $(ls "$C/fuzz_parse" | wc -l) parse, $(ls "$C/fuzz_compile" | wc -l) compile," \
-	"$(ls "$C/fuzz_blob" | wc -l) blob, $(ls "$C/fuzz_auditlog" | wc -l) auditlog"
+	"$(ls "$C/fuzz_blob" | wc -l) blob, $(ls "$C/fuzz_auditlog" | wc -l) auditlog," \
+	"$(ls "$C/fuzz_oci" | wc -l) oci"

@@ -13,7 +13,7 @@ if bash -n "$COMPLETION" 2>"$T/err"; then ok "sysfence.bash parses"; else not_ok
 
 # Files to complete, and two stores; a stand-in launcher reports one.
 mkdir -p "$T/w/sub" "$T/store" "$T/store2" "$T/bin"
-touch "$T/w/app.policy" "$T/w/app.bin" "$T/w/notes.txt" "$T/w/other.pol"
+touch "$T/w/app.policy" "$T/w/app.bin" "$T/w/notes.txt" "$T/w/other.pol" "$T/w/docker.json"
 printf 'read\nwrite  # a comment\n~ptrace\nsocket AF_UNIX\n@complain\n' >"$T/w/app.policy"
 touch "$T/store/firefox.bin" "$T/store/foot.bin" "$T/store/curl.bin" "$T/store/README"
 touch "$T/store2/other.bin"
@@ -104,6 +104,15 @@ cases() {
 	expect_has "$fw" "sysfence-compile --from-log - --" --policy --as-patch --comm --pid
 	expect_not "$fw" "sysfence-compile --from-log - --" --out-dir --force
 	expect_exactly "$fw" "sysfence-compile --from-log - --policy $T/w/app" "$T/w/app.policy"
+	expect_has "$fw" "sysfence-compile --" --from-oci
+	expect_has "$fw" "sysfence-compile --from-oci --" --caps --kernel --arch --strict
+	expect_not "$fw" "sysfence-compile --from-oci --" --out-dir --policy --comm
+	expect_exactly "$fw" "sysfence-compile --from-oci $T/w/d" "$T/w/docker.json"
+	expect_has "$fw" "sysfence-compile --from-oci $T/w/docker.json $T/w/" "$T/w/app.policy"
+	expect_exactly "$fw" "sysfence-compile --from-oci --caps CAP_SYS_AD" CAP_SYS_ADMIN
+	expect_exactly "$fw" "sysfence-compile --from-oci --caps CAP_NET_RAW,CAP_SYS_AD" CAP_NET_RAW,CAP_SYS_ADMIN
+	expect_has "$fw" "sysfence-compile --from-oci --caps " ALL CAP_CHOWN
+	expect_exactly "$fw" "sysfence-compile --from-oci --caps SYS_ADMIN $T/w/d" "$T/w/docker.json"
 	# sysfence-launch
 	expect_exactly "$fw" "$L " curl firefox foot
 	expect_exactly "$fw" "$L f" firefox foot

@@ -14,7 +14,7 @@ REPLAY=${SF_FUZZ_REPLAY:-$SF_ROOT/build/fuzz/replay}
 CORPUS=$SF_ROOT/tests/fuzz/corpus
 REGRESSIONS=$SF_ROOT/tests/fuzz/regressions
 CPU_LIMIT=${SF_FUZZ_CPU_LIMIT:-3}
-TARGETS="fuzz_parse fuzz_compile fuzz_blob fuzz_auditlog"
+TARGETS="fuzz_parse fuzz_compile fuzz_blob fuzz_auditlog fuzz_oci"
 # Leaks are findings too; abort (not just log) on any UBSan report.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:allocator_may_return_null=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}

@@ -20,6 +20,13 @@ expect_exit 0 "README: printf runs under hello.bin (by path, root)" "$SF_LAUNCH"
 expect_grep "$T/out" "^hello$" "README: printf printed hello"
 expect_exit 0 "README: and as nobody" setpriv --reuid=65534 --regid=65534 --clear-groups -- "$SF_LAUNCH" "$T/hello.bin" -- /usr/bin/printf 'hello\n'
 expect_exit 0 "README: --features works" "$SF_LAUNCH" --features
+# "Import a Docker profile", run as written (in a copy of the tree's layout).
+awk '/^# docker.sh$/ { f = 1; next } f && /^```$/ { exit } f' "$SF_ROOT/README.md" >"$T/docker.sh"
+if grep -q -- "--from-oci" "$T/docker.sh"; then ok "README: docker.sh extracted"; else not_ok "README: no docker.sh block"; fi
+mkdir "$T/d" && ln -s "$SF_ROOT/tests" "$T/d/tests"
+expect_exit 0 "README: the Docker profile imports, compiles and runs ls" \
+	sh -c "cd '$T/d' && PATH='$BUILD':\$PATH && . '$T/docker.sh'"
+expect_grep "$T/out" "^bin$" "README: ls listed /"
 for cmd in demo check bench fuzz install uninstall; do
 	if make -C "$SF_ROOT" -n "$cmd" >/dev/null 2>&1; then ok "README: make $cmd exists"; else not_ok "README: make $cmd missing"; fi
 done

@@ -9,7 +9,7 @@
 
 /*
  * The admin tools of sysfence-compile (--explain, --disasm, --from-log,
- * --report, --diff).  The command line is parsed once, by
+ * --report, --diff, --from-oci).  The command line is parsed once, by
  * src/compile/main.c, into this request; tools_main() runs it.
  */
 enum tools_tool {
@@ -20,6 +20,7 @@ enum tools_tool {
 	TOOLS_REPORT,
 	TOOLS_DIFF,
 	TOOLS_SYSCALLS,
+	TOOLS_FROM_OCI,
 };
 
 #define TOOLS_MAX_FILTERS 64 /* --comm, --exe, --pid each */
@@ -33,7 +34,10 @@ struct tools_args {
 	const char *comms[TOOLS_MAX_FILTERS], *exes[TOOLS_MAX_FILTERS];
 	long long pids[TOOLS_MAX_FILTERS];
 	size_t ncomms, nexes, npids;
-	char **pos; /* the positional arguments, in order */
+	const char *caps[TOOLS_MAX_FILTERS]; /* --from-oci --caps, each a list */
+	size_t ncaps;
+	const char *kernel; /* --from-oci --kernel; NULL: the running kernel */
+	char **pos;	    /* the positional arguments, in order */
 	size_t npos;
 };
 
