@@ -32,6 +32,8 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 ROOT=$PWD
+# The unit tests read the tree's files from $SF_ROOT (they run from $W).
+export SF_ROOT=$ROOT
 BUILD=${BUILD:-build}
 case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 C=$BUILD/sysfence-compile

@@ -1044,8 +1044,9 @@ int ocijson_read(const char *json, size_t len, struct oci_profile *p, struct dia
 		fail(&rd, "the profile is larger than %u MiB", OCI_MAX_SIZE >> 20);
 		return -1;
 	}
-	/* The bytes need not end in a NUL: no str*() on them. */
-	while (blank < len && memchr(" \t\r\n", json[blank], 4))
+	/* The bytes need not end in a NUL: no str*() on them.  JSON's blanks: */
+	while (blank < len && (json[blank] == ' ' || json[blank] == '\t' || json[blank] == '\r' ||
+			       json[blank] == '\n'))
 		blank++;
 	if (blank == len) {
 		fail(&rd, "the file is empty: expected a JSON seccomp profile");
