@@ -1130,11 +1130,16 @@ static const struct {
 	{ "kcmp", { 0, 0, 0, 0, 0 } },
 };
 
-/* Runs every probe in one child confined by b; results[i] is 0 or an errno. */
-static void run_confined(const struct blob *b, uint32_t a, int *results)
+/*
+ * Runs every probe in one child confined by b; results[i] is 0 or an errno.
+ * False when this process cannot load a filter at all (seccomp(2) answers
+ * ENOSYS: valgrind, which does not implement it).
+ */
+static bool run_confined(const struct blob *b, uint32_t a, int *results)
 {
 	long nrs[ARRAY_SIZE(kernel_probes)];
 	int fds[2];
+	ssize_t n;
 	pid_t pid;
 	int status;
 
@@ -1156,7 +1161,7 @@ static void run_confined(const struct blob *b, uint32_t a, int *results)
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
 		    (deny.len && syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &deny)) ||
 		    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &allow))
-			_exit(100);
+			_exit(errno == ENOSYS ? 77 : 100);
 		for (size_t i = 0; i < ARRAY_SIZE(kernel_probes); i++) {
 			const uint64_t *x = kernel_probes[i].args;
 			long r = syscall(nrs[i], x[0], x[1], x[2], x[3], x[4], x[5]);
@@ -1169,11 +1174,14 @@ static void run_confined(const struct blob *b, uint32_t a, int *results)
 		syscall(SYS_exit_group, 0);
 	}
 	close(fds[1]);
-	assert_int_equal(read(fds[0], results, sizeof(int) * ARRAY_SIZE(kernel_probes)),
-			 (ssize_t)(sizeof(int) * ARRAY_SIZE(kernel_probes)));
+	n = read(fds[0], results, sizeof(int) * ARRAY_SIZE(kernel_probes));
 	close(fds[0]);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
+	if (n == 0 && WIFEXITED(status) && WEXITSTATUS(status) == 77)
+		return false;
+	assert_int_equal(n, (ssize_t)(sizeof(int) * ARRAY_SIZE(kernel_probes)));
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	return true;
 }
 
 static void test_docker_profile_in_the_kernel(void **state)
@@ -1195,7 +1203,11 @@ static void test_docker_profile_in_the_kernel(void **state)
 		size_t denied = 0;
 
 		docker_load(&dk, &cases[ci]);
-		run_confined(&dk.b, native, got);
+		if (!run_confined(&dk.b, native, got)) {
+			docker_free(&dk);
+			skip();
+			return;
+		}
 		for (size_t i = 0; i < ARRAY_SIZE(kernel_probes); i++) {
 			uint32_t want = oracle_verdict(&dk.o, kernel_probes[i].name,
 						       kernel_probes[i].args, false);
