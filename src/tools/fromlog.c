@@ -352,44 +352,21 @@ size_t fromlog_arches(const struct fromlog *l, uint32_t *out, size_t max)
 
 /* ---- classification and output ---- */
 
-enum cls {
-	C_ADD,		/* a line to add */
-	C_ADD_PARTIAL,	/* to add, but the policy has argument rules for it */
-	C_ALREADY,	/* the policy allows it whatever the arguments */
-	C_DENIED,	/* explicitly denied ('~' rule or EACCES): never added */
-	C_ENOSYS,	/* ENOSYS by design (clone3): not added */
-	C_UNKNOWN_NR,	/* a number the compiler does not know on that arch */
-	C_UNKNOWN_NAME, /* ausearch -i gave a name the compiler does not know */
-	C_UNKNOWN_ARCH, /* an architecture the compiler does not support */
-};
-
-struct item {
-	enum cls cls;
-	char name[AUDITLOG_NAME_MAX];
-	char arch_text[AUDITLOG_NAME_MAX]; /* unknown arch / number: which */
-	uint32_t nr;
-	uint32_t arches[BLOB_MAX_ARCHES];
-	size_t narches;
-	size_t count;
-	struct where {
-		unsigned file, line; /* a policy line to mention (line 0: none) */
-	} where;
-};
-
-static struct where rule_line(const struct tool_input *p, const char *name, bool deny,
-			      bool with_args)
+static struct fromlog_where rule_line(const struct tool_input *p, const char *name, bool deny,
+				      bool with_args)
 {
 	for (size_t i = 0; p && i < p->pol.count; i++) {
 		const struct policy_rule *r = &p->pol.rules[i];
 
 		if (r->deny == deny && !strcmp(r->name, name) && (!with_args || r->nargs))
-			return (struct where){ r->file, r->line };
+			return (struct fromlog_where){ r->file, r->line };
 	}
-	return (struct where){ 0, 0 };
+	return (struct fromlog_where){ 0, 0 };
 }
 
-static enum cls classify(const struct tool_input *p, uint32_t arch, uint32_t nr, const char *name,
-			 const struct fromlog_entry *e, struct where *line)
+static enum fromlog_class classify(const struct tool_input *p, uint32_t arch, uint32_t nr,
+				   const char *name, const struct fromlog_entry *e,
+				   struct fromlog_where *line)
 {
 	const struct blob *b;
 	struct flow_const c;
@@ -401,7 +378,7 @@ static enum cls classify(const struct tool_input *p, uint32_t arch, uint32_t nr,
 	 * allows can only come from the '~' rule.
 	 */
 
-	*line = (struct where){ 0, 0 };
+	*line = (struct fromlog_where){ 0, 0 };
 	if (!p) {
 		/*
 		 * Without the policy an ERRNO record cannot be told apart
@@ -409,51 +386,51 @@ static enum cls classify(const struct tool_input *p, uint32_t arch, uint32_t nr,
 		 * known reason, the compiler's ENOSYS for an unmentioned one.
 		 */
 		if (!strcmp(name, "clone3") && e->errnos == e->count)
-			return C_ENOSYS;
-		return C_ADD;
+			return FROMLOG_ENOSYS;
+		return FROMLOG_ADD;
 	}
 	b = &p->blob;
 	if (b->mode == SF_MODE_UNRESTRICTED)
-		return C_ALREADY;
+		return FROMLOG_ALREADY;
 	if (!blob_has_arch(b, arch))
-		return C_ADD;
+		return FROMLOG_ADD;
 	if (b->deny.len) {
 		flow_const_run(b->deny.insns, b->deny.len, arch, nr, &c);
 		if ((c.kind == FLOW_CONST && c.action != SECCOMP_RET_ALLOW) ||
 		    (c.kind != FLOW_CONST && e->errnos == e->count &&
 		     flow_const_allow(b->allow.insns, b->allow.len, arch, nr))) {
 			*line = rule_line(p, name, true, false);
-			return C_DENIED;
+			return FROMLOG_DENIED;
 		}
 	}
 	flow_const_run(b->allow.insns, b->allow.len, arch, nr, &c);
 	if (c.kind != FLOW_CONST) {
 		*line = rule_line(p, name, false, true);
-		return C_ADD_PARTIAL;
+		return FROMLOG_ADD_PARTIAL;
 	}
 	if (c.action == SECCOMP_RET_ALLOW)
-		return C_ALREADY;
+		return FROMLOG_ALREADY;
 	if (c.action == (SECCOMP_RET_ERRNO | EACCES)) {
 		*line = rule_line(p, name, true, false);
-		return C_DENIED;
+		return FROMLOG_DENIED;
 	}
 	if (c.action == (SECCOMP_RET_ERRNO | ENOSYS))
-		return C_ENOSYS;
-	return C_ADD;
+		return FROMLOG_ENOSYS;
+	return FROMLOG_ADD;
 }
 
 struct items {
-	struct item *v;
+	struct fromlog_item *v;
 	size_t n, cap;
 };
 
 /* A new item; build_items merges the equal ones once sorted. */
-static struct item *item_add(struct items *it, enum cls cls, const char *name,
-			     const char *arch_text, uint32_t nr)
+static struct fromlog_item *item_add(struct items *it, enum fromlog_class cls, const char *name,
+				     const char *arch_text, uint32_t nr)
 {
 	if (it->n == it->cap) {
 		size_t ncap = it->cap ? 2 * it->cap : 64;
-		struct item *n = realloc(it->v, ncap * sizeof(*n));
+		struct fromlog_item *n = realloc(it->v, ncap * sizeof(*n));
 
 		if (!n)
 			return NULL;
@@ -470,7 +447,7 @@ static struct item *item_add(struct items *it, enum cls cls, const char *name,
 
 static int item_cmp(const void *a, const void *b)
 {
-	const struct item *x = a, *y = b;
+	const struct fromlog_item *x = a, *y = b;
 	int c;
 
 	/* Named calls first, by name; then the nameless, by arch and number. */
@@ -488,7 +465,7 @@ static int item_cmp(const void *a, const void *b)
 	return (int)x->cls - (int)y->cls;
 }
 
-static void item_add_arch(struct item *x, uint32_t arch)
+static void item_add_arch(struct fromlog_item *x, uint32_t arch)
 {
 	bool dup = false;
 
@@ -509,10 +486,10 @@ static void merge_items(struct items *it)
 	size_t k = 0;
 
 	for (size_t i = 0; i < it->n; i++) {
-		struct item *x = &it->v[i];
+		struct fromlog_item *x = &it->v[i];
 
 		if (k && !item_cmp(&it->v[k - 1], x)) {
-			struct item *y = &it->v[k - 1];
+			struct fromlog_item *y = &it->v[k - 1];
 
 			y->count += x->count;
 			if (!y->where.line)
@@ -534,20 +511,20 @@ static void build_items(const struct fromlog *l, const struct tool_input *p, str
 		const struct fromlog_entry *e = &l->entries[i];
 		char name[AUDITLOG_NAME_MAX] = "";
 		const char *arch_text = "";
-		enum cls cls;
-		struct where line = { 0, 0 };
+		enum fromlog_class cls;
+		struct fromlog_where line = { 0, 0 };
 		uint32_t nr = e->nr;
-		struct item *x;
+		struct fromlog_item *x;
 
 		if (!e->arch || !syscalls_arch_name(e->arch)) {
-			cls = C_UNKNOWN_ARCH;
+			cls = FROMLOG_UNKNOWN_ARCH;
 			arch_text = e->arch_text;
 			nr = 0;
 		} else if (e->has_nr) {
 			if (syscalls_name(e->arch, (int)e->nr, name, sizeof(name))) {
 				cls = classify(p, e->arch, e->nr, name, e, &line);
 			} else {
-				cls = C_UNKNOWN_NR;
+				cls = FROMLOG_UNKNOWN_NR;
 				arch_text = syscalls_arch_name(e->arch);
 			}
 		} else {
@@ -555,7 +532,7 @@ static void build_items(const struct fromlog *l, const struct tool_input *p, str
 
 			snprintf(name, sizeof(name), "%s", e->name);
 			if (n < 0) {
-				cls = C_UNKNOWN_NAME;
+				cls = FROMLOG_UNKNOWN_NAME;
 				arch_text = syscalls_arch_name(e->arch);
 				nr = 0;
 			} else {
@@ -563,7 +540,7 @@ static void build_items(const struct fromlog *l, const struct tool_input *p, str
 				cls = classify(p, e->arch, nr, name, e, &line);
 			}
 		}
-		if (cls != C_UNKNOWN_NR)
+		if (cls != FROMLOG_UNKNOWN_NR)
 			nr = 0; /* lines are per name, not per number */
 		x = item_add(it, cls, name, arch_text, nr);
 		if (!x)
@@ -578,7 +555,7 @@ static void build_items(const struct fromlog *l, const struct tool_input *p, str
 }
 
 /* " (x86)" when the records are not all from the native architecture. */
-static void arch_note(const struct item *x, char *buf, size_t len)
+static void arch_note(const struct fromlog_item *x, char *buf, size_t len)
 {
 	size_t n = 0;
 
@@ -619,8 +596,7 @@ static const char *plural(size_t n)
 	return n == 1 ? "" : "s";
 }
 
-/* The file a policy line is in: the policy, or a file it includes. */
-static const char *where_name(const struct tool_input *p, const struct where *w)
+const char *fromlog_where_file(const struct tool_input *p, const struct fromlog_where *w)
 {
 	if (!p)
 		return "the policy";
@@ -634,57 +610,57 @@ static size_t format_lines(FILE *o, const struct items *it, const struct tool_in
 	char an[96];
 
 	for (size_t i = 0; i < it->n; i++) {
-		const struct item *x = &it->v[i];
+		const struct fromlog_item *x = &it->v[i];
 		char left[AUDITLOG_NAME_MAX + 4];
 
-		if (x->cls != C_ADD && x->cls != C_ADD_PARTIAL)
+		if (x->cls != FROMLOG_ADD && x->cls != FROMLOG_ADD_PARTIAL)
 			continue;
 		arch_note(x, an, sizeof(an));
 		snprintf(left, sizeof(left), "%s", x->name);
 		fprintf(o, "%-23s # %zu record%s%s", left, x->count, plural(x->count), an);
-		if (x->cls == C_ADD_PARTIAL)
+		if (x->cls == FROMLOG_ADD_PARTIAL)
 			fprintf(o,
 				"; %s:%u allows it for some arguments only, and audit "
 				"records carry none: narrow this line by hand",
-				where_name(p, &x->where), x->where.line);
+				fromlog_where_file(p, &x->where), x->where.line);
 		fputc('\n', o);
 		added++;
 	}
 	for (size_t i = 0; i < it->n; i++) {
-		const struct item *x = &it->v[i];
+		const struct fromlog_item *x = &it->v[i];
 
 		switch (x->cls) {
-		case C_DENIED:
+		case FROMLOG_DENIED:
 			if (x->where.line)
 				fprintf(o,
 					"# %s: %zu record%s, denied explicitly by %s:%u: not added\n",
 					x->name, x->count, plural(x->count),
-					where_name(p, &x->where), x->where.line);
+					fromlog_where_file(p, &x->where), x->where.line);
 			else
 				fprintf(o,
 					"# %s: %zu record%s, denied explicitly (EACCES): not added\n",
 					x->name, x->count, plural(x->count));
 			break;
-		case C_ENOSYS:
+		case FROMLOG_ENOSYS:
 			fprintf(o, "# %s: %zu record%s of ENOSYS by design%s: not added\n", x->name,
 				x->count, plural(x->count),
 				strcmp(x->name, "clone3")
 					? ""
 					: " (libc falls back to clone, whose flags a policy can check)");
 			break;
-		case C_UNKNOWN_NR:
+		case FROMLOG_UNKNOWN_NR:
 			fprintf(o,
 				"# syscall %u on %s: %zu record%s; not a system call this "
 				"compiler knows (it returns ENOSYS): not added\n",
 				x->nr, x->arch_text, x->count, plural(x->count));
 			break;
-		case C_UNKNOWN_NAME:
+		case FROMLOG_UNKNOWN_NAME:
 			fprintf(o,
 				"# %s on %s: %zu record%s; not a system call this compiler "
 				"knows there: not added\n",
 				x->name, x->arch_text, x->count, plural(x->count));
 			break;
-		case C_UNKNOWN_ARCH:
+		case FROMLOG_UNKNOWN_ARCH:
 			fprintf(o,
 				"# arch=%s: %zu record%s of an architecture this compiler "
 				"does not support: not added\n",
@@ -762,43 +738,61 @@ static void print_patch(FILE *out, const struct tool_input *p, const char *body,
 	free(starts);
 }
 
-size_t fromlog_print(FILE *out, FILE *err, const struct fromlog *l, const struct tool_input *pol,
-		     bool as_patch)
+int fromlog_build(const struct fromlog *l, const struct tool_input *pol, bool as_patch,
+		  struct fromlog_result *r)
 {
 	struct items it = { 0 };
-	size_t added = 0, already = 0;
-	char *body = NULL;
-	size_t bodylen = 0;
 	FILE *mem;
 
+	memset(r, 0, sizeof(*r));
 	build_items(l, pol, &it);
+	r->items = it.v;
+	r->count = it.n;
 	for (size_t i = 0; i < it.n; i++)
-		if (it.v[i].cls == C_ALREADY)
-			already++;
-	mem = open_memstream(&body, &bodylen);
-	if (mem) {
-		if (as_patch)
-			fprintf(mem, "# added by sysfence-compile --from-log (%zu record%s)\n",
-				l->stats.used, plural(l->stats.used));
-		added = format_lines(mem, &it, pol);
-		fclose(mem);
-	}
-	if (body && (added || !as_patch)) {
-		if (as_patch && pol && pol->src)
-			print_patch(out, pol, body, bodylen);
-		else
-			fwrite(body, 1, bodylen, out);
-	}
-	if (!err)
-		goto out;
+		if (it.v[i].cls == FROMLOG_ALREADY)
+			r->already++;
+	mem = open_memstream(&r->lines, &r->lineslen);
+	if (!mem)
+		goto fail;
+	if (as_patch)
+		fprintf(mem, "# added by sysfence-compile --from-log (%zu record%s)\n",
+			l->stats.used, plural(l->stats.used));
+	r->added = format_lines(mem, &it, pol);
+	if (fclose(mem))
+		goto fail;
+	if (!as_patch || !r->added || !pol || !pol->src)
+		return 0;
+	mem = open_memstream(&r->patch, &r->patchlen);
+	if (!mem)
+		goto fail;
+	print_patch(mem, pol, r->lines, r->lineslen);
+	if (fclose(mem))
+		goto fail;
+	return 0;
+fail:
+	fromlog_result_free(r);
+	return -1;
+}
+
+void fromlog_result_free(struct fromlog_result *r)
+{
+	free(r->items);
+	free(r->lines);
+	free(r->patch);
+	memset(r, 0, sizeof(*r));
+}
+
+void fromlog_print_summary(FILE *err, const struct fromlog *l, const struct tool_input *pol,
+			   const struct fromlog_result *r)
+{
 	fprintf(err,
 		"sysfence-compile: %zu seccomp record%s read: %zu used, %zu filtered out, "
 		"%zu duplicate%s, %zu malformed; %zu line%s to add",
 		l->stats.records, plural(l->stats.records), l->stats.used, l->stats.filtered,
-		l->stats.duplicates, plural(l->stats.duplicates), l->stats.malformed, added,
-		plural(added));
+		l->stats.duplicates, plural(l->stats.duplicates), l->stats.malformed, r->added,
+		plural(r->added));
 	if (pol)
-		fprintf(err, ", %zu already allowed by %s", already, pol->name);
+		fprintf(err, ", %zu already allowed by %s", r->already, pol->name);
 	fputc('\n', err);
 	if (l->stats.too_long)
 		fprintf(err, "sysfence-compile: %zu line%s over %d bytes skipped\n",
@@ -818,8 +812,23 @@ size_t fromlog_print(FILE *out, FILE *err, const struct fromlog *l, const struct
 			"sysfence-compile: %zu record%s of calls past the first %u distinct ones not "
 			"counted\n",
 			l->stats.untracked, plural(l->stats.untracked), FROMLOG_MAX_ENTRIES);
-out:
-	free(body);
-	free(it.v);
+}
+
+size_t fromlog_print(FILE *out, FILE *err, const struct fromlog *l, const struct tool_input *pol,
+		     bool as_patch)
+{
+	struct fromlog_result r;
+	size_t added;
+
+	if (fromlog_build(l, pol, as_patch, &r))
+		return 0;
+	if (r.patch)
+		fwrite(r.patch, 1, r.patchlen, out);
+	else if (!as_patch || r.added)
+		fwrite(r.lines, 1, r.lineslen, out);
+	if (err)
+		fromlog_print_summary(err, l, pol, &r);
+	added = r.added;
+	fromlog_result_free(&r);
 	return added;
 }
