@@ -304,7 +304,7 @@ static struct json_object *arch_json(const struct report_arch *ra)
 		err |= tools_json_put(u, "syscall", json_object_new_string(ra->uncached[i].name));
 		err |= tools_json_put(u, "reason", json_object_new_string(ra->uncached[i].why));
 	}
-	/* The mean as the text rounds it, not 9.7512195121951219. */
+	/* Rounded, value and text alike: 9.75, not 9.7512195121951219. */
 	snprintf(mean, sizeof(mean), "%.2f",
 		 ra->numbers ? (double)ra->total_steps / (double)ra->numbers : 0.0);
 	if (!err) {
@@ -317,11 +317,8 @@ static struct json_object *arch_json(const struct report_arch *ra)
 		err |= tools_json_put(o, "deny_instructions", json_object_new_int64(ra->deny_len));
 		err |= tools_json_put(o, "deny_reachable",
 				      json_object_new_int64(ra->deny_reachable));
-		err |= tools_json_put(
-			o, "mean_executed",
-			json_object_new_double_s(
-				ra->numbers ? (double)ra->total_steps / (double)ra->numbers : 0.0,
-				mean));
+		err |= tools_json_put(o, "mean_executed",
+				      json_object_new_double_s(strtod(mean, NULL), mean));
 		err |= tools_json_put(o, "max_executed", json_object_new_int64(ra->max_steps));
 		err |= tools_json_put(o, "max_executed_syscall",
 				      json_object_new_string(ra->max_name));
