@@ -249,12 +249,10 @@ static int run_report(const struct tools_args *t)
 	rc = load_input(t, t->pos[0], NULL, 0, &in);
 	if (rc)
 		return rc;
-	if (report_compute(&in, &r))
+	if (report_compute(&in, &r) || (t->json && tools_json_print(stdout, report_json(&in, &r))))
 		rc = tool_error("out of memory");
 	else if (!t->json)
 		report_print(stdout, &in, &r);
-	else if (tools_json_print(stdout, report_json(&in, &r)))
-		rc = tool_error("out of memory");
 	report_result_free(&r);
 	tool_input_free(&in);
 	return rc;

@@ -153,7 +153,15 @@ struct fromlog_result {
 };
 
 /*
- * Classifies the calls of l: with pol (a policy input compiled for
+ * The calls of l classified (against pol when not NULL), merged per name
+ * and sorted (named calls by name, then the nameless by architecture and
+ * number): a new array, freed by the caller.  Out of memory drops calls.
+ */
+void fromlog_classify(const struct fromlog *l, const struct tool_input *pol,
+		      struct fromlog_item **items, size_t *count);
+
+/*
+ * fromlog_text.c.  Classifies the calls of l: with pol (a policy input compiled for
  * fromlog_arches()), only what it does not already allow; with as_patch
  * (pol a policy) also a unified diff against pol's source.  Returns 0, or
  * -1 when out of memory.
