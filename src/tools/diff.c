@@ -334,11 +334,7 @@ static struct json_object *group_json(const struct diff_group *g)
 		names = NULL;
 	}
 	json_object_put(names);
-	if (err) {
-		json_object_put(o);
-		return NULL;
-	}
-	return o;
+	return tools_json_done(o, err);
 }
 
 static struct json_object *partial_json(const struct diff_partial *p)
@@ -369,11 +365,7 @@ static struct json_object *partial_json(const struct diff_partial *p)
 		exs = NULL;
 	}
 	json_object_put(exs);
-	if (err) {
-		json_object_put(o);
-		return NULL;
-	}
-	return o;
+	return tools_json_done(o, err);
 }
 
 static struct json_object *arch_json(const struct diff_arch *da)
@@ -399,11 +391,7 @@ static struct json_object *arch_json(const struct diff_arch *da)
 	}
 	json_object_put(groups);
 	json_object_put(partial);
-	if (err) {
-		json_object_put(o);
-		return NULL;
-	}
-	return o;
+	return tools_json_done(o, err);
 }
 
 struct json_object *diff_json(const struct tool_input *old, const struct tool_input *new,
@@ -424,9 +412,5 @@ struct json_object *diff_json(const struct tool_input *old, const struct tool_in
 		arches = NULL;
 	}
 	json_object_put(arches);
-	if (err) {
-		json_object_put(doc);
-		return NULL;
-	}
-	return doc;
+	return tools_json_done(doc, err);
 }

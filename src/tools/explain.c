@@ -349,11 +349,7 @@ static struct json_object *rules_json(const struct tool_input *in, const struct 
 			err |= tools_json_put(o, "multiplexer", json_object_new_boolean(0));
 		}
 	}
-	if (err) {
-		json_object_put(a);
-		return NULL;
-	}
-	return a;
+	return tools_json_done(a, err);
 }
 
 struct json_object *explain_json(const struct tool_input *in, const char *syscall,
@@ -428,9 +424,5 @@ struct json_object *explain_json(const struct tool_input *in, const char *syscal
 	json_object_put(args);
 	json_object_put(masked);
 	json_object_put(progs);
-	if (err) {
-		json_object_put(doc);
-		return NULL;
-	}
-	return doc;
+	return tools_json_done(doc, err);
 }

@@ -78,11 +78,7 @@ static struct json_object *item_json(const struct tool_input *pol, const struct 
 	}
 out:
 	json_object_put(arches);
-	if (err) {
-		json_object_put(o);
-		return NULL;
-	}
-	return o;
+	return tools_json_done(o, err);
 }
 
 static struct json_object *stats_json(const struct fromlog_stats *s)
@@ -102,11 +98,7 @@ static struct json_object *stats_json(const struct fromlog_stats *s)
 	err |= tools_json_put(o, "binary_lines", json_object_new_uint64(s->binary));
 	err |= tools_json_put(o, "not_deduplicated", json_object_new_uint64(s->unchecked));
 	err |= tools_json_put(o, "not_counted", json_object_new_uint64(s->untracked));
-	if (err) {
-		json_object_put(o);
-		return NULL;
-	}
-	return o;
+	return tools_json_done(o, err);
 }
 
 struct json_object *fromlog_json(const struct fromlog *l, const struct tool_input *pol,
@@ -150,9 +142,5 @@ out:
 	json_object_put(add);
 	json_object_put(skipped);
 	json_object_put(already);
-	if (err) {
-		json_object_put(doc);
-		return NULL;
-	}
-	return doc;
+	return tools_json_done(doc, err);
 }

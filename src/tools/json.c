@@ -41,6 +41,14 @@ int tools_json_put_null(struct json_object *obj, const char *key)
 	return json_object_object_add(obj, key, NULL) ? -1 : 0;
 }
 
+struct json_object *tools_json_done(struct json_object *obj, int err)
+{
+	if (!err)
+		return obj;
+	json_object_put(obj);
+	return NULL;
+}
+
 struct json_object *tools_json_doc(const char *tool)
 {
 	struct json_object *doc = json_object_new_object();
@@ -50,11 +58,7 @@ struct json_object *tools_json_doc(const char *tool)
 		return NULL;
 	err |= tools_json_put(doc, "sysfence_json", json_object_new_int(TOOLS_JSON_VERSION));
 	err |= tools_json_put(doc, "tool", json_object_new_string(tool));
-	if (err) {
-		json_object_put(doc);
-		return NULL;
-	}
-	return doc;
+	return tools_json_done(doc, err);
 }
 
 struct json_object *tools_json_action(uint32_t action)
@@ -99,11 +103,7 @@ struct json_object *tools_json_input(const struct tool_input *in)
 	err |= tools_json_put(o, "name", json_object_new_string(in->name ? in->name : ""));
 	err |= tools_json_put(o, "kind", json_object_new_string(kind_name(in->kind)));
 	err |= tools_json_put(o, "mode", json_object_new_string(sf_mode_name(in->blob.mode)));
-	if (err) {
-		json_object_put(o);
-		return NULL;
-	}
-	return o;
+	return tools_json_done(o, err);
 }
 
 struct json_object *tools_json_rule(const struct tool_input *in, const struct policy_rule *rule)
@@ -119,11 +119,7 @@ struct json_object *tools_json_rule(const struct tool_input *in, const struct po
 	err |= tools_json_put(o, "file", json_object_new_string(f->name));
 	err |= tools_json_put(o, "line", json_object_new_int64(rule->line));
 	err |= tools_json_put(o, "text", json_object_new_string(text));
-	if (err) {
-		json_object_put(o);
-		return NULL;
-	}
-	return o;
+	return tools_json_done(o, err);
 }
 
 int tools_json_print(FILE *out, struct json_object *doc)
@@ -197,11 +193,7 @@ struct json_object *batch_json(const struct job_opts *o, const struct batch_resu
 	if (!err)
 		err |= tools_json_put(doc, "failed", json_object_new_uint64(r->failed));
 	json_object_put(list);
-	if (err) {
-		json_object_put(doc);
-		return NULL;
-	}
-	return doc;
+	return tools_json_done(doc, err);
 }
 
 int tools_batch_json(FILE *out, const struct job_opts *o, const struct batch_result *r)

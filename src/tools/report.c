@@ -336,11 +336,7 @@ static struct json_object *arch_json(const struct report_arch *ra)
 	}
 	json_object_put(cached);
 	json_object_put(unc);
-	if (err) {
-		json_object_put(o);
-		return NULL;
-	}
-	return o;
+	return tools_json_done(o, err);
 }
 
 struct json_object *report_json(const struct tool_input *in, const struct report_result *r)
@@ -356,9 +352,5 @@ struct json_object *report_json(const struct tool_input *in, const struct report
 		arches = NULL;
 	}
 	json_object_put(arches);
-	if (err) {
-		json_object_put(doc);
-		return NULL;
-	}
-	return doc;
+	return tools_json_done(doc, err);
 }

@@ -228,6 +228,9 @@ jcheck "batch: up to date" "$T/out" \
 expect_exit 1 "check: one input fails" "$SF_COMPILE" --json --check "$T/good.policy" "$T/bad.policy"
 jcheck "check: each input's result" "$T/out" \
 	'd["tool"] == "check" and [(i["output"], i["result"]) for i in d["inputs"]] == [(None, "checked"), (None, "failed")] and d["checked"] == 1 and d["failed"] == 1'
+expect_exit 1 "batch: a folder that cannot be made" "$SF_COMPILE" --json --out-dir "$T/no/such/store" "$T/good.policy"
+if [ ! -s "$T/out" ]; then ok "batch: a batch that cannot start prints no document"; else
+	not_ok "batch: a batch that cannot start prints no document"; show "$T/out"; fi
 
 # ---- no JSON form: a usage error ----
 for args in "--disasm $P" "--syscalls" "--list-groups" "--from-oci $SF_ROOT/tests/policies/oci/docker-default.json" \

@@ -37,6 +37,9 @@ int tools_json_push(struct json_object *arr, struct json_object *val);
 /* key: null */
 int tools_json_put_null(struct json_object *obj, const char *key);
 
+/* A builder's end: obj, or NULL (obj released) when err is set. */
+struct json_object *tools_json_done(struct json_object *obj, int err);
+
 /* An action as the text output names it: "ALLOW", "ERRNO(EPERM)", "LOG" ... */
 struct json_object *tools_json_action(uint32_t action);
 /* An architecture's name ("x86_64"), or "0x%08x" for one sysfence does not know. */
