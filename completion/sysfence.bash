@@ -141,13 +141,13 @@ _sysfence_compile() {
 
 	if [[ $cur == -* ]]; then
 		case $tool in
-		explain) _sysfence_words "$cur" --arch --quiet --help ;;
+		explain) _sysfence_words "$cur" --arch --json --quiet --help ;;
 		disasm) _sysfence_words "$cur" --raw --help ;;
-		report | diff) _sysfence_words "$cur" --arch --raw --help ;;
-		from-log) _sysfence_words "$cur" --comm --exe --pid --policy --as-patch --strict --quiet --help ;;
+		report | diff) _sysfence_words "$cur" --arch --raw --json --help ;;
+		from-log) _sysfence_words "$cur" --comm --exe --pid --policy --as-patch --json --strict --quiet --help ;;
 		list-groups) ;;
 		from-oci) _sysfence_words "$cur" --arch --caps --kernel --strict --quiet --help ;;
-		*) _sysfence_words "$cur" --arch --strict --check --raw --out-dir --jobs --force --quiet \
+		*) _sysfence_words "$cur" --arch --strict --check --raw --out-dir --jobs --force --json --quiet \
 			--include-dir --version --help --explain --disasm --report --diff --from-log \
 			--list-groups --from-oci ;;
 		esac

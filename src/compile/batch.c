@@ -27,6 +27,7 @@ struct batch {
 	const char **same_output_as; /* per input: an earlier input, or NULL */
 	atomic_size_t next;
 	atomic_size_t failed, skipped;
+	struct batch_input *results; /* one per input, each written by one worker */
 };
 
 static int output_for(const char *dir, const char *in, char *out, size_t outlen)
@@ -58,11 +59,14 @@ static void *batch_worker(void *arg)
 
 		if (!b->o->out_dir) { /* --check: no output */
 			r = job_compile(b->o, b->inputs[i], NULL);
+			b->results[i].result = r;
 			if (r == JOB_FAILED)
 				atomic_fetch_add(&b->failed, 1);
 			continue;
 		}
 		rc = output_for(b->o->out_dir, b->inputs[i], out, sizeof(out));
+		if (!rc)
+			b->results[i].output = strdup(out); /* NULL: the summary names none */
 		if (rc == -2) {
 			job_report(b->inputs[i],
 				   "its profile name is longer than %u bytes, the longest "
@@ -83,6 +87,7 @@ static void *batch_worker(void *arg)
 			continue;
 		}
 		r = job_compile(b->o, b->inputs[i], out);
+		b->results[i].result = r;
 		if (r == JOB_FAILED)
 			atomic_fetch_add(&b->failed, 1);
 		else if (r == JOB_SKIPPED)
@@ -171,15 +176,23 @@ static int ensure_out_dir(const char *dir)
 	return -1;
 }
 
-int batch_run(const struct job_opts *o, char **inputs, size_t count)
+int batch_run(const struct job_opts *o, char **inputs, size_t count, struct batch_result *res)
 {
 	struct batch b = { .o = o, .inputs = inputs, .count = count };
 	size_t nthreads = (size_t)o->jobs;
 	pthread_t *threads;
 	size_t started = 0;
 
+	memset(res, 0, sizeof(*res));
 	if (o->out_dir && ensure_out_dir(o->out_dir))
 		return 1;
+	b.results = calloc(count, sizeof(*b.results));
+	if (!b.results) {
+		perror("sysfence-compile");
+		return 1;
+	}
+	for (size_t i = 0; i < count; i++) /* failed until a worker says otherwise */
+		b.results[i] = (struct batch_input){ .input = inputs[i], .result = JOB_FAILED };
 	/* What killed runs left behind; the workers' own are not made yet. */
 	if (o->out_dir)
 		job_sweep_temporaries(o->out_dir, o->quiet);
@@ -192,6 +205,7 @@ int batch_run(const struct job_opts *o, char **inputs, size_t count)
 		perror("sysfence-compile");
 		free(threads);
 		free(b.same_output_as);
+		free(b.results);
 		return 1;
 	}
 	/*
@@ -208,10 +222,27 @@ int batch_run(const struct job_opts *o, char **inputs, size_t count)
 		pthread_join(threads[i], NULL);
 	free(threads);
 	free(b.same_output_as);
-	if (!o->quiet && o->out_dir)
-		fprintf(stderr, "sysfence-compile: %zu compiled, %zu up to date, %zu failed\n",
-			count - b.failed - b.skipped, (size_t)b.skipped, (size_t)b.failed);
+	res->inputs = b.results;
+	res->count = count;
+	res->failed = b.failed;
+	res->skipped = b.skipped;
+	res->compiled = count - res->failed - res->skipped;
 	return b.failed ? 1 : 0;
+}
+
+void batch_result_free(struct batch_result *res)
+{
+	for (size_t i = 0; res->inputs && i < res->count; i++)
+		free(res->inputs[i].output);
+	free(res->inputs);
+	memset(res, 0, sizeof(*res));
+}
+
+void batch_print_summary(FILE *err, const struct job_opts *o, const struct batch_result *res)
+{
+	if (!o->quiet && o->out_dir && res->inputs)
+		fprintf(err, "sysfence-compile: %zu compiled, %zu up to date, %zu failed\n",
+			res->compiled, res->skipped, res->failed);
 }
 
 /* SIGINT/SIGTERM: remove the half-written temporaries, then die of it. */

@@ -39,12 +39,12 @@ static void usage(FILE *out)
 	fputs("Usage: sysfence-compile [OPTIONS] INPUT OUTPUT\n"
 	      "       sysfence-compile [OPTIONS] --out-dir DIR [-j N] [--force] INPUT...\n"
 	      "       sysfence-compile --check [OPTIONS] INPUT...\n"
-	      "       sysfence-compile --explain [--arch ARCH] INPUT SYSCALL [ARG0 ... ARG5]\n"
+	      "       sysfence-compile --explain [--arch ARCH] [--json] INPUT SYSCALL [ARG]...\n"
 	      "       sysfence-compile --disasm [--raw] INPUT\n"
-	      "       sysfence-compile --report [--arch ARCH]... INPUT\n"
-	      "       sysfence-compile --diff [--arch ARCH]... OLD NEW\n"
+	      "       sysfence-compile --report [--arch ARCH]... [--json] INPUT\n"
+	      "       sysfence-compile --diff [--arch ARCH]... [--json] OLD NEW\n"
 	      "       sysfence-compile --from-log [--comm NAME] [--exe PATH] [--pid N]\n"
-	      "                        [--policy P [--as-patch]] [FILE|-]...\n"
+	      "                        [--policy P [--as-patch]] [--json] [FILE|-]...\n"
 	      "       sysfence-compile --syscalls [--arch ARCH]...\n"
 	      "       sysfence-compile --list-groups [GROUP]\n"
 	      "       sysfence-compile --from-oci [--arch ARCH]... [--caps CAP,...]\n"
@@ -74,6 +74,9 @@ static void usage(FILE *out)
 	      "  -j, --jobs N     batch workers (default: number of cores)\n"
 	      "  --force          batch mode: recompile even blobs that are up to date\n"
 	      "  -q, --quiet      no warnings, only errors\n"
+	      "  --json           --explain, --report, --diff, --from-log and batch mode\n"
+	      "                   (--out-dir, --check): one JSON document on stdout instead\n"
+	      "                   of the text (fields: sysfence-compile(1), JSON OUTPUT)\n"
 	      "\n"
 	      "Tools:\n"
 	      "  --explain        which rule decides a call: SYSCALL is a name or a\n"
@@ -155,6 +158,7 @@ enum {
 	OPT_FROM_OCI,
 	OPT_CAPS,
 	OPT_KERNEL,
+	OPT_JSON,
 	OPT_LAST /* not an option: how many codes there are */
 };
 
@@ -185,6 +189,7 @@ static const struct option longopts[] = {
 	{ "from-oci", no_argument, NULL, OPT_FROM_OCI },
 	{ "caps", required_argument, NULL, OPT_CAPS },
 	{ "kernel", required_argument, NULL, OPT_KERNEL },
+	{ "json", no_argument, NULL, OPT_JSON },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -345,6 +350,9 @@ static void take_option(struct cli *c, int opt, const char *arg, const char *tex
 	case OPT_KERNEL:
 		t->kernel = arg;
 		break;
+	case OPT_JSON:
+		t->json = true;
+		break;
 	default:
 		for (size_t i = 0; i < ARRAY_SIZE(tool_options); i++) {
 			if (tool_options[i].opt != opt)
@@ -377,6 +385,23 @@ static void check_modes(const struct cli *c)
 									 : "--from-log");
 		usage_error("unknown option '%s' for %s", option_modes[i].name, c->tools.tool_opt);
 	}
+}
+
+/* --json: only where a document is defined (sysfence-compile(1), JSON OUTPUT). */
+static void check_json(const struct cli *c)
+{
+	static const char where[] = "only --explain, --report, --diff, --from-log, --out-dir "
+				    "and --check print JSON";
+	enum tools_tool t = c->tools.tool;
+
+	if (!c->tools.json)
+		return;
+	if (given(c, OPT_LIST_GROUPS))
+		usage_error("--json is not available for --list-groups: %s", where);
+	if (t == TOOLS_DISASM || t == TOOLS_SYSCALLS || t == TOOLS_FROM_OCI)
+		usage_error("--json is not available for %s: %s", c->tools.tool_opt, where);
+	if (t == TOOLS_NONE && !c->job.check && !c->job.out_dir)
+		usage_error("--json is not available for a single INPUT OUTPUT: %s", where);
 }
 
 static void parse(int argc, char **argv, struct cli *c)
@@ -417,6 +442,7 @@ static void parse(int argc, char **argv, struct cli *c)
 		t->pos[t->npos++] = argv[i];
 	}
 	check_modes(c);
+	check_json(c);
 }
 
 /* --list-groups [GROUP]: a list, or one group's calls as a policy. */
@@ -445,6 +471,19 @@ static int list_groups(const struct cli *c)
 		return EXIT_POLICY;
 	}
 	return fflush(stdout) || ferror(stdout) ? EXIT_POLICY : 0;
+}
+
+/* --out-dir or --check: the summary as text on stderr, or JSON on stdout. */
+static int run_batch(const struct cli *c, char **inputs, size_t count)
+{
+	struct batch_result res;
+	int rc = batch_run(&c->job, inputs, count, &res);
+
+	batch_print_summary(stderr, &c->job, &res);
+	if (c->tools.json && res.inputs && tools_batch_json(stdout, &c->job, &res))
+		rc = EXIT_POLICY;
+	batch_result_free(&res);
+	return rc;
 }
 
 int main(int argc, char **argv)
@@ -493,13 +532,13 @@ int main(int argc, char **argv)
 			usage_error("--check needs at least one INPUT");
 		if (o->out_dir || o->raw)
 			usage_error("--check writes nothing; drop --out-dir/--raw");
-		rc = batch_run(o, pos, npos);
+		rc = run_batch(&c, pos, npos);
 	} else if (o->out_dir) {
 		if (!npos)
 			usage_error("--out-dir needs at least one INPUT");
 		if (o->raw)
 			usage_error("--raw is for a single OUTPUT");
-		rc = batch_run(o, pos, npos);
+		rc = run_batch(&c, pos, npos);
 	} else {
 		if (npos != 2)
 			usage_error("expected INPUT and OUTPUT (or --out-dir DIR INPUT...)");

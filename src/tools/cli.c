@@ -26,6 +26,7 @@
 #include "sysfence/tools/report.h"
 #include "sysfence/tools/diff.h"
 #include "sysfence/tools/input.h"
+#include "sysfence/tools/json.h"
 #include "sysfence/tools/oci.h"
 #include "sysfence/compile/text.h"
 #include "sysfence/util.h"
@@ -211,9 +212,13 @@ static int run_explain(const struct tools_args *t)
 	if (rc)
 		return rc;
 	explain_call(&in.blob, in.kind == TOOL_INPUT_POLICY ? &in.pol : NULL, &c, &r);
-	explain_print(stdout, &in, name, &c, &r);
+	rc = explain_exit_status(&r);
+	if (!t->json)
+		explain_print(stdout, &in, name, &c, &r);
+	else if (tools_json_print(stdout, explain_json(&in, name, &c, &r)))
+		rc = tool_error("out of memory");
 	tool_input_free(&in);
-	return explain_exit_status(&r);
+	return rc;
 }
 
 /* ---- --disasm, --report ---- */
@@ -235,6 +240,7 @@ static int run_disasm(const struct tools_args *t)
 
 static int run_report(const struct tools_args *t)
 {
+	struct report_result r;
 	struct tool_input in;
 	int rc;
 
@@ -243,15 +249,20 @@ static int run_report(const struct tools_args *t)
 	rc = load_input(t, t->pos[0], NULL, 0, &in);
 	if (rc)
 		return rc;
-	report_print(stdout, &in);
+	if (report_compute(&in, &r) || (t->json && tools_json_print(stdout, report_json(&in, &r))))
+		rc = tool_error("out of memory");
+	else if (!t->json)
+		report_print(stdout, &in, &r);
+	report_result_free(&r);
 	tool_input_free(&in);
-	return 0;
+	return rc;
 }
 
 /* ---- --diff ---- */
 
 static int run_diff(const struct tools_args *t)
 {
+	struct diff_result r;
 	struct tool_input a, b;
 	int rc;
 
@@ -265,7 +276,16 @@ static int run_diff(const struct tools_args *t)
 		tool_input_free(&a);
 		return rc;
 	}
-	rc = diff_print(stdout, &a, &b);
+	if (diff_compute(&a, &b, &r)) {
+		rc = tool_error("out of memory");
+	} else {
+		rc = r.different ? 1 : 0;
+		if (!t->json)
+			diff_print_result(stdout, &a, &b, &r);
+		else if (tools_json_print(stdout, diff_json(&a, &b, &r)))
+			rc = tool_error("out of memory");
+		diff_result_free(&r);
+	}
 	tool_input_free(&a);
 	tool_input_free(&b);
 	return rc;
@@ -328,7 +348,9 @@ static int run_from_log(const struct tools_args *t)
 	size_t nfiles = t->npos ? t->npos : 1;
 	struct tool_input pol, *polp = NULL;
 	struct sigaction sa = { .sa_handler = on_stop_signal }, old_int, old_term;
+	struct fromlog_result res = { 0 };
 	struct fromlog l;
+	bool interrupted = false;
 	int rc = 0;
 
 	if (t->as_patch && !t->policy)
@@ -343,6 +365,7 @@ static int run_from_log(const struct tools_args *t)
 		struct log_reader r = { .l = &l, .name = name, .quiet = t->quiet };
 
 		rc = file_read_lines(files[i], FROMLOG_LINE_MAX, feed_log_line, &r, &from_log_stop);
+		interrupted |= rc == -EINTR;
 		if (rc == -EINTR && !t->quiet)
 			fprintf(stderr,
 				"sysfence-compile: %s: interrupted: what follows is from the "
@@ -377,11 +400,20 @@ static int run_from_log(const struct tools_args *t)
 		}
 		polp = &pol;
 	}
-	fromlog_print(stdout, t->quiet ? NULL : stderr, &l, polp, t->as_patch);
+	rc = 0; /* -EINTR: what was read until then is printed */
+	if (!t->json) {
+		fromlog_print(stdout, t->quiet ? NULL : stderr, &l, polp, t->as_patch);
+	} else if (fromlog_build(&l, polp, t->as_patch, &res) ||
+		   tools_json_print(stdout, fromlog_json(&l, polp, &res, interrupted))) {
+		rc = tool_error("out of memory");
+	} else if (!t->quiet) {
+		fromlog_print_summary(stderr, &l, polp, &res);
+	}
+	fromlog_result_free(&res);
 	if (polp)
 		tool_input_free(polp);
 	fromlog_free(&l);
-	return 0;
+	return rc;
 }
 
 /* ---- --syscalls: every name of the architectures, for completion ---- */

@@ -15,6 +15,7 @@
 
 #include "sysfence/compile/abi.h"
 #include "sysfence/compile/syscalls.h"
+#include "sysfence/tools/json.h"
 
 static void push(struct explain_rule_ref *list, size_t *n, size_t rule, unsigned argno)
 {
@@ -298,4 +299,130 @@ void explain_print(FILE *out, const struct tool_input *in, const char *syscall,
 		fputs("warning: the compiled programs and the policy's rules disagree "
 		      "about this call; please report it as a sysfence bug\n",
 		      out);
+}
+
+/* ---- --json ---- */
+
+static const char *reason_name(enum explain_reason r)
+{
+	switch (r) {
+	case EXPLAIN_UNRESTRICTED:
+		return "unrestricted";
+	case EXPLAIN_ALLOW_RULE:
+		return "allow_rule";
+	case EXPLAIN_DENY_RULE:
+		return "deny_rule";
+	case EXPLAIN_DEFAULT:
+		return "default";
+	case EXPLAIN_UNKNOWN_NR:
+		return "unknown_nr";
+	case EXPLAIN_CLONE3:
+		return "clone3";
+	case EXPLAIN_BAD_ARCH:
+		return "bad_arch";
+	case EXPLAIN_X32:
+		return "x32";
+	case EXPLAIN_OTHER:
+		break;
+	}
+	return "other";
+}
+
+/* Rules as [{"file", "line", "text"}, ...], with "argument" for near misses. */
+static struct json_object *rules_json(const struct tool_input *in, const struct explain_rule_ref *v,
+				      size_t n, bool near)
+{
+	struct json_object *a = json_object_new_array();
+	int err = !a;
+
+	for (size_t i = 0; !err && i < n; i++) {
+		struct json_object *o = tools_json_rule(in, &in->pol.rules[v[i].rule]);
+
+		err |= tools_json_push(a, o);
+		if (err || !near)
+			continue;
+		if (v[i].argno == EXPLAIN_NEAR_MUX) {
+			err |= tools_json_put_null(o, "argument");
+			err |= tools_json_put(o, "multiplexer", json_object_new_boolean(1));
+		} else {
+			err |= tools_json_put(o, "argument", json_object_new_int64(v[i].argno));
+			err |= tools_json_put(o, "multiplexer", json_object_new_boolean(0));
+		}
+	}
+	return tools_json_done(a, err);
+}
+
+struct json_object *explain_json(const struct tool_input *in, const char *syscall,
+				 const struct explain_call *c, const struct explain_result *r)
+{
+	struct json_object *doc = tools_json_doc("explain");
+	struct json_object *args = json_object_new_array(), *masked = json_object_new_array();
+	struct json_object *progs = json_object_new_object(), *mux = NULL;
+	bool have_src = in->kind == TOOL_INPUT_POLICY && in->src;
+	bool near = r->reason == EXPLAIN_DEFAULT || r->reason == EXPLAIN_ALLOW_RULE;
+	int err = !doc || !args || !masked || !progs;
+
+	for (unsigned i = 0; !err && i < c->nargs; i++)
+		err |= tools_json_push(args, json_object_new_uint64(r->seen[i]));
+	for (unsigned i = 0; !err && i < POLICY_MAX_ARGS; i++) {
+		struct json_object *m;
+
+		if (!r->masked[i])
+			continue;
+		m = json_object_new_object();
+		err |= tools_json_push(masked, m);
+		if (!err) {
+			err |= tools_json_put(m, "argument", json_object_new_int64(i));
+			err |= tools_json_put(m, "seen", json_object_new_uint64(r->seen[i]));
+		}
+	}
+	if (!err) {
+		err |= tools_json_put(progs, "allow", tools_json_action(r->allow_ret));
+		err |= tools_json_put(progs, "deny", tools_json_action(r->deny_ret));
+		err |= tools_json_put(progs, "instructions", json_object_new_int64(r->steps));
+	}
+	if (!err) {
+		err |= tools_json_put(doc, "input", tools_json_input(in));
+		err |= tools_json_put(doc, "syscall", json_object_new_string(syscall));
+		err |= tools_json_put(doc, "nr", json_object_new_int64(c->nr));
+		err |= tools_json_put(doc, "arch", tools_json_arch(c->arch));
+		err |= tools_json_put(doc, "args", args);
+		args = NULL;
+		err |= tools_json_put(doc, "action", tools_json_action(r->action));
+		err |= tools_json_put(doc, "allowed",
+				      json_object_new_boolean(tool_action_allows(r->action)));
+		err |= tools_json_put(doc, "reason",
+				      json_object_new_string(reason_name(r->reason)));
+		err |= tools_json_put(
+			doc, "deciding",
+			rules_json(in, r->deciding, have_src ? r->ndeciding : 0, false));
+		err |= tools_json_put(
+			doc, "overridden",
+			rules_json(in, r->overridden, have_src ? r->noverridden : 0, false));
+		err |= tools_json_put(
+			doc, "near_misses",
+			rules_json(in, r->near, have_src && near ? r->nnear : 0, true));
+		err |= tools_json_put(doc, "masked_args", masked);
+		masked = NULL;
+		err |= tools_json_put(doc, "rule_args", json_object_new_int64(r->max_rule_args));
+		err |= tools_json_put(doc, "programs", progs);
+		progs = NULL;
+	}
+	if (!err && r->mux_call) {
+		mux = json_object_new_object();
+		err |= tools_json_put(doc, "multiplexer", mux);
+		if (!err) {
+			err |= tools_json_put(mux, "call", json_object_new_string(r->mux_call));
+			err |= tools_json_put(mux, "rules", json_object_new_boolean(r->mux_rules));
+		}
+	} else if (!err) {
+		err |= tools_json_put_null(doc, "multiplexer");
+	}
+	if (!err)
+		err |= tools_json_put(doc, "inconsistent",
+				      json_object_new_boolean(r->inconsistent));
+	json_object_put(args);
+	json_object_put(masked);
+	json_object_put(progs);
+	return tools_json_done(doc, err);
 }

@@ -352,44 +352,21 @@ size_t fromlog_arches(const struct fromlog *l, uint32_t *out, size_t max)
 
 /* ---- classification and output ---- */
 
-enum cls {
-	C_ADD,		/* a line to add */
-	C_ADD_PARTIAL,	/* to add, but the policy has argument rules for it */
-	C_ALREADY,	/* the policy allows it whatever the arguments */
-	C_DENIED,	/* explicitly denied ('~' rule or EACCES): never added */
-	C_ENOSYS,	/* ENOSYS by design (clone3): not added */
-	C_UNKNOWN_NR,	/* a number the compiler does not know on that arch */
-	C_UNKNOWN_NAME, /* ausearch -i gave a name the compiler does not know */
-	C_UNKNOWN_ARCH, /* an architecture the compiler does not support */
-};
-
-struct item {
-	enum cls cls;
-	char name[AUDITLOG_NAME_MAX];
-	char arch_text[AUDITLOG_NAME_MAX]; /* unknown arch / number: which */
-	uint32_t nr;
-	uint32_t arches[BLOB_MAX_ARCHES];
-	size_t narches;
-	size_t count;
-	struct where {
-		unsigned file, line; /* a policy line to mention (line 0: none) */
-	} where;
-};
-
-static struct where rule_line(const struct tool_input *p, const char *name, bool deny,
-			      bool with_args)
+static struct fromlog_where rule_line(const struct tool_input *p, const char *name, bool deny,
+				      bool with_args)
 {
 	for (size_t i = 0; p && i < p->pol.count; i++) {
 		const struct policy_rule *r = &p->pol.rules[i];
 
 		if (r->deny == deny && !strcmp(r->name, name) && (!with_args || r->nargs))
-			return (struct where){ r->file, r->line };
+			return (struct fromlog_where){ r->file, r->line };
 	}
-	return (struct where){ 0, 0 };
+	return (struct fromlog_where){ 0, 0 };
 }
 
-static enum cls classify(const struct tool_input *p, uint32_t arch, uint32_t nr, const char *name,
-			 const struct fromlog_entry *e, struct where *line)
+static enum fromlog_class classify(const struct tool_input *p, uint32_t arch, uint32_t nr,
+				   const char *name, const struct fromlog_entry *e,
+				   struct fromlog_where *line)
 {
 	const struct blob *b;
 	struct flow_const c;
@@ -401,7 +378,7 @@ static enum cls classify(const struct tool_input *p, uint32_t arch, uint32_t nr,
 	 * allows can only come from the '~' rule.
 	 */
 
-	*line = (struct where){ 0, 0 };
+	*line = (struct fromlog_where){ 0, 0 };
 	if (!p) {
 		/*
 		 * Without the policy an ERRNO record cannot be told apart
@@ -409,51 +386,51 @@ static enum cls classify(const struct tool_input *p, uint32_t arch, uint32_t nr,
 		 * known reason, the compiler's ENOSYS for an unmentioned one.
 		 */
 		if (!strcmp(name, "clone3") && e->errnos == e->count)
-			return C_ENOSYS;
-		return C_ADD;
+			return FROMLOG_ENOSYS;
+		return FROMLOG_ADD;
 	}
 	b = &p->blob;
 	if (b->mode == SF_MODE_UNRESTRICTED)
-		return C_ALREADY;
+		return FROMLOG_ALREADY;
 	if (!blob_has_arch(b, arch))
-		return C_ADD;
+		return FROMLOG_ADD;
 	if (b->deny.len) {
 		flow_const_run(b->deny.insns, b->deny.len, arch, nr, &c);
 		if ((c.kind == FLOW_CONST && c.action != SECCOMP_RET_ALLOW) ||
 		    (c.kind != FLOW_CONST && e->errnos == e->count &&
 		     flow_const_allow(b->allow.insns, b->allow.len, arch, nr))) {
 			*line = rule_line(p, name, true, false);
-			return C_DENIED;
+			return FROMLOG_DENIED;
 		}
 	}
 	flow_const_run(b->allow.insns, b->allow.len, arch, nr, &c);
 	if (c.kind != FLOW_CONST) {
 		*line = rule_line(p, name, false, true);
-		return C_ADD_PARTIAL;
+		return FROMLOG_ADD_PARTIAL;
 	}
 	if (c.action == SECCOMP_RET_ALLOW)
-		return C_ALREADY;
+		return FROMLOG_ALREADY;
 	if (c.action == (SECCOMP_RET_ERRNO | EACCES)) {
 		*line = rule_line(p, name, true, false);
-		return C_DENIED;
+		return FROMLOG_DENIED;
 	}
 	if (c.action == (SECCOMP_RET_ERRNO | ENOSYS))
-		return C_ENOSYS;
-	return C_ADD;
+		return FROMLOG_ENOSYS;
+	return FROMLOG_ADD;
 }
 
 struct items {
-	struct item *v;
+	struct fromlog_item *v;
 	size_t n, cap;
 };
 
 /* A new item; build_items merges the equal ones once sorted. */
-static struct item *item_add(struct items *it, enum cls cls, const char *name,
-			     const char *arch_text, uint32_t nr)
+static struct fromlog_item *item_add(struct items *it, enum fromlog_class cls, const char *name,
+				     const char *arch_text, uint32_t nr)
 {
 	if (it->n == it->cap) {
 		size_t ncap = it->cap ? 2 * it->cap : 64;
-		struct item *n = realloc(it->v, ncap * sizeof(*n));
+		struct fromlog_item *n = realloc(it->v, ncap * sizeof(*n));
 
 		if (!n)
 			return NULL;
@@ -470,7 +447,7 @@ static struct item *item_add(struct items *it, enum cls cls, const char *name,
 
 static int item_cmp(const void *a, const void *b)
 {
-	const struct item *x = a, *y = b;
+	const struct fromlog_item *x = a, *y = b;
 	int c;
 
 	/* Named calls first, by name; then the nameless, by arch and number. */
@@ -488,7 +465,7 @@ static int item_cmp(const void *a, const void *b)
 	return (int)x->cls - (int)y->cls;
 }
 
-static void item_add_arch(struct item *x, uint32_t arch)
+static void item_add_arch(struct fromlog_item *x, uint32_t arch)
 {
 	bool dup = false;
 
@@ -509,10 +486,10 @@ static void merge_items(struct items *it)
 	size_t k = 0;
 
 	for (size_t i = 0; i < it->n; i++) {
-		struct item *x = &it->v[i];
+		struct fromlog_item *x = &it->v[i];
 
 		if (k && !item_cmp(&it->v[k - 1], x)) {
-			struct item *y = &it->v[k - 1];
+			struct fromlog_item *y = &it->v[k - 1];
 
 			y->count += x->count;
 			if (!y->where.line)
@@ -534,20 +511,20 @@ static void build_items(const struct fromlog *l, const struct tool_input *p, str
 		const struct fromlog_entry *e = &l->entries[i];
 		char name[AUDITLOG_NAME_MAX] = "";
 		const char *arch_text = "";
-		enum cls cls;
-		struct where line = { 0, 0 };
+		enum fromlog_class cls;
+		struct fromlog_where line = { 0, 0 };
 		uint32_t nr = e->nr;
-		struct item *x;
+		struct fromlog_item *x;
 
 		if (!e->arch || !syscalls_arch_name(e->arch)) {
-			cls = C_UNKNOWN_ARCH;
+			cls = FROMLOG_UNKNOWN_ARCH;
 			arch_text = e->arch_text;
 			nr = 0;
 		} else if (e->has_nr) {
 			if (syscalls_name(e->arch, (int)e->nr, name, sizeof(name))) {
 				cls = classify(p, e->arch, e->nr, name, e, &line);
 			} else {
-				cls = C_UNKNOWN_NR;
+				cls = FROMLOG_UNKNOWN_NR;
 				arch_text = syscalls_arch_name(e->arch);
 			}
 		} else {
@@ -555,7 +532,7 @@ static void build_items(const struct fromlog *l, const struct tool_input *p, str
 
 			snprintf(name, sizeof(name), "%s", e->name);
 			if (n < 0) {
-				cls = C_UNKNOWN_NAME;
+				cls = FROMLOG_UNKNOWN_NAME;
 				arch_text = syscalls_arch_name(e->arch);
 				nr = 0;
 			} else {
@@ -563,7 +540,7 @@ static void build_items(const struct fromlog *l, const struct tool_input *p, str
 				cls = classify(p, e->arch, nr, name, e, &line);
 			}
 		}
-		if (cls != C_UNKNOWN_NR)
+		if (cls != FROMLOG_UNKNOWN_NR)
 			nr = 0; /* lines are per name, not per number */
 		x = item_add(it, cls, name, arch_text, nr);
 		if (!x)
@@ -577,249 +554,12 @@ static void build_items(const struct fromlog *l, const struct tool_input *p, str
 	merge_items(it);
 }
 
-/* " (x86)" when the records are not all from the native architecture. */
-static void arch_note(const struct item *x, char *buf, size_t len)
-{
-	size_t n = 0;
-
-	uint32_t native = syscalls_native_arch();
-	const char *names[BLOB_MAX_ARCHES];
-	size_t k = 0;
-
-	buf[0] = '\0';
-	if (x->narches == 1 && x->arches[0] == native)
-		return;
-	/* The native architecture first, then the others by name. */
-	for (size_t i = 0; i < x->narches; i++)
-		if (x->arches[i] == native)
-			names[k++] = syscalls_arch_name(native);
-	for (size_t i = 0; i < x->narches; i++) {
-		const char *nm = syscalls_arch_name(x->arches[i]);
-		size_t j = k;
-
-		if (x->arches[i] == native)
-			continue;
-		while (j > 0 && (names[j - 1] == syscalls_arch_name(native)
-					 ? 0
-					 : strcmp(names[j - 1], nm) > 0)) {
-			names[j] = names[j - 1];
-			j--;
-		}
-		names[j] = nm;
-		k++;
-	}
-	for (size_t i = 0; i < k && n < len; i++)
-		n += (size_t)snprintf(buf + n, len - n, "%s%s", i ? ", " : " (", names[i]);
-	if (n < len)
-		snprintf(buf + n, len - n, ")");
-}
-
-static const char *plural(size_t n)
-{
-	return n == 1 ? "" : "s";
-}
-
-/* The file a policy line is in: the policy, or a file it includes. */
-static const char *where_name(const struct tool_input *p, const struct where *w)
-{
-	if (!p)
-		return "the policy";
-	return w->file < p->sources.count ? p->sources.files[w->file].name : p->name;
-}
-
-/* Formats the lines (added and commented) into a memory stream. */
-static size_t format_lines(FILE *o, const struct items *it, const struct tool_input *p)
-{
-	size_t added = 0;
-	char an[96];
-
-	for (size_t i = 0; i < it->n; i++) {
-		const struct item *x = &it->v[i];
-		char left[AUDITLOG_NAME_MAX + 4];
-
-		if (x->cls != C_ADD && x->cls != C_ADD_PARTIAL)
-			continue;
-		arch_note(x, an, sizeof(an));
-		snprintf(left, sizeof(left), "%s", x->name);
-		fprintf(o, "%-23s # %zu record%s%s", left, x->count, plural(x->count), an);
-		if (x->cls == C_ADD_PARTIAL)
-			fprintf(o,
-				"; %s:%u allows it for some arguments only, and audit "
-				"records carry none: narrow this line by hand",
-				where_name(p, &x->where), x->where.line);
-		fputc('\n', o);
-		added++;
-	}
-	for (size_t i = 0; i < it->n; i++) {
-		const struct item *x = &it->v[i];
-
-		switch (x->cls) {
-		case C_DENIED:
-			if (x->where.line)
-				fprintf(o,
-					"# %s: %zu record%s, denied explicitly by %s:%u: not added\n",
-					x->name, x->count, plural(x->count),
-					where_name(p, &x->where), x->where.line);
-			else
-				fprintf(o,
-					"# %s: %zu record%s, denied explicitly (EACCES): not added\n",
-					x->name, x->count, plural(x->count));
-			break;
-		case C_ENOSYS:
-			fprintf(o, "# %s: %zu record%s of ENOSYS by design%s: not added\n", x->name,
-				x->count, plural(x->count),
-				strcmp(x->name, "clone3")
-					? ""
-					: " (libc falls back to clone, whose flags a policy can check)");
-			break;
-		case C_UNKNOWN_NR:
-			fprintf(o,
-				"# syscall %u on %s: %zu record%s; not a system call this "
-				"compiler knows (it returns ENOSYS): not added\n",
-				x->nr, x->arch_text, x->count, plural(x->count));
-			break;
-		case C_UNKNOWN_NAME:
-			fprintf(o,
-				"# %s on %s: %zu record%s; not a system call this compiler "
-				"knows there: not added\n",
-				x->name, x->arch_text, x->count, plural(x->count));
-			break;
-		case C_UNKNOWN_ARCH:
-			fprintf(o,
-				"# arch=%s: %zu record%s of an architecture this compiler "
-				"does not support: not added\n",
-				x->arch_text, x->count, plural(x->count));
-			break;
-		default:
-			break;
-		}
-	}
-	return added;
-}
-
-/* A unified diff that appends body to the end of p's source. */
-static void print_patch(FILE *out, const struct tool_input *p, const char *body, size_t bodylen)
-{
-	const char *src = p->src, *end = p->src + p->srclen;
-	size_t nlines = 0, ctx, first, added = 0;
-	bool last_nl = p->srclen && end[-1] == '\n';
-	const char **starts;
-
-	for (const char *q = body; q < body + bodylen; q++)
-		added += *q == '\n';
-	for (const char *q = src; q < end; q++)
-		nlines += *q == '\n';
-	if (p->srclen && !last_nl)
-		nlines++;
-	starts = calloc(nlines + 1, sizeof(*starts));
-	if (!starts)
-		return;
-	{
-		size_t n = 0;
-		const char *q = src;
-
-		while (q < end && n < nlines) {
-			const char *nl = memchr(q, '\n', (size_t)(end - q));
-
-			starts[n++] = q;
-			q = nl ? nl + 1 : end;
-		}
-		starts[nlines] = end;
-	}
-	ctx = nlines < 3 ? nlines : 3;
-	first = nlines - ctx; /* 0-based index of the first context line */
-	fprintf(out, "--- %s\n+++ %s\n", p->name, p->name);
-	if (!nlines)
-		fprintf(out, "@@ -0,0 +1,%zu @@\n", added);
-	else
-		fprintf(out, "@@ -%zu,%zu +%zu,%zu @@\n", first + 1, ctx, first + 1, ctx + added);
-	for (size_t i = first; i < nlines; i++) {
-		const char *s = starts[i], *e = starts[i + 1];
-		size_t n = (size_t)(e - s);
-
-		/*
-		 * starts[] holds every line: srclen > 0 means src < end, so the
-		 * filling loop above ran nlines times (clang-analyzer assumes
-		 * otherwise).
-		 */
-		/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference) */
-		if (n && s[n - 1] == '\n')
-			n--;
-		if (i + 1 == nlines && !last_nl) {
-			fprintf(out, "-%.*s\n\\ No newline at end of file\n+%.*s\n", (int)n, s,
-				(int)n, s);
-		} else {
-			fprintf(out, " %.*s\n", (int)n, s);
-		}
-	}
-	for (const char *q = body; q < body + bodylen;) {
-		const char *nl = memchr(q, '\n', (size_t)(body + bodylen - q));
-		size_t n = nl ? (size_t)(nl - q) : (size_t)(body + bodylen - q);
-
-		fprintf(out, "+%.*s\n", (int)n, q);
-		q += n + 1;
-	}
-	free(starts);
-}
-
-size_t fromlog_print(FILE *out, FILE *err, const struct fromlog *l, const struct tool_input *pol,
-		     bool as_patch)
+void fromlog_classify(const struct fromlog *l, const struct tool_input *pol,
+		      struct fromlog_item **items, size_t *count)
 {
 	struct items it = { 0 };
-	size_t added = 0, already = 0;
-	char *body = NULL;
-	size_t bodylen = 0;
-	FILE *mem;
 
 	build_items(l, pol, &it);
-	for (size_t i = 0; i < it.n; i++)
-		if (it.v[i].cls == C_ALREADY)
-			already++;
-	mem = open_memstream(&body, &bodylen);
-	if (mem) {
-		if (as_patch)
-			fprintf(mem, "# added by sysfence-compile --from-log (%zu record%s)\n",
-				l->stats.used, plural(l->stats.used));
-		added = format_lines(mem, &it, pol);
-		fclose(mem);
-	}
-	if (body && (added || !as_patch)) {
-		if (as_patch && pol && pol->src)
-			print_patch(out, pol, body, bodylen);
-		else
-			fwrite(body, 1, bodylen, out);
-	}
-	if (!err)
-		goto out;
-	fprintf(err,
-		"sysfence-compile: %zu seccomp record%s read: %zu used, %zu filtered out, "
-		"%zu duplicate%s, %zu malformed; %zu line%s to add",
-		l->stats.records, plural(l->stats.records), l->stats.used, l->stats.filtered,
-		l->stats.duplicates, plural(l->stats.duplicates), l->stats.malformed, added,
-		plural(added));
-	if (pol)
-		fprintf(err, ", %zu already allowed by %s", already, pol->name);
-	fputc('\n', err);
-	if (l->stats.too_long)
-		fprintf(err, "sysfence-compile: %zu line%s over %d bytes skipped\n",
-			l->stats.too_long, plural(l->stats.too_long), AUDITLOG_LINE_MAX);
-	if (l->stats.binary)
-		fprintf(err,
-			"sysfence-compile: %zu line%s with NUL bytes skipped (binary data, not "
-			"log text)\n",
-			l->stats.binary, plural(l->stats.binary));
-	if (l->stats.unchecked)
-		fprintf(err,
-			"sysfence-compile: %zu record%s not checked for duplicates (over %u distinct "
-			"serials)\n",
-			l->stats.unchecked, plural(l->stats.unchecked), FROMLOG_MAX_SEEN);
-	if (l->stats.untracked)
-		fprintf(err,
-			"sysfence-compile: %zu record%s of calls past the first %u distinct ones not "
-			"counted\n",
-			l->stats.untracked, plural(l->stats.untracked), FROMLOG_MAX_ENTRIES);
-out:
-	free(body);
-	free(it.v);
-	return added;
+	*items = it.v;
+	*count = it.n;
 }

@@ -12,6 +12,7 @@
 
 #include "sysfence/compile/syscalls.h"
 #include "sysfence/tools/flow.h"
+#include "sysfence/tools/json.h"
 
 #define MAX_NUMBERS 4096
 #define PROBES_PER_CALL 2048
@@ -90,11 +91,6 @@ static void probe_one(void *vctx, const uint64_t args[6])
 		c->logs = true;
 }
 
-struct uncached {
-	char name[64];
-	char why[96];
-};
-
 /* Prints words wrapped at 76 columns with an indent. */
 static void wrap(FILE *out, const char *indent, const char *const *words, size_t n)
 {
@@ -127,46 +123,44 @@ static unsigned reachable(const struct bpf_prog *p, uint32_t arch)
 	return fp.reachable;
 }
 
-static void report_arch(FILE *out, const struct blob *b, uint32_t arch)
+static const char *nr_name(uint32_t arch, uint32_t nr, char *buf, size_t len)
+{
+	if (!syscalls_name(arch, (int)nr, buf, len))
+		snprintf(buf, len, "%u", nr);
+	return buf;
+}
+
+static int compute_arch(const struct blob *b, uint32_t arch, struct report_arch *ra)
 {
 	uint32_t *nrs = calloc(MAX_NUMBERS, sizeof(*nrs));
-	char(*names)[64] = calloc(MAX_NUMBERS, sizeof(*names));
-	struct uncached *unc = calloc(MAX_NUMBERS, sizeof(*unc));
-	const char **cached = calloc(MAX_NUMBERS, sizeof(*cached));
-	size_t n, ncached = 0, nunc = 0, nlog = 0, total_steps = 0;
-	unsigned max_steps = 0, worst = 0;
 	uint32_t max_nr = 0, worst_nr = 0;
-	bool any_sampled = false;
-	const char *an = syscalls_arch_name(arch);
+	int rc = -1;
 
-	if (!nrs || !names || !unc || !cached) {
-		fputs("  (out of memory)\n", out);
+	memset(ra, 0, sizeof(*ra));
+	ra->arch = arch;
+	ra->cached = calloc(MAX_NUMBERS, sizeof(*ra->cached));
+	ra->uncached = calloc(MAX_NUMBERS, sizeof(*ra->uncached));
+	if (!nrs || !ra->cached || !ra->uncached)
 		goto out;
-	}
-	n = tool_syscall_numbers(arch, nrs, MAX_NUMBERS);
-	fprintf(out, "%s: %zu syscall numbers\n", an ? an : "unknown architecture", n);
-	fprintf(out, "  instructions: allow %u (%u reachable)", b->allow.len,
-		reachable(&b->allow, arch));
-	if (b->deny.len)
-		fprintf(out, ", deny %u (%u reachable)", b->deny.len, reachable(&b->deny, arch));
-	else
-		fputs(", no deny program", out);
-	fputc('\n', out);
+	ra->numbers = tool_syscall_numbers(arch, nrs, MAX_NUMBERS);
+	ra->allow_len = b->allow.len;
+	ra->allow_reachable = reachable(&b->allow, arch);
+	ra->deny_len = b->deny.len;
+	ra->deny_reachable = reachable(&b->deny, arch);
 
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < ra->numbers; i++) {
 		struct seccomp_data d = { .nr = (int)nrs[i], .arch = arch };
 		struct probe_ctx pc = { .b = b, .arch = arch, .nr = nrs[i] };
 		struct flow_probe fp;
 		unsigned steps;
 		bool sampled;
-		char why[96];
+		char name[64], why[96];
 
-		if (!syscalls_name(arch, (int)nrs[i], names[i], sizeof(names[i])))
-			snprintf(names[i], sizeof(names[i]), "%u", nrs[i]);
+		nr_name(arch, nrs[i], name, sizeof(name));
 		blob_verdict(b, &d, NULL, NULL, &steps);
-		total_steps += steps;
-		if (steps > max_steps) {
-			max_steps = steps;
+		ra->total_steps += steps;
+		if (steps > ra->max_steps) {
+			ra->max_steps = steps;
 			max_nr = nrs[i];
 		}
 		flow_probe_init(&fp);
@@ -174,54 +168,102 @@ static void report_arch(FILE *out, const struct blob *b, uint32_t arch)
 		if (b->deny.len)
 			flow_probe_collect(b->deny.insns, b->deny.len, arch, true, nrs[i], &fp);
 		flow_probe_each(&fp, arch, PROBES_PER_CALL, probe_one, &pc, &sampled);
-		any_sampled |= sampled;
-		if (pc.worst > worst) {
-			worst = pc.worst;
+		ra->sampled |= sampled;
+		if (pc.worst > ra->worst) {
+			ra->worst = pc.worst;
 			worst_nr = nrs[i];
 		}
 		if (!pc.allows) {
-			nlog += pc.logs;
+			ra->nlog += pc.logs;
 			continue;
 		}
 		if (report_cacheable(b, arch, nrs[i], why, sizeof(why))) {
-			cached[ncached++] = names[i];
+			snprintf(ra->cached[ra->ncached++], sizeof(ra->cached[0]), "%s", name);
 		} else {
-			snprintf(unc[nunc].name, sizeof(unc[nunc].name), "%s", names[i]);
-			snprintf(unc[nunc].why, sizeof(unc[nunc].why), "%s", why);
-			nunc++;
+			struct report_uncached *u = &ra->uncached[ra->nuncached++];
+
+			snprintf(u->name, sizeof(u->name), "%s", name);
+			snprintf(u->why, sizeof(u->why), "%s", why);
 		}
 	}
-	if (n) {
-		char mn[64], wn[64];
-
-		if (!syscalls_name(arch, (int)max_nr, mn, sizeof(mn)))
-			snprintf(mn, sizeof(mn), "%u", max_nr);
-		if (!syscalls_name(arch, (int)worst_nr, wn, sizeof(wn)))
-			snprintf(wn, sizeof(wn), "%u", worst_nr);
-		fprintf(out, "  executed per call, arguments 0: mean %.1f, max %u (%s)\n",
-			(double)total_steps / (double)n, max_steps, mn);
-		fprintf(out, "  executed per call, probed arguments: max %u (%s)%s\n", worst, wn,
-			any_sampled ? ", sampled" : "");
-	}
-	fprintf(out, "  action cache: %zu of %zu allowed syscalls, no filter run:\n", ncached,
-		ncached + nunc);
-	wrap(out, "    ", cached, ncached);
-	if (nunc) {
-		fprintf(out, "  not cacheable, the filters run on every call (%zu):\n", nunc);
-		for (size_t i = 0; i < nunc; i++)
-			fprintf(out, "    %-22s %s\n", unc[i].name, unc[i].why);
-	}
-	if (nlog)
-		fprintf(out, "  %zu syscalls return LOG: never cached, each call is logged\n",
-			nlog);
+	nr_name(arch, max_nr, ra->max_name, sizeof(ra->max_name));
+	nr_name(arch, worst_nr, ra->worst_name, sizeof(ra->worst_name));
+	rc = 0;
 out:
 	free(nrs);
-	free(names);
-	free(unc);
+	return rc;
+}
+
+int report_compute(const struct tool_input *in, struct report_result *r)
+{
+	const struct blob *b = &in->blob;
+
+	memset(r, 0, sizeof(*r));
+	if (b->mode == SF_MODE_UNRESTRICTED || !b->narches)
+		return 0;
+	r->arches = calloc(b->narches, sizeof(*r->arches));
+	if (!r->arches)
+		return -1;
+	for (uint32_t i = 0; i < b->narches; i++) {
+		r->narches++;
+		if (compute_arch(b, b->arches[i], &r->arches[i])) {
+			report_result_free(r);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void report_result_free(struct report_result *r)
+{
+	for (size_t i = 0; r->arches && i < r->narches; i++) {
+		free(r->arches[i].cached);
+		free(r->arches[i].uncached);
+	}
+	free(r->arches);
+	memset(r, 0, sizeof(*r));
+}
+
+static void print_arch(FILE *out, const struct report_arch *ra)
+{
+	const char *an = syscalls_arch_name(ra->arch);
+	const char **cached = calloc(ra->ncached + 1, sizeof(*cached));
+
+	fprintf(out, "%s: %zu syscall numbers\n", an ? an : "unknown architecture", ra->numbers);
+	fprintf(out, "  instructions: allow %u (%u reachable)", ra->allow_len, ra->allow_reachable);
+	if (ra->deny_len)
+		fprintf(out, ", deny %u (%u reachable)", ra->deny_len, ra->deny_reachable);
+	else
+		fputs(", no deny program", out);
+	fputc('\n', out);
+	if (ra->numbers) {
+		fprintf(out, "  executed per call, arguments 0: mean %.1f, max %u (%s)\n",
+			(double)ra->total_steps / (double)ra->numbers, ra->max_steps, ra->max_name);
+		fprintf(out, "  executed per call, probed arguments: max %u (%s)%s\n", ra->worst,
+			ra->worst_name, ra->sampled ? ", sampled" : "");
+	}
+	fprintf(out, "  action cache: %zu of %zu allowed syscalls, no filter run:\n", ra->ncached,
+		ra->ncached + ra->nuncached);
+	if (cached) {
+		for (size_t i = 0; i < ra->ncached; i++)
+			cached[i] = ra->cached[i];
+		wrap(out, "    ", cached, ra->ncached);
+	} else {
+		fputs("    (out of memory)\n", out);
+	}
+	if (ra->nuncached) {
+		fprintf(out, "  not cacheable, the filters run on every call (%zu):\n",
+			ra->nuncached);
+		for (size_t i = 0; i < ra->nuncached; i++)
+			fprintf(out, "    %-22s %s\n", ra->uncached[i].name, ra->uncached[i].why);
+	}
+	if (ra->nlog)
+		fprintf(out, "  %zu syscalls return LOG: never cached, each call is logged\n",
+			ra->nlog);
 	free(cached);
 }
 
-void report_print(FILE *out, const struct tool_input *in)
+void report_print(FILE *out, const struct tool_input *in, const struct report_result *r)
 {
 	const struct blob *b = &in->blob;
 
@@ -230,8 +272,8 @@ void report_print(FILE *out, const struct tool_input *in)
 		fputs("@unrestricted: no filter is loaded; every call costs nothing extra\n", out);
 		return;
 	}
-	for (uint32_t i = 0; i < b->narches; i++)
-		report_arch(out, b, b->arches[i]);
+	for (size_t i = 0; i < r->narches; i++)
+		print_arch(out, &r->arches[i]);
 	fputs("note: instructions executed count both programs: the kernel runs both for\n"
 	      "      every call its action cache cannot decide, and caches only calls of\n"
 	      "      its native and compat architectures (Linux 5.11 and later)\n",
@@ -240,4 +282,75 @@ void report_print(FILE *out, const struct tool_input *in)
 		fputs("note: complain mode: every call no rule allows is logged; each audit record\n"
 		      "      costs several microseconds, so measure performance enforced\n",
 		      out);
+}
+
+/* ---- --json ---- */
+
+static struct json_object *arch_json(const struct report_arch *ra)
+{
+	struct json_object *o = json_object_new_object(), *cached = json_object_new_array();
+	struct json_object *unc = json_object_new_array();
+	char mean[32];
+	int err = !o || !cached || !unc;
+
+	for (size_t i = 0; !err && i < ra->ncached; i++)
+		err |= tools_json_push(cached, json_object_new_string(ra->cached[i]));
+	for (size_t i = 0; !err && i < ra->nuncached; i++) {
+		struct json_object *u = json_object_new_object();
+
+		err |= tools_json_push(unc, u);
+		if (err)
+			break;
+		err |= tools_json_put(u, "syscall", json_object_new_string(ra->uncached[i].name));
+		err |= tools_json_put(u, "reason", json_object_new_string(ra->uncached[i].why));
+	}
+	/* Rounded, value and text alike: 9.75, not 9.7512195121951219. */
+	snprintf(mean, sizeof(mean), "%.2f",
+		 ra->numbers ? (double)ra->total_steps / (double)ra->numbers : 0.0);
+	if (!err) {
+		err |= tools_json_put(o, "arch", tools_json_arch(ra->arch));
+		err |= tools_json_put(o, "syscall_numbers", json_object_new_uint64(ra->numbers));
+		err |= tools_json_put(o, "allow_instructions",
+				      json_object_new_int64(ra->allow_len));
+		err |= tools_json_put(o, "allow_reachable",
+				      json_object_new_int64(ra->allow_reachable));
+		err |= tools_json_put(o, "deny_instructions", json_object_new_int64(ra->deny_len));
+		err |= tools_json_put(o, "deny_reachable",
+				      json_object_new_int64(ra->deny_reachable));
+		err |= tools_json_put(o, "mean_executed",
+				      json_object_new_double_s(strtod(mean, NULL), mean));
+		err |= tools_json_put(o, "max_executed", json_object_new_int64(ra->max_steps));
+		err |= tools_json_put(o, "max_executed_syscall",
+				      json_object_new_string(ra->max_name));
+		err |= tools_json_put(o, "max_probed", json_object_new_int64(ra->worst));
+		err |= tools_json_put(o, "max_probed_syscall",
+				      json_object_new_string(ra->worst_name));
+		err |= tools_json_put(o, "sampled", json_object_new_boolean(ra->sampled));
+		err |= tools_json_put(o, "allowed_syscalls",
+				      json_object_new_uint64(ra->ncached + ra->nuncached));
+		err |= tools_json_put(o, "cached", cached);
+		cached = NULL;
+		err |= tools_json_put(o, "uncached", unc);
+		unc = NULL;
+		err |= tools_json_put(o, "log_syscalls", json_object_new_uint64(ra->nlog));
+	}
+	json_object_put(cached);
+	json_object_put(unc);
+	return tools_json_done(o, err);
+}
+
+struct json_object *report_json(const struct tool_input *in, const struct report_result *r)
+{
+	struct json_object *doc = tools_json_doc("report"), *arches = json_object_new_array();
+	int err = !doc || !arches;
+
+	for (size_t i = 0; !err && i < r->narches; i++)
+		err |= tools_json_push(arches, arch_json(&r->arches[i]));
+	if (!err) {
+		err |= tools_json_put(doc, "input", tools_json_input(in));
+		err |= tools_json_put(doc, "architectures", arches);
+		arches = NULL;
+	}
+	json_object_put(arches);
+	return tools_json_done(doc, err);
 }

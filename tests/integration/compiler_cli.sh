@@ -112,7 +112,7 @@ rm -f ./--strict
 # --help names every option and the exit statuses.
 "$C" --help >help.txt
 for word in --arch --strict --check --raw --out-dir --jobs --force --quiet --explain \
-	--disasm --report --diff --from-log --comm --exe --pid --policy --as-patch --version \
+	--disasm --report --diff --from-log --comm --exe --pid --policy --as-patch --json --version \
 	"Exit status"; do
 	check "--help mentions $word" grep -q -- "$word" help.txt
 done

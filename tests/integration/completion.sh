@@ -102,6 +102,10 @@ cases() {
 	expect_exactly "$fw" "$SF_COMPILE --list-groups @netw" @network-io
 	expect_has "$fw" "$SF_COMPILE --list-groups " @basic-io @mount @system-service @known
 	expect_has "$fw" "sysfence-compile --from-log - --" --policy --as-patch --comm --pid
+	expect_has "$fw" "sysfence-compile --from-log - --" --json
+	expect_has "$fw" "sysfence-compile --report --" --json
+	expect_has "$fw" "sysfence-compile --" --json
+	expect_not "$fw" "sysfence-compile --disasm --" --json
 	expect_not "$fw" "sysfence-compile --from-log - --" --out-dir --force
 	expect_exactly "$fw" "sysfence-compile --from-log - --policy $T/w/app" "$T/w/app.policy"
 	expect_has "$fw" "sysfence-compile --" --from-oci

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "sysfence/compile/compile.h"
 
@@ -48,11 +49,29 @@ void job_sweep_temporaries(const char *dir, bool quiet);
 void job_interrupt(void);
 bool job_interrupted(void);
 
+/* What became of each input of a batch, in command-line order. */
+struct batch_input {
+	const char *input;
+	char *output; /* DIR/NAME.bin; NULL with --check or when none could be named */
+	enum job_result result;
+};
+
+struct batch_result {
+	struct batch_input *inputs; /* NULL: the batch could not start */
+	size_t count;
+	size_t compiled, skipped, failed; /* --check: compiled counts the good ones */
+};
+
 /*
  * Compiles every input on o->jobs workers (--out-dir DIR, or --check when
- * out_dir is NULL).  Returns 0 when every input compiled, 1 otherwise.
+ * out_dir is NULL) and fills res.  Returns 0 when every input compiled,
+ * 1 otherwise.  res is freed with batch_result_free(), whatever happened.
  */
-int batch_run(const struct job_opts *o, char **inputs, size_t count);
+int batch_run(const struct job_opts *o, char **inputs, size_t count, struct batch_result *res);
+void batch_result_free(struct batch_result *res);
+
+/* "N compiled, N up to date, N failed" (batch mode; nothing for --check). */
+void batch_print_summary(FILE *err, const struct job_opts *o, const struct batch_result *res);
 
 /*
  * SIGINT, SIGTERM and SIGHUP remove the temporaries being written, then

@@ -90,6 +90,14 @@ void explain_call(const struct blob *b, const struct policy *pol, const struct e
 void explain_print(FILE *out, const struct tool_input *in, const char *syscall,
 		   const struct explain_call *c, const struct explain_result *r);
 
+/*
+ * The same result as a --json document (sysfence-compile(1), JSON
+ * OUTPUT), or NULL when out of memory.
+ */
+struct json_object;
+struct json_object *explain_json(const struct tool_input *in, const char *syscall,
+				 const struct explain_call *c, const struct explain_result *r);
+
 /* 0 when the call goes through (ALLOW or LOG), 1 when it is denied. */
 int explain_exit_status(const struct explain_result *r);
 

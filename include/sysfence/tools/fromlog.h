@@ -108,15 +108,92 @@ void fromlog_add(struct fromlog *l, const struct auditlog_record *rec);
 /* Architectures of the records that the compiler supports. */
 size_t fromlog_arches(const struct fromlog *l, uint32_t *out, size_t max);
 
+/* What becomes of a call found in the records. */
+enum fromlog_class {
+	FROMLOG_ADD,	      /* a line to add */
+	FROMLOG_ADD_PARTIAL,  /* to add, but the policy has argument rules for it */
+	FROMLOG_ALREADY,      /* the policy allows it whatever the arguments */
+	FROMLOG_DENIED,	      /* explicitly denied ('~' rule or EACCES): never added */
+	FROMLOG_ENOSYS,	      /* ENOSYS by design (clone3): not added */
+	FROMLOG_UNKNOWN_NR,   /* a number the compiler does not know on that arch */
+	FROMLOG_UNKNOWN_NAME, /* ausearch -i gave a name the compiler does not know */
+	FROMLOG_UNKNOWN_ARCH, /* an architecture the compiler does not support */
+};
+
+/* A policy line a result points to: file indexes pol->sources (line 0: none). */
+struct fromlog_where {
+	unsigned file, line;
+};
+
+/* One call (per name; per number where the name is unknown), merged over its records. */
+struct fromlog_item {
+	enum fromlog_class cls;
+	char name[AUDITLOG_NAME_MAX];
+	char arch_text[AUDITLOG_NAME_MAX]; /* unknown arch / number: which */
+	uint32_t nr;			   /* FROMLOG_UNKNOWN_NR only */
+	uint32_t arches[BLOB_MAX_ARCHES];  /* of the records, in the order seen */
+	size_t narches;
+	size_t count; /* records */
+	struct fromlog_where where;
+};
+
+/*
+ * What --from-log found, computed once and printed as text or JSON: the
+ * items sorted (named calls by name, then the nameless), the text of the
+ * lines to add and the comments, and with as_patch the unified diff.
+ */
+struct fromlog_result {
+	struct fromlog_item *items;
+	size_t count;
+	size_t added, already; /* lines to add; calls pol already allows */
+	char *lines;	       /* the lines and comments, as printed without --as-patch */
+	size_t lineslen;
+	char *patch; /* as_patch and lines to add: the diff against pol's source */
+	size_t patchlen;
+};
+
+/*
+ * The calls of l classified (against pol when not NULL), merged per name
+ * and sorted (named calls by name, then the nameless by architecture and
+ * number): a new array, freed by the caller.  Out of memory drops calls.
+ */
+void fromlog_classify(const struct fromlog *l, const struct tool_input *pol,
+		      struct fromlog_item **items, size_t *count);
+
+/*
+ * fromlog_text.c.  Classifies the calls of l: with pol (a policy input compiled for
+ * fromlog_arches()), only what it does not already allow; with as_patch
+ * (pol a policy) also a unified diff against pol's source.  Returns 0, or
+ * -1 when out of memory.
+ */
+int fromlog_build(const struct fromlog *l, const struct tool_input *pol, bool as_patch,
+		  struct fromlog_result *r);
+void fromlog_result_free(struct fromlog_result *r);
+
+/* The file a where is in: pol's main file or one it includes. */
+const char *fromlog_where_file(const struct tool_input *pol, const struct fromlog_where *w);
+
+/* The summary ("N seccomp records read: ...") and notes of what was skipped. */
+void fromlog_print_summary(FILE *err, const struct fromlog *l, const struct tool_input *pol,
+			   const struct fromlog_result *r);
+
 /*
  * Prints the policy lines to add, sorted and de-duplicated, each with a
  * comment counting its records, then comment lines for what is not added
  * and why.  With pol (a policy input compiled for fromlog_arches()), only
  * what it does not already allow; with as_patch a unified diff against
- * pol's source.  A one-line summary goes to err.  Returns the number of
- * lines to add.
+ * pol's source.  The summary goes to err (may be NULL).  Returns the
+ * number of lines to add.
  */
 size_t fromlog_print(FILE *out, FILE *err, const struct fromlog *l, const struct tool_input *pol,
 		     bool as_patch);
+
+/*
+ * The result as a --json document (fromlog_json.c); interrupted: the
+ * reading was stopped by a signal.  NULL when out of memory.
+ */
+struct json_object;
+struct json_object *fromlog_json(const struct fromlog *l, const struct tool_input *pol,
+				 const struct fromlog_result *r, bool interrupted);
 
 #endif

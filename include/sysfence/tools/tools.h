@@ -4,8 +4,10 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "sysfence/compile/compile.h"
+#include "sysfence/compile/job.h"
 
 /*
  * The admin tools of sysfence-compile (--explain, --disasm, --from-log,
@@ -30,6 +32,7 @@ struct tools_args {
 	const char *tool_opt;	   /* "--explain", ... for messages */
 	struct compile_opts copts; /* --arch, --strict: how policies are compiled */
 	bool quiet, raw, as_patch;
+	bool json;	    /* --json: one JSON document on stdout instead of the text */
 	const char *policy; /* --from-log --policy */
 	const char *comms[TOOLS_MAX_FILTERS], *exes[TOOLS_MAX_FILTERS];
 	long long pids[TOOLS_MAX_FILTERS];
@@ -48,5 +51,11 @@ struct tools_args {
 #define TOOLS_EXIT_ERROR 2
 
 int tools_main(const struct tools_args *t);
+
+/*
+ * Batch mode's summary as a JSON document on out (--json).  Returns 0, or
+ * -1 with a message on stderr (out of memory).
+ */
+int tools_batch_json(FILE *out, const struct job_opts *o, const struct batch_result *r);
 
 #endif
