@@ -154,7 +154,8 @@ PROFILE_DIR_STAMP := $(BUILD)/.profile-dir
 $(shell mkdir -p $(BUILD) && [ "$$(cat $(PROFILE_DIR_STAMP) 2>/dev/null)" = '$(PROFILE_DIR)' ] || \
 	printf '%s\n' '$(PROFILE_DIR)' >$(PROFILE_DIR_STAMP))
 $(BUILD)/obj/src/launch/%.o: SF_CPPFLAGS += -DSYSFENCE_PROFILE_DIR='"$(PROFILE_DIR)"'
-$(BUILD)/obj/src/tools/ocijson.o $(BUILD)/obj/tests/unit/test_oci.o: SF_CPPFLAGS += $(JSON_CFLAGS)
+$(BUILD)/obj/src/tools/ocijson.o $(BUILD)/obj/src/tools/ocifield.o $(BUILD)/obj/tests/unit/test_oci.o: \
+	SF_CPPFLAGS += $(JSON_CFLAGS)
 $(call obj,$(wildcard src/launch/*.c)): $(PROFILE_DIR_STAMP)
 # The same for the compiler's library folder (main.c prints it in --help).
 LIBRARYDIR_STAMP := $(BUILD)/.library-dir
