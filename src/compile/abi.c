@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sysfence/array.h"
 #include "sysfence/bpf.h"
 #include "sysfence/compile/syscalls.h"
 #include "sysfence/util.h"
@@ -550,16 +551,9 @@ long abi_rules_for(const struct abi *a, const struct policy *pol, uint32_t nr,
 
 		if (!direct && (mux == ABI_MUX_NONE || abi_mux_of(r->name, &call) != mux))
 			continue;
-		if (n == cap) {
-			size_t ncap = cap ? 2 * cap : 8;
-			struct abi_rule *nl = realloc(list, ncap * sizeof(*nl));
-
-			if (!nl) {
-				free(list);
-				return -1;
-			}
-			list = nl;
-			cap = ncap;
+		if (ARRAY_GROW(&list, &cap, n + 1)) {
+			free(list);
+			return -1;
 		}
 		if (direct ? abi_lower(a, r, &list[n]) != ABI_RULE_NEVER
 			   : abi_lower_mux(a, r, mux, call, &list[n]))

@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sysfence/array.h"
+
 #define DEAD UINT32_MAX
 /*
  * Past this many rules for one syscall the diagram is not tried (building
@@ -150,16 +152,9 @@ static size_t new_node(struct diagram *b, const struct diagram_node *proto)
 			b->npieces = proto->first;
 		return same;
 	}
-	if (b->nnodes == b->capnodes) {
-		size_t ncap = b->capnodes ? 2 * b->capnodes : 16;
-		struct diagram_node *nn = realloc(b->nodes, ncap * sizeof(*nn));
-
-		if (!nn) {
-			b->failed = true;
-			return DIAGRAM_LEAF_DEFAULT;
-		}
-		b->nodes = nn;
-		b->capnodes = ncap;
+	if (ARRAY_GROW(&b->nodes, &b->capnodes, b->nnodes + 1)) {
+		b->failed = true;
+		return DIAGRAM_LEAF_DEFAULT;
 	}
 	if (b->nnodes >= b->maxnodes)
 		b->failed = true;
@@ -170,16 +165,9 @@ static size_t new_node(struct diagram *b, const struct diagram_node *proto)
 
 static size_t new_piece(struct diagram *b, uint64_t lo, size_t child)
 {
-	if (b->npieces == b->cappieces) {
-		size_t ncap = b->cappieces ? 2 * b->cappieces : 32;
-		struct diagram_piece *np = realloc(b->pieces, ncap * sizeof(*np));
-
-		if (!np) {
-			b->failed = true;
-			return 0;
-		}
-		b->pieces = np;
-		b->cappieces = ncap;
+	if (ARRAY_GROW(&b->pieces, &b->cappieces, b->npieces + 1)) {
+		b->failed = true;
+		return 0;
 	}
 	b->pieces[b->npieces] = (struct diagram_piece){ lo, child };
 	return b->npieces++;

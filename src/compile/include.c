@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sysfence/array.h"
 #include "sysfence/compile/policy.h"
 #include "sysfence/util.h"
 
@@ -50,23 +51,14 @@ static int add_file(struct policy_sources *s, const char *name, const char *text
 		    unsigned parent, unsigned line, const uint64_t key[2], bool shipped)
 {
 	if (s->count == s->cap) {
-		size_t ncap = s->cap ? s->cap * 2 : 8;
-		struct diag_file *f = realloc(s->files, ncap * sizeof(*f));
-		uint64_t(*k)[2];
-		bool *sh;
+		/* three parallel arrays of one capacity */
+		size_t capfiles = s->cap, capkeys = s->cap, capshipped = s->cap;
 
-		if (!f)
+		if (ARRAY_GROW(&s->files, &capfiles, s->count + 1) ||
+		    ARRAY_GROW(&s->keys, &capkeys, s->count + 1) ||
+		    ARRAY_GROW(&s->shipped, &capshipped, s->count + 1))
 			return -1;
-		s->files = f;
-		k = realloc(s->keys, ncap * sizeof(*k));
-		if (!k)
-			return -1;
-		s->keys = k;
-		sh = realloc(s->shipped, ncap * sizeof(*sh));
-		if (!sh)
-			return -1;
-		s->shipped = sh;
-		s->cap = ncap;
+		s->cap = capfiles;
 	}
 	s->files[s->count] = (struct diag_file){ name, text, len, parent, line };
 	s->shipped[s->count] = shipped;

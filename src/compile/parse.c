@@ -243,7 +243,7 @@ static void parse_bind(struct parser *p, struct policy *pol, const struct token 
 			 BLOB_MAX_BINDINGS, BLOB_BINDINGS_MAX_SIZE);
 		return;
 	}
-	n = realloc(pol->bindings, (pol->nbindings + 1) * sizeof(*n));
+	n = reallocarray(pol->bindings, pol->nbindings + 1, sizeof(*n));
 	path = n ? strndup(t->s, t->len) : NULL;
 	if (n)
 		pol->bindings = n;

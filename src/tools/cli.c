@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 
+#include "sysfence/array.h"
 #include "sysfence/compile/syscalls.h"
 #include "sysfence/compile/compile.h"
 #include "sysfence/tools/disasm.h"
@@ -413,14 +414,9 @@ static int run_syscalls(const struct tools_args *t)
 
 			if (!syscalls_name(arches[a], (int)nrs[i], buf, sizeof(buf)))
 				continue;
-			if (n == cap) {
-				char **m = realloc(names, (cap = cap ? cap * 2 : 512) * sizeof(*m));
-
-				if (!m) {
-					rc = -1;
-					break;
-				}
-				names = m;
+			if (ARRAY_GROW(&names, &cap, n + 1)) {
+				rc = -1;
+				break;
 			}
 			names[n] = strdup(buf);
 			if (!names[n++])
