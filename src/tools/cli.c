@@ -44,16 +44,21 @@ static int tool_error(const char *fmt, ...)
 	return TOOLS_EXIT_ERROR;
 }
 
+void tools_vusage_error(const char *fmt, va_list ap)
+{
+	fputs("sysfence-compile: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputs("\nTry 'sysfence-compile --help'.\n", stderr);
+}
+
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("sysfence-compile: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	tools_vusage_error(fmt, ap);
 	va_end(ap);
-	fputs("\nTry 'sysfence-compile --help'.\n", stderr);
 	return TOOLS_EXIT_ERROR;
 }
 

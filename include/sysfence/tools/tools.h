@@ -2,6 +2,7 @@
 #ifndef SYSFENCE_TOOLS_TOOLS_H
 #define SYSFENCE_TOOLS_TOOLS_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -48,5 +49,11 @@ struct tools_args {
 #define TOOLS_EXIT_ERROR 2
 
 int tools_main(const struct tools_args *t);
+
+/*
+ * "sysfence-compile: MESSAGE" and "Try 'sysfence-compile --help'." on
+ * stderr: every usage error of the command line, the tools' and main.c's.
+ */
+void tools_vusage_error(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 #endif
