@@ -539,20 +539,3 @@ int argcount_nargs(const char *syscall)
 		    sizeof(argcount_table[0]), argcount_cmp);
 	return e ? e->nargs : -1;
 }
-
-/*
- * For tests/unit/test_argcount.c only; not part of the interface, so the
- * declarations live here rather than in the header.
- */
-size_t argcount_test_count(void);
-const char *argcount_test_name(size_t i);
-
-size_t argcount_test_count(void)
-{
-	return sizeof(argcount_table) / sizeof(argcount_table[0]);
-}
-
-const char *argcount_test_name(size_t i)
-{
-	return i < argcount_test_count() ? argcount_table[i].name : NULL;
-}

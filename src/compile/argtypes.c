@@ -527,21 +527,3 @@ bool argtypes_accepts_negative(const char *syscall, unsigned arg)
 	}
 	return false;
 }
-
-/*
- * For tests/unit/test_argtypes.c only, which checks that the table is sorted
- * and that libseccomp knows every name; not part of the interface, so the
- * declarations live here rather than in the header.
- */
-size_t argtypes_test_count(void);
-const char *argtypes_test_name(size_t i);
-
-size_t argtypes_test_count(void)
-{
-	return sizeof(argtypes_table) / sizeof(argtypes_table[0]);
-}
-
-const char *argtypes_test_name(size_t i)
-{
-	return i < argtypes_test_count() ? argtypes_table[i].name : NULL;
-}
