@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "sysfence/array.h"
+#include "sysfence/compile/lex.h"
 #include "sysfence/compile/policy.h"
 #include "sysfence/util.h"
 

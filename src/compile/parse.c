@@ -15,15 +15,10 @@
 #include "sysfence/blob.h"
 #include "sysfence/compile/argtypes.h"
 #include "sysfence/compile/groups.h"
+#include "sysfence/compile/lex.h"
 #include "sysfence/compile/syscalls.h"
 #include "sysfence/compile/text.h"
 #include "sysfence/util.h"
-
-struct token {
-	const char *s;
-	size_t len;
-	unsigned col; /* 1-based */
-};
 
 struct parser {
 	unsigned file; /* index in the sources */
@@ -60,98 +55,6 @@ static void error_at(struct parser *p, unsigned col, const char *fmt, ...)
 #define TOK_FMT "%.*s"
 #define TOK_ARG(t) (int)((t).len > 64 ? 64 : (t).len), (t).s
 
-/*
- * Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid:
- * no overlong forms, no surrogates, nothing above U+10FFFF.
- */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned c = s[0];
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		return n >= 2 && (s[1] & 0xc0) == 0x80 ? 2 : 0;
-	if (c >= 0xe0 && c <= 0xef) {
-		if (n < 3 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
-			return 0;
-		if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] > 0x9f))
-			return 0;
-		return 3;
-	}
-	if (c >= 0xf0 && c <= 0xf4) {
-		if (n < 4 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 ||
-		    (s[3] & 0xc0) != 0x80)
-			return 0;
-		if ((c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] > 0x8f))
-			return 0;
-		return 4;
-	}
-	return 0;
-}
-
-/*
- * Rejects NUL, control bytes and invalid UTF-8 anywhere in the line
- * (reported unless p is NULL).
- */
-static int check_bytes(struct parser *p, const char *line, size_t len)
-{
-	const unsigned char *s = (const unsigned char *)line;
-
-	for (size_t i = 0; i < len;) {
-		unsigned c = s[i];
-		size_t n;
-
-		if (c == 0) {
-			if (p)
-				error_at(p, (unsigned)i + 1, "NUL byte in policy");
-			return -1;
-		}
-		if (c == '\r') {
-			if (p)
-				error_at(p, (unsigned)i + 1,
-					 "carriage return not followed by a line feed");
-			return -1;
-		}
-		if ((c < 0x20 && c != '\t') || c == 0x7f) {
-			if (p)
-				error_at(p, (unsigned)i + 1, "control character 0x%02x in policy",
-					 c);
-			return -1;
-		}
-		n = utf8_len(s + i, len - i);
-		if (!n) {
-			if (p)
-				error_at(p, (unsigned)i + 1, "invalid UTF-8 byte 0x%02x", c);
-			return -1;
-		}
-		i += n;
-	}
-	return 0;
-}
-
-static size_t tokenize(const char *line, size_t len, struct token *tok, size_t max, size_t *total)
-{
-	size_t n = 0, i = 0;
-
-	*total = 0;
-	while (i < len) {
-		size_t start;
-
-		while (i < len && (line[i] == ' ' || line[i] == '\t'))
-			i++;
-		if (i >= len)
-			break;
-		start = i;
-		while (i < len && line[i] != ' ' && line[i] != '\t')
-			i++;
-		if (n < max)
-			tok[n++] = (struct token){ line + start, i - start, (unsigned)start + 1 };
-		(*total)++;
-	}
-	return n;
-}
-
 static const char *const directives[] = { "@bind", "@complain", "@include", "@unrestricted" };
 
 static bool is_directive(const char *s, size_t len)
@@ -163,7 +66,7 @@ static bool is_directive(const char *s, size_t len)
 }
 
 /* An unknown @word: the closest directive or group, if one is close. */
-static void unknown_at_word(struct parser *p, const struct token *t)
+static void unknown_at_word(struct parser *p, const struct policy_token *t)
 {
 	const char *best = NULL, *group;
 	size_t bestd = (size_t)-1;
@@ -205,9 +108,10 @@ static void unknown_at_word(struct parser *p, const struct token *t)
  * component; no blank, no '#': they end the token), once each, within the
  * blob's limits.  What a binding means is the launcher's business.
  */
-static void parse_bind(struct parser *p, struct policy *pol, const struct token *tok, size_t ntok)
+static void parse_bind(struct parser *p, struct policy *pol, const struct policy_token *tok,
+		       size_t ntok)
 {
-	const struct token *t = &tok[1];
+	const struct policy_token *t = &tok[1];
 	struct policy_binding *n;
 	size_t size = t->len + 1;
 	char *path;
@@ -255,10 +159,10 @@ static void parse_bind(struct parser *p, struct policy *pol, const struct token 
 		(struct policy_binding){ path, p->file, p->lineno, t->col };
 }
 
-static void parse_directive(struct parser *p, struct policy *pol, const struct token *tok,
+static void parse_directive(struct parser *p, struct policy *pol, const struct policy_token *tok,
 			    size_t ntok)
 {
-	const struct token *t = &tok[0];
+	const struct policy_token *t = &tok[0];
 
 	if (t->len == 5 && !memcmp(t->s, "@bind", 5)) {
 		parse_bind(p, pol, tok, ntok);
@@ -283,7 +187,7 @@ static void parse_directive(struct parser *p, struct policy *pol, const struct t
  * One value of a rule, reduced to the argument's width.  Returns 0, -1
  * (error reported) or POLICY_VALUE_NEVER.  *neg: it was written negative.
  */
-static int parse_value(struct parser *p, struct token t, const char *syscall, unsigned argno,
+static int parse_value(struct parser *p, struct policy_token t, const char *syscall, unsigned argno,
 		       uint64_t *out, bool *neg)
 {
 	struct policy_value_ctx c = {
@@ -309,12 +213,12 @@ static int parse_value(struct parser *p, struct token t, const char *syscall, un
 	return rc;
 }
 
-static struct token sub(struct token t, size_t from, size_t to)
+static struct policy_token sub(struct policy_token t, size_t from, size_t to)
 {
-	return (struct token){ t.s + from, to - from, t.col + (unsigned)from };
+	return (struct policy_token){ t.s + from, to - from, t.col + (unsigned)from };
 }
 
-static int parse_arg(struct parser *p, struct token t, const char *syscall, unsigned argno,
+static int parse_arg(struct parser *p, struct policy_token t, const char *syscall, unsigned argno,
 		     struct policy_arg *a)
 {
 	unsigned width = argtypes_width(syscall, argno);
@@ -438,7 +342,7 @@ static int add_group_member(void *ctx, const char *name)
  * calls of a group take different arguments, so none could apply to all.
  */
 static void parse_group_rule(struct parser *p, struct policy *pol, struct policy_rule *r,
-			     struct token name, const struct token *tok, size_t total)
+			     struct policy_token name, const struct policy_token *tok, size_t total)
 {
 	const struct groups_group *g = groups_find(name.s, name.len);
 	struct group_expansion x = { p, pol, r };
@@ -463,13 +367,13 @@ static void parse_group_rule(struct parser *p, struct policy *pol, struct policy
 	groups_expand(g, &p->groups_done[r->deny], add_group_member, &x);
 }
 
-static void parse_rule(struct parser *p, struct policy *pol, const struct token *tok, size_t ntok,
-		       size_t total)
+static void parse_rule(struct parser *p, struct policy *pol, const struct policy_token *tok,
+		       size_t ntok, size_t total)
 {
 	struct policy_rule r;
 	char namebuf[POLICY_NAME_MAX] = "";
 	struct policy_arg args[POLICY_MAX_ARGS];
-	struct token name = tok[0];
+	struct policy_token name = tok[0];
 	const char *alias;
 	bool bad = false, never = false;
 
@@ -547,24 +451,18 @@ static void parse_rule(struct parser *p, struct policy *pol, const struct token 
 		error_at(p, 0, "out of memory");
 }
 
-/* Strips the comment and splits the line into tokens: how many were kept. */
-static size_t line_tokens(const char *line, size_t len, struct token *tok, size_t *total)
-{
-	const char *hash = memchr(line, '#', len);
-
-	if (hash)
-		len = (size_t)(hash - line);
-	return tokenize(line, len, tok, MAX_TOKENS, total);
-}
-
 static void parse_line(struct parser *p, struct policy *pol, const char *line, size_t len)
 {
-	struct token tok[MAX_TOKENS];
+	struct policy_token tok[MAX_TOKENS];
 	size_t ntok, total;
+	unsigned col;
+	char why[64];
 
-	if (check_bytes(p, line, len))
+	if (policy_line_check(line, len, &col, why, sizeof(why))) {
+		error_at(p, col, "%s", why);
 		return;
-	ntok = line_tokens(line, len, tok, &total);
+	}
+	ntok = policy_line_split(line, len, tok, MAX_TOKENS, &total);
 	if (!ntok)
 		return;
 	/* @NAME: a directive, or a rule whose syscall is a group. */
@@ -572,39 +470,6 @@ static void parse_line(struct parser *p, struct policy *pol, const char *line, s
 		parse_directive(p, pol, tok, total);
 	else
 		parse_rule(p, pol, tok, ntok, total);
-}
-
-const char *policy_line_next(const char **pos, const char *end, size_t *len)
-{
-	const char *line = *pos, *nl;
-	size_t n;
-
-	if (line >= end)
-		return NULL;
-	nl = memchr(line, '\n', (size_t)(end - line));
-	n = (size_t)((nl ? nl : end) - line);
-	if (nl && n && line[n - 1] == '\r') /* CRLF; a CR at EOF is a bare CR */
-		n--;
-	*pos = nl ? nl + 1 : end;
-	*len = n;
-	return line;
-}
-
-size_t policy_line_tokens(const char *line, size_t len, struct policy_token *tok, size_t max,
-			  size_t *total)
-{
-	struct token t[MAX_TOKENS];
-	size_t n;
-
-	*total = 0;
-	if (len > POLICY_MAX_LINE || check_bytes(NULL, line, len))
-		return 0;
-	n = line_tokens(line, len, t, total);
-	if (n > max)
-		n = max;
-	for (size_t i = 0; i < n; i++)
-		tok[i] = (struct policy_token){ t[i].s, t[i].len, t[i].col };
-	return n;
 }
 
 static void parse_text(struct parser *p, struct policy *pol, const char *src, size_t len)

@@ -33,8 +33,8 @@
 #include "sysfence/compile/abi.h"
 #include "sysfence/compile/argtypes.h"
 #include "sysfence/compile/syscalls.h"
-#include "sysfence/tools/ociimport.h"
 #include "sysfence/tools/ocijson.h"
+#include "sysfence/tools/ociwrite.h"
 #include "sysfence/util.h"
 
 /* ---- --caps and --kernel ---- */
@@ -99,13 +99,6 @@ int oci_parse_kernel(const char *s, unsigned out[2])
 }
 
 /* ---- the import ---- */
-
-const char *oci_arch_label(uint32_t arch)
-{
-	const char *n = syscalls_arch_name(arch);
-
-	return n ? n : "?";
-}
 
 static void rule_error(struct oci_importer *im, struct oci_rule *r, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -276,14 +269,6 @@ static bool rule_applies(struct oci_importer *im, struct oci_rule *r)
 }
 
 /* ---- what each applying rule becomes ---- */
-
-const char *oci_errno_label(uint32_t e, char *buf, size_t len)
-{
-	const char *n = e < 4096 ? strerrorname_np((int)e) : NULL;
-
-	snprintf(buf, len, "%u (%s)", e, n ? n : "unknown");
-	return buf;
-}
 
 static bool is_only_clone3(const struct oci_rule *r)
 {

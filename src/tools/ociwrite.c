@@ -3,8 +3,11 @@
  * --from-oci, the last step: the policy text of an imported profile (see
  * oci.c, which decided what each rule becomes).  A header saying where it
  * came from and how to compile it, then every rule of the profile in its
- * order: its lines, or a comment saying why it writes none.
+ * order: its lines, or a comment saying why it writes none.  And the
+ * labels of architectures and errnos that oci.c's messages share.
  */
+#include "sysfence/tools/ociwrite.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +16,21 @@
 #include "sysfence/compile/argtypes.h"
 #include "sysfence/compile/constants.h"
 #include "sysfence/compile/syscalls.h"
-#include "sysfence/tools/ociimport.h"
+
+const char *oci_arch_label(uint32_t arch)
+{
+	const char *n = syscalls_arch_name(arch);
+
+	return n ? n : "?";
+}
+
+const char *oci_errno_label(uint32_t e, char *buf, size_t len)
+{
+	const char *n = e < 4096 ? strerrorname_np((int)e) : NULL;
+
+	snprintf(buf, len, "%u (%s)", e, n ? n : "unknown");
+	return buf;
+}
 
 static void print_cond(FILE *f, const struct oci_cond *c, unsigned width)
 {

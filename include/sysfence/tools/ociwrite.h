@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-#ifndef SYSFENCE_TOOLS_OCIIMPORT_H
-#define SYSFENCE_TOOLS_OCIIMPORT_H
+#ifndef SYSFENCE_TOOLS_OCIWRITE_H
+#define SYSFENCE_TOOLS_OCIWRITE_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -13,7 +13,7 @@
 
 /*
  * Internal to --from-oci: what oci.c (deciding what each rule means) hands
- * ociwrite.c (writing the policy text).
+ * ociwrite.c (writing the policy text), and the labels both print.
  */
 
 /* One import under way. */
