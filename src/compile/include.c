@@ -52,14 +52,22 @@ static int add_file(struct policy_sources *s, const char *name, const char *text
 		    unsigned parent, unsigned line, const uint64_t key[2], bool shipped)
 {
 	if (s->count == s->cap) {
-		/* three parallel arrays of one capacity */
-		size_t capfiles = s->cap, capkeys = s->cap, capshipped = s->cap;
+		/* Three parallel arrays: the keys and flags follow the files' capacity. */
+		size_t cap = s->cap;
+		uint64_t(*k)[2];
+		bool *sh;
 
-		if (ARRAY_GROW(&s->files, &capfiles, s->count + 1) ||
-		    ARRAY_GROW(&s->keys, &capkeys, s->count + 1) ||
-		    ARRAY_GROW(&s->shipped, &capshipped, s->count + 1))
+		if (ARRAY_GROW(&s->files, &cap, s->count + 1))
 			return -1;
-		s->cap = capfiles;
+		k = reallocarray(s->keys, cap, sizeof(*k));
+		if (!k)
+			return -1;
+		s->keys = k;
+		sh = reallocarray(s->shipped, cap, sizeof(*sh));
+		if (!sh)
+			return -1;
+		s->shipped = sh;
+		s->cap = cap;
 	}
 	s->files[s->count] = (struct diag_file){ name, text, len, parent, line };
 	s->shipped[s->count] = shipped;

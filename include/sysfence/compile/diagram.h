@@ -65,11 +65,11 @@ enum {
 int diagram_cond_cmp(const struct abi_cond *x, const struct abi_cond *y);
 
 /*
- * Builds the diagram of rules[0..n) (normalised, see block_normalize) in d;
- * dflt is the default leaf's action.  Returns the root's id; d->failed
- * when memory or the size limits ran out.  d must be freed either way.
+ * Builds the diagram of rules[0..n) (normalised, see block_normalize) in b;
+ * dflt is the default leaf's action.  Returns the root's id; b->failed
+ * when memory or the size limits ran out.  b must be freed either way.
  */
-size_t diagram_build(struct diagram *d, const struct abi_rule *rules, size_t n, uint32_t dflt);
-void diagram_free(struct diagram *d);
+size_t diagram_build(struct diagram *b, const struct abi_rule *rules, size_t n, uint32_t dflt);
+void diagram_free(struct diagram *b);
 
 #endif
