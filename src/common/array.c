@@ -12,7 +12,7 @@
 
 int array_grow(void **p, size_t *cap, size_t need, size_t size)
 {
-	size_t ncap = *cap ? *cap : ARRAY_FIRST_CAP;
+	size_t ncap = *cap ? *cap : ARRAY_FIRST_CAP, bytes;
 	void *n;
 
 	if (need <= *cap)
@@ -23,8 +23,15 @@ int array_grow(void **p, size_t *cap, size_t need, size_t size)
 			return -1;
 		}
 	}
-	/* reallocarray fails with ENOMEM when ncap * size overflows. */
-	n = reallocarray(*p, ncap, size);
+	/*
+	 * Checked here, not left to reallocarray(): ASan's reallocarray aborts
+	 * on an overflowing count * size instead of returning NULL.
+	 */
+	if (__builtin_mul_overflow(ncap, size, &bytes)) {
+		errno = ENOMEM;
+		return -1;
+	}
+	n = realloc(*p, bytes);
 	if (!n) {
 		errno = ENOMEM;
 		return -1;
