@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -16,6 +17,14 @@
 int util_fail(char *why, size_t whylen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int util_vfail(char *why, size_t whylen, const char *fmt, va_list ap)
 	__attribute__((format(printf, 3, 0)));
+
+/*
+ * Reads into buf[0..room) until at least want bytes are in (want <= room)
+ * or the input ends, with at least one read(2); a read a signal
+ * interrupts is made again.  Returns the bytes read (fewer than want: the
+ * end was reached), or a negative errno.  want 1 is one read's worth.
+ */
+ssize_t fd_read_upto(int fd, void *buf, size_t want, size_t room);
 
 /*
  * Reads everything from an open descriptor, at most max bytes: stops

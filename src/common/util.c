@@ -24,6 +24,24 @@ int util_fail(char *why, size_t whylen, const char *fmt, ...)
 	return -1;
 }
 
+ssize_t fd_read_upto(int fd, void *buf, size_t want, size_t room)
+{
+	size_t len = 0;
+
+	do {
+		ssize_t n = read(fd, (char *)buf + len, room - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	} while (len < want);
+	return (ssize_t)len;
+}
+
 int fd_read_all(int fd, size_t max, char **bufp, size_t *lenp)
 {
 	size_t cap = 4096, len = 0;
@@ -52,14 +70,10 @@ int fd_read_all(int fd, size_t max, char **bufp, size_t *lenp)
 			buf = nb;
 			cap = ncap;
 		}
-		n = read(fd, buf + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
+		n = fd_read_upto(fd, buf + len, 1, cap - len);
 		if (n < 0) {
-			int e = errno;
-
 			free(buf);
-			return -e;
+			return (int)n;
 		}
 		if (n == 0)
 			break;

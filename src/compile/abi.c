@@ -4,7 +4,7 @@
  * (register width, byte order, x32, the multiplexers, the 16-bit id calls),
  * and abi_lower(), which turns a policy rule into what the kernel of that
  * ABI will compare.  The code generator and the tools read the ABIs only
- * through this file.
+ * through abi.h: this file, and abinr.c for what needs the syscall tables.
  *
  * Where each fact comes from (Linux 6.x):
  *  - arg_bits: a 32-bit ABI has 32-bit registers, and a compat task's
@@ -26,11 +26,9 @@
 #include "sysfence/compile/abi.h"
 
 #include <linux/audit.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "sysfence/bpf.h"
-#include "sysfence/compile/syscalls.h"
 #include "sysfence/util.h"
 
 #ifndef AUDIT_ARCH_RISCV64
@@ -200,24 +198,6 @@ const char *abi_mux_call_name(enum abi_mux m, uint32_t call)
 		if (mux_calls[i].mux == m && mux_calls[i].call == call)
 			return mux_calls[i].name;
 	return NULL;
-}
-
-int abi_mux_nr(const struct abi *a, enum abi_mux m)
-{
-	const char *name = abi_mux_name(m);
-
-	return name ? syscalls_nr(a->token, name) : -1;
-}
-
-enum abi_mux abi_mux_at(const struct abi *a, uint32_t nr)
-{
-	int s = abi_mux_nr(a, ABI_MUX_SOCKETCALL), i = abi_mux_nr(a, ABI_MUX_IPC);
-
-	if (s >= 0 && (uint32_t)s == nr)
-		return ABI_MUX_SOCKETCALL;
-	if (i >= 0 && (uint32_t)i == nr)
-		return ABI_MUX_IPC;
-	return ABI_MUX_NONE;
 }
 
 /* The bits of the first argument the kernel reads to pick the call. */
@@ -530,41 +510,4 @@ bool abi_rule_holds(const struct abi_rule *r, const uint64_t args[6])
 		if (!abi_cond_holds(&r->cond[i], args))
 			return false;
 	return true;
-}
-
-long abi_rules_for(const struct abi *a, const struct policy *pol, uint32_t nr,
-		   struct abi_rule **out)
-{
-	char name[64];
-	enum abi_mux mux = abi_mux_at(a, nr);
-	struct abi_rule *list = NULL;
-	size_t n = 0, cap = 0;
-
-	*out = NULL;
-	if (!syscalls_name(a->token, (int)nr, name, sizeof(name)))
-		return 0;
-	for (size_t i = 0; i < pol->count; i++) {
-		const struct policy_rule *r = &pol->rules[i];
-		uint32_t call;
-		bool direct = !strcmp(r->name, name);
-
-		if (!direct && (mux == ABI_MUX_NONE || abi_mux_of(r->name, &call) != mux))
-			continue;
-		if (n == cap) {
-			size_t ncap = cap ? 2 * cap : 8;
-			struct abi_rule *nl = realloc(list, ncap * sizeof(*nl));
-
-			if (!nl) {
-				free(list);
-				return -1;
-			}
-			list = nl;
-			cap = ncap;
-		}
-		if (direct ? abi_lower(a, r, &list[n]) != ABI_RULE_NEVER
-			   : abi_lower_mux(a, r, mux, call, &list[n]))
-			n++;
-	}
-	*out = list;
-	return (long)n;
 }

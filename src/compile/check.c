@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sysfence/compile/argtypes.h"
+#include "sysfence/compile/argcount.h"
 #include "sysfence/compile/syscalls.h"
 
 static bool allows(const struct policy *pol, const char *name)
@@ -89,7 +89,7 @@ static void target_names(const uint32_t *arches, size_t narches, char *buf, size
  */
 static bool check_arg_count(const struct policy_rule *r, bool strict, struct diag_list *d)
 {
-	int n = argtypes_nargs(r->name);
+	int n = argcount_nargs(r->name);
 
 	if (n < 0)
 		return false;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sysfence/array.h"
 #include "sysfence/blob.h"
 #include "sysfence/compile/abi.h"
 #include "sysfence/compile/block.h"
@@ -103,23 +104,6 @@ struct gen {
 	bool failed;
 };
 
-static bool grow(void **p, size_t *cap, size_t need, size_t size)
-{
-	size_t ncap = *cap ? *cap : 16;
-	void *n;
-
-	if (need <= *cap)
-		return true;
-	while (ncap < need)
-		ncap *= 2;
-	n = realloc(*p, ncap * size);
-	if (!n)
-		return false;
-	*p = n;
-	*cap = ncap;
-	return true;
-}
-
 /* ---- the policy's distinct rules, by name ---- */
 
 static int cmp_arg(const struct policy_arg *x, const struct policy_arg *y)
@@ -200,7 +184,7 @@ static struct cost *cost_of(struct gen *g, size_t *slot, const char *name,
 {
 	if (*slot != SIZE_MAX)
 		return &g->costs[*slot];
-	if (!grow((void **)&g->costs, &g->capcosts, g->ncosts + 1, sizeof(*g->costs)))
+	if (ARRAY_GROW(&g->costs, &g->capcosts, g->ncosts + 1))
 		return NULL;
 	g->costs[g->ncosts] = (struct cost){ name, first, 0, 0 };
 	*slot = g->ncosts;
@@ -210,7 +194,7 @@ static struct cost *cost_of(struct gen *g, size_t *slot, const char *name,
 /* Room for rule n in g->tmp. */
 static bool push_rule(struct gen *g, size_t n)
 {
-	if (!grow((void **)&g->tmp, &g->tmpcap, n + 1, sizeof(*g->tmp))) {
+	if (ARRAY_GROW(&g->tmp, &g->tmpcap, n + 1)) {
 		g->failed = true;
 		return false;
 	}
@@ -337,7 +321,7 @@ static emit_target block_for(struct gen *g, const struct abi *a, size_t n, uint3
 			return EMIT_LAZY(i);
 		}
 	}
-	if (!grow((void **)&g->cache, &g->capcache, g->ncache + 1, sizeof(*g->cache))) {
+	if (ARRAY_GROW(&g->cache, &g->capcache, g->ncache + 1)) {
 		g->failed = true;
 		return EMIT_RET(dflt);
 	}
@@ -460,7 +444,7 @@ struct ranges {
 
 static bool add_range(struct ranges *rs, uint32_t lo, uint32_t hi, emit_target t, double w)
 {
-	if (!grow((void **)&rs->r, &rs->cap, rs->n + 1, sizeof(*rs->r)))
+	if (ARRAY_GROW(&rs->r, &rs->cap, rs->n + 1))
 		return false;
 	rs->r[rs->n++] = (struct rt_range){ lo, hi, t, w, 0 };
 	return true;
@@ -515,7 +499,7 @@ static emit_target emit_section(struct gen *g, const struct abi *a)
 		name = g->groups[i].rules[0]->name;
 		nr = syscalls_nr(a->token, name);
 		m = abi_mux_of(name, &call);
-		if (!grow((void **)&refs, &caprefs, nrefs + 2, sizeof(*refs)))
+		if (ARRAY_GROW(&refs, &caprefs, nrefs + 2))
 			goto oom;
 		if (nr >= 0)
 			refs[nrefs++] = (struct ref){ (uint32_t)nr, (uint32_t)i, ABI_MUX_NONE, 0 };

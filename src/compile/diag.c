@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sysfence/array.h"
+
 void diag_init(struct diag_list *d, size_t limit)
 {
 	memset(d, 0, sizeof(*d));
@@ -53,16 +55,9 @@ static void diag_vadd(struct diag_list *d, enum diag_level level, unsigned file,
 		memmove(&d->items[i - 1], &d->items[i], (d->count - i) * sizeof(d->items[0]));
 		d->count--;
 	}
-	if (d->count == d->cap) {
-		size_t ncap = d->cap ? d->cap * 2 : 8;
-		struct diag *n = realloc(d->items, ncap * sizeof(*n));
-
-		if (!n) {
-			d->oom = 1;
-			return;
-		}
-		d->items = n;
-		d->cap = ncap;
+	if (ARRAY_GROW(&d->items, &d->cap, d->count + 1)) {
+		d->oom = 1;
+		return;
 	}
 	if (vasprintf(&msg, fmt, ap) < 0)
 		msg = NULL;

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sysfence/array.h"
+
 #define JUMP_MAX 255u
 
 void emit_init(struct emit *e, size_t limit)
@@ -26,23 +28,9 @@ static size_t put(struct emit *e, uint16_t code, uint32_t k, uint8_t jt, uint8_t
 {
 	if (e->failed)
 		return e->n;
-	if (e->n == e->cap) {
-		size_t ncap = e->cap ? 2 * e->cap : 256;
-		struct sock_filter *n;
-
-		if (e->n >= e->limit) {
-			e->failed = true;
-			return e->n;
-		}
-		if (ncap > e->limit)
-			ncap = e->limit;
-		n = realloc(e->rev, ncap * sizeof(*n));
-		if (!n) {
-			e->failed = true;
-			return e->n;
-		}
-		e->rev = n;
-		e->cap = ncap;
+	if (e->n >= e->limit || ARRAY_GROW(&e->rev, &e->cap, e->n + 1)) {
+		e->failed = true;
+		return e->n;
 	}
 	e->rev[e->n] = (struct sock_filter){ code, jt, jf, k };
 	return e->n++;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sysfence/array.h"
 #include "sysfence/compile/syscalls.h"
 #include "sysfence/compile/text.h"
 #include "sysfence/util.h"
@@ -221,15 +222,8 @@ struct name_list {
 
 static int name_push(struct name_list *l, const char *name)
 {
-	if (l->n == l->cap) {
-		size_t ncap = l->cap ? l->cap * 2 : 128;
-		const char **nv = realloc(l->v, ncap * sizeof(*nv));
-
-		if (!nv)
-			return -1;
-		l->v = nv;
-		l->cap = ncap;
-	}
+	if (ARRAY_GROW(&l->v, &l->cap, l->n + 1))
+		return -1;
 	l->v[l->n++] = name;
 	return 0;
 }

@@ -20,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sysfence/array.h"
+#include "sysfence/compile/lex.h"
 #include "sysfence/compile/policy.h"
 #include "sysfence/util.h"
 
@@ -50,23 +52,22 @@ static int add_file(struct policy_sources *s, const char *name, const char *text
 		    unsigned parent, unsigned line, const uint64_t key[2], bool shipped)
 {
 	if (s->count == s->cap) {
-		size_t ncap = s->cap ? s->cap * 2 : 8;
-		struct diag_file *f = realloc(s->files, ncap * sizeof(*f));
+		/* Three parallel arrays: the keys and flags follow the files' capacity. */
+		size_t cap = s->cap;
 		uint64_t(*k)[2];
 		bool *sh;
 
-		if (!f)
+		if (ARRAY_GROW(&s->files, &cap, s->count + 1))
 			return -1;
-		s->files = f;
-		k = realloc(s->keys, ncap * sizeof(*k));
+		k = reallocarray(s->keys, cap, sizeof(*k));
 		if (!k)
 			return -1;
 		s->keys = k;
-		sh = realloc(s->shipped, ncap * sizeof(*sh));
+		sh = reallocarray(s->shipped, cap, sizeof(*sh));
 		if (!sh)
 			return -1;
 		s->shipped = sh;
-		s->cap = ncap;
+		s->cap = cap;
 	}
 	s->files[s->count] = (struct diag_file){ name, text, len, parent, line };
 	s->shipped[s->count] = shipped;

@@ -117,11 +117,9 @@ static void usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("sysfence-compile: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	tools_vusage_error(fmt, ap);
 	va_end(ap);
-	fputs("\nTry 'sysfence-compile --help'.\n", stderr);
 	exit(EXIT_USAGE);
 }
 

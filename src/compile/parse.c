@@ -7,8 +7,6 @@
  */
 #include "sysfence/compile/policy.h"
 
-#include <grp.h>
-#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,17 +14,11 @@
 
 #include "sysfence/blob.h"
 #include "sysfence/compile/argtypes.h"
-#include "sysfence/compile/constants.h"
 #include "sysfence/compile/groups.h"
+#include "sysfence/compile/lex.h"
 #include "sysfence/compile/syscalls.h"
 #include "sysfence/compile/text.h"
 #include "sysfence/util.h"
-
-struct token {
-	const char *s;
-	size_t len;
-	unsigned col; /* 1-based */
-};
 
 struct parser {
 	unsigned file; /* index in the sources */
@@ -63,98 +55,6 @@ static void error_at(struct parser *p, unsigned col, const char *fmt, ...)
 #define TOK_FMT "%.*s"
 #define TOK_ARG(t) (int)((t).len > 64 ? 64 : (t).len), (t).s
 
-/*
- * Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid:
- * no overlong forms, no surrogates, nothing above U+10FFFF.
- */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned c = s[0];
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		return n >= 2 && (s[1] & 0xc0) == 0x80 ? 2 : 0;
-	if (c >= 0xe0 && c <= 0xef) {
-		if (n < 3 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
-			return 0;
-		if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] > 0x9f))
-			return 0;
-		return 3;
-	}
-	if (c >= 0xf0 && c <= 0xf4) {
-		if (n < 4 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 ||
-		    (s[3] & 0xc0) != 0x80)
-			return 0;
-		if ((c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] > 0x8f))
-			return 0;
-		return 4;
-	}
-	return 0;
-}
-
-/*
- * Rejects NUL, control bytes and invalid UTF-8 anywhere in the line
- * (reported unless p is NULL).
- */
-static int check_bytes(struct parser *p, const char *line, size_t len)
-{
-	const unsigned char *s = (const unsigned char *)line;
-
-	for (size_t i = 0; i < len;) {
-		unsigned c = s[i];
-		size_t n;
-
-		if (c == 0) {
-			if (p)
-				error_at(p, (unsigned)i + 1, "NUL byte in policy");
-			return -1;
-		}
-		if (c == '\r') {
-			if (p)
-				error_at(p, (unsigned)i + 1,
-					 "carriage return not followed by a line feed");
-			return -1;
-		}
-		if ((c < 0x20 && c != '\t') || c == 0x7f) {
-			if (p)
-				error_at(p, (unsigned)i + 1, "control character 0x%02x in policy",
-					 c);
-			return -1;
-		}
-		n = utf8_len(s + i, len - i);
-		if (!n) {
-			if (p)
-				error_at(p, (unsigned)i + 1, "invalid UTF-8 byte 0x%02x", c);
-			return -1;
-		}
-		i += n;
-	}
-	return 0;
-}
-
-static size_t tokenize(const char *line, size_t len, struct token *tok, size_t max, size_t *total)
-{
-	size_t n = 0, i = 0;
-
-	*total = 0;
-	while (i < len) {
-		size_t start;
-
-		while (i < len && (line[i] == ' ' || line[i] == '\t'))
-			i++;
-		if (i >= len)
-			break;
-		start = i;
-		while (i < len && line[i] != ' ' && line[i] != '\t')
-			i++;
-		if (n < max)
-			tok[n++] = (struct token){ line + start, i - start, (unsigned)start + 1 };
-		(*total)++;
-	}
-	return n;
-}
-
 static const char *const directives[] = { "@bind", "@complain", "@include", "@unrestricted" };
 
 static bool is_directive(const char *s, size_t len)
@@ -166,7 +66,7 @@ static bool is_directive(const char *s, size_t len)
 }
 
 /* An unknown @word: the closest directive or group, if one is close. */
-static void unknown_at_word(struct parser *p, const struct token *t)
+static void unknown_at_word(struct parser *p, const struct policy_token *t)
 {
 	const char *best = NULL, *group;
 	size_t bestd = (size_t)-1;
@@ -208,9 +108,10 @@ static void unknown_at_word(struct parser *p, const struct token *t)
  * component; no blank, no '#': they end the token), once each, within the
  * blob's limits.  What a binding means is the launcher's business.
  */
-static void parse_bind(struct parser *p, struct policy *pol, const struct token *tok, size_t ntok)
+static void parse_bind(struct parser *p, struct policy *pol, const struct policy_token *tok,
+		       size_t ntok)
 {
-	const struct token *t = &tok[1];
+	const struct policy_token *t = &tok[1];
 	struct policy_binding *n;
 	size_t size = t->len + 1;
 	char *path;
@@ -246,7 +147,7 @@ static void parse_bind(struct parser *p, struct policy *pol, const struct token 
 			 BLOB_MAX_BINDINGS, BLOB_BINDINGS_MAX_SIZE);
 		return;
 	}
-	n = realloc(pol->bindings, (pol->nbindings + 1) * sizeof(*n));
+	n = reallocarray(pol->bindings, pol->nbindings + 1, sizeof(*n));
 	path = n ? strndup(t->s, t->len) : NULL;
 	if (n)
 		pol->bindings = n;
@@ -258,10 +159,10 @@ static void parse_bind(struct parser *p, struct policy *pol, const struct token 
 		(struct policy_binding){ path, p->file, p->lineno, t->col };
 }
 
-static void parse_directive(struct parser *p, struct policy *pol, const struct token *tok,
+static void parse_directive(struct parser *p, struct policy *pol, const struct policy_token *tok,
 			    size_t ntok)
 {
-	const struct token *t = &tok[0];
+	const struct policy_token *t = &tok[0];
 
 	if (t->len == 5 && !memcmp(t->s, "@bind", 5)) {
 		parse_bind(p, pol, tok, ntok);
@@ -282,178 +183,11 @@ static void parse_directive(struct parser *p, struct policy *pol, const struct t
 			 TOK_ARG(*t));
 }
 
-static bool is_name_char(char c, bool first)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
-	       (!first && c >= '0' && c <= '9');
-}
-
-static uint64_t width_mask(unsigned width)
-{
-	return width >= 64 ? UINT64_MAX : (UINT64_C(1) << width) - 1;
-}
-
-/* Shows a constant's value in a message. */
-static const char *arch_label(uint32_t arch)
-{
-	const char *n = syscalls_arch_name(arch);
-
-	return n ? n : "?";
-}
-
-/*
- * A named constant's value for the targets, or why there is none.  Returns
- * 0, 1 (no target has the name: a comparison with it never holds) or -1.
- */
-static int value_constant(const char *s, size_t len, const struct policy_value_ctx *c,
-			  uint64_t *out, char *err, size_t errlen)
-{
-	struct constants_resolved r;
-
-	switch (constants_resolve(s, len, c->arches, c->narches, &r)) {
-	case CONSTANTS_OK:
-		*out = r.value;
-		return 0;
-	case CONSTANTS_NOWHERE:
-		constants_lookup(s, len, out);
-		return 1;
-	case CONSTANTS_UNKNOWN_NAME: {
-		const char *sug = c->suggest ? constants_suggest(s, len) : NULL;
-
-		snprintf(err, errlen, "unknown constant '%.*s'%s%s%s", (int)(len > 64 ? 64 : len),
-			 s, sug ? "; did you mean '" : "", sug ? sug : "", sug ? "'?" : "");
-		return -1;
-	}
-	case CONSTANTS_DIFFERS:
-		snprintf(err, errlen,
-			 "'%.*s' is 0x%llx on %s but 0x%llx on %s; compile them separately "
-			 "(--arch) or write the number",
-			 (int)len, s, (unsigned long long)r.value, arch_label(r.arch),
-			 (unsigned long long)r.other_value, arch_label(r.other_arch));
-		return -1;
-	case CONSTANTS_CLASHES:
-		snprintf(err, errlen,
-			 "'%.*s' does not exist on %s, where %llu is %s; compile %s separately "
-			 "(--arch) or write the number",
-			 (int)len, s, arch_label(r.clash_arch), (unsigned long long)r.value,
-			 r.clash, arch_label(r.clash_arch));
-		return -1;
-	case CONSTANTS_UNTABULATED:
-		break;
-	}
-	snprintf(err, errlen, "no named constants are tabulated for %s", arch_label(r.arch));
-	return -1;
-}
-
-int policy_parse_value(const char *s, size_t len, const struct policy_value_ctx *c, uint64_t *out,
-		       char *err, size_t errlen, size_t *erroff)
-{
-	const struct policy_resolver *res = c->res ? c->res : &policy_nss_resolver;
-	const char *sc = c->syscall;
-	unsigned width = sc ? argtypes_width(sc, c->argno) : 64;
-	int tlen = (int)(len > 64 ? 64 : len);
-	uint64_t v;
-	int rc;
-
-	*erroff = 0;
-	if (!len) {
-		snprintf(err, errlen, "expected a value");
-		return -1;
-	}
-	if (len > 2 && (s[0] == 'u' || s[0] == 'g') && s[1] == ':') {
-		char name[256];
-		uint32_t id;
-		bool user = s[0] == 'u';
-		int (*fn)(void *, const char *, uint32_t *) = user ? res->user : res->group;
-
-		if (len - 2 >= sizeof(name)) {
-			snprintf(err, errlen, "%s name too long", user ? "user" : "group");
-			return -1;
-		}
-		memcpy(name, s + 2, len - 2);
-		name[len - 2] = '\0';
-		if (!fn || fn(res->ctx, name, &id) < 0) {
-			*erroff = 2;
-			snprintf(err, errlen, "unknown %s '%s'", user ? "user" : "group", name);
-			return -1;
-		}
-		if ((uint64_t)id > width_mask(width)) {
-			snprintf(err, errlen, "id %u does not fit the %u-bit argument", id, width);
-			return -1;
-		}
-		*out = id;
-		return 0;
-	}
-	if (s[0] == '-' && len > 1) {
-		rc = text_parse_u64(s + 1, len - 1, &v);
-		if (rc == -1) {
-			snprintf(err, errlen, "invalid number '%.*s'", tlen, s);
-			return -1;
-		}
-		if (sc && !argtypes_accepts_negative(sc, c->argno)) {
-			snprintf(err, errlen,
-				 "negative value for argument %u of %s, which is not signed",
-				 c->argno, sc);
-			return -1;
-		}
-		if (rc == 0 && v > (UINT64_C(1) << (width - 1))) {
-			snprintf(err, errlen, "'%.*s' does not fit the %u-bit argument", tlen, s,
-				 width);
-			return -1;
-		}
-		if (rc == 0) {
-			*out = (0 - v) & width_mask(width);
-			return 0;
-		}
-	} else if (s[0] >= '0' && s[0] <= '9') {
-		rc = text_parse_u64(s, len, &v);
-	} else if (is_name_char(s[0], true)) {
-		for (size_t i = 0; i < len; i++) {
-			if (!is_name_char(s[i], false)) {
-				*erroff = i;
-				snprintf(err, errlen, "unexpected character '%c' in value", s[i]);
-				return -1;
-			}
-		}
-		rc = value_constant(s, len, c, &v, err, errlen);
-		if (rc < 0)
-			return -1;
-		if (v > width_mask(width)) {
-			snprintf(err, errlen,
-				 "constant '%.*s' (0x%llx) does not fit the %u-bit argument", tlen,
-				 s, (unsigned long long)v, width);
-			return -1;
-		}
-		*out = v;
-		return rc ? POLICY_VALUE_NEVER : 0;
-	} else {
-		snprintf(err, errlen, "invalid value '%.*s'", tlen, s);
-		return -1;
-	}
-	if (rc == -2) {
-		snprintf(err, errlen, "number '%.*s' does not fit in 64 bits", tlen, s);
-		return -1;
-	}
-	if (rc < 0) {
-		snprintf(err, errlen, "invalid number '%.*s'", tlen, s);
-		return -1;
-	}
-	if (v > width_mask(width)) {
-		snprintf(
-			err, errlen,
-			"value '%.*s' does not fit argument %u of %s, which the kernel reads as %u bits",
-			tlen, s, c->argno, sc, width);
-		return -1;
-	}
-	*out = v;
-	return 0;
-}
-
 /*
  * One value of a rule, reduced to the argument's width.  Returns 0, -1
  * (error reported) or POLICY_VALUE_NEVER.  *neg: it was written negative.
  */
-static int parse_value(struct parser *p, struct token t, const char *syscall, unsigned argno,
+static int parse_value(struct parser *p, struct policy_token t, const char *syscall, unsigned argno,
 		       uint64_t *out, bool *neg)
 {
 	struct policy_value_ctx c = {
@@ -479,12 +213,12 @@ static int parse_value(struct parser *p, struct token t, const char *syscall, un
 	return rc;
 }
 
-static struct token sub(struct token t, size_t from, size_t to)
+static struct policy_token sub(struct policy_token t, size_t from, size_t to)
 {
-	return (struct token){ t.s + from, to - from, t.col + (unsigned)from };
+	return (struct policy_token){ t.s + from, to - from, t.col + (unsigned)from };
 }
 
-static int parse_arg(struct parser *p, struct token t, const char *syscall, unsigned argno,
+static int parse_arg(struct parser *p, struct policy_token t, const char *syscall, unsigned argno,
 		     struct policy_arg *a)
 {
 	unsigned width = argtypes_width(syscall, argno);
@@ -608,7 +342,7 @@ static int add_group_member(void *ctx, const char *name)
  * calls of a group take different arguments, so none could apply to all.
  */
 static void parse_group_rule(struct parser *p, struct policy *pol, struct policy_rule *r,
-			     struct token name, const struct token *tok, size_t total)
+			     struct policy_token name, const struct policy_token *tok, size_t total)
 {
 	const struct groups_group *g = groups_find(name.s, name.len);
 	struct group_expansion x = { p, pol, r };
@@ -633,13 +367,13 @@ static void parse_group_rule(struct parser *p, struct policy *pol, struct policy
 	groups_expand(g, &p->groups_done[r->deny], add_group_member, &x);
 }
 
-static void parse_rule(struct parser *p, struct policy *pol, const struct token *tok, size_t ntok,
-		       size_t total)
+static void parse_rule(struct parser *p, struct policy *pol, const struct policy_token *tok,
+		       size_t ntok, size_t total)
 {
 	struct policy_rule r;
 	char namebuf[POLICY_NAME_MAX] = "";
 	struct policy_arg args[POLICY_MAX_ARGS];
-	struct token name = tok[0];
+	struct policy_token name = tok[0];
 	const char *alias;
 	bool bad = false, never = false;
 
@@ -663,7 +397,7 @@ static void parse_rule(struct parser *p, struct policy *pol, const struct token 
 		return;
 	}
 	for (size_t i = 0; i < name.len; i++) {
-		if (!is_name_char(name.s[i], i == 0)) {
+		if (!text_is_name_char(name.s[i], i == 0)) {
 			error_at(p, name.col + (unsigned)i, "invalid syscall name '" TOK_FMT "'",
 				 TOK_ARG(name));
 			return;
@@ -717,24 +451,18 @@ static void parse_rule(struct parser *p, struct policy *pol, const struct token 
 		error_at(p, 0, "out of memory");
 }
 
-/* Strips the comment and splits the line into tokens: how many were kept. */
-static size_t line_tokens(const char *line, size_t len, struct token *tok, size_t *total)
-{
-	const char *hash = memchr(line, '#', len);
-
-	if (hash)
-		len = (size_t)(hash - line);
-	return tokenize(line, len, tok, MAX_TOKENS, total);
-}
-
 static void parse_line(struct parser *p, struct policy *pol, const char *line, size_t len)
 {
-	struct token tok[MAX_TOKENS];
+	struct policy_token tok[MAX_TOKENS];
 	size_t ntok, total;
+	unsigned col;
+	char why[64];
 
-	if (check_bytes(p, line, len))
+	if (policy_line_check(line, len, &col, why, sizeof(why))) {
+		error_at(p, col, "%s", why);
 		return;
-	ntok = line_tokens(line, len, tok, &total);
+	}
+	ntok = policy_line_split(line, len, tok, MAX_TOKENS, &total);
 	if (!ntok)
 		return;
 	/* @NAME: a directive, or a rule whose syscall is a group. */
@@ -742,39 +470,6 @@ static void parse_line(struct parser *p, struct policy *pol, const char *line, s
 		parse_directive(p, pol, tok, total);
 	else
 		parse_rule(p, pol, tok, ntok, total);
-}
-
-const char *policy_line_next(const char **pos, const char *end, size_t *len)
-{
-	const char *line = *pos, *nl;
-	size_t n;
-
-	if (line >= end)
-		return NULL;
-	nl = memchr(line, '\n', (size_t)(end - line));
-	n = (size_t)((nl ? nl : end) - line);
-	if (nl && n && line[n - 1] == '\r') /* CRLF; a CR at EOF is a bare CR */
-		n--;
-	*pos = nl ? nl + 1 : end;
-	*len = n;
-	return line;
-}
-
-size_t policy_line_tokens(const char *line, size_t len, struct policy_token *tok, size_t max,
-			  size_t *total)
-{
-	struct token t[MAX_TOKENS];
-	size_t n;
-
-	*total = 0;
-	if (len > POLICY_MAX_LINE || check_bytes(NULL, line, len))
-		return 0;
-	n = line_tokens(line, len, t, total);
-	if (n > max)
-		n = max;
-	for (size_t i = 0; i < n; i++)
-		tok[i] = (struct policy_token){ t[i].s, t[i].len, t[i].col };
-	return n;
 }
 
 static void parse_text(struct parser *p, struct policy *pol, const char *src, size_t len)
@@ -850,53 +545,3 @@ int policy_parse(const char *src, size_t len, const struct policy_resolver *res,
 {
 	return policy_parse_for(src, len, res, NULL, 0, out, diags);
 }
-bool policy_arg_matches(const struct policy_arg *a, uint64_t value)
-{
-	uint64_t v = value & width_mask(a->width ? a->width : 64);
-
-	switch (a->op) {
-	case POLICY_OP_ANY:
-		return true;
-	case POLICY_OP_EQ:
-		return v == a->value;
-	case POLICY_OP_NE:
-		return v != a->value;
-	case POLICY_OP_GT:
-		return v > a->value;
-	case POLICY_OP_GE:
-		return v >= a->value;
-	case POLICY_OP_LT:
-		return v < a->value;
-	case POLICY_OP_LE:
-		return v <= a->value;
-	case POLICY_OP_MASKED:
-		return (v & a->mask) == a->value;
-	}
-	return false;
-}
-
-static int nss_user(void *ctx, const char *name, uint32_t *id)
-{
-	struct passwd pw, *res = NULL;
-	char buf[4096];
-
-	(void)ctx;
-	if (getpwnam_r(name, &pw, buf, sizeof(buf), &res) || !res)
-		return -1;
-	*id = res->pw_uid;
-	return 0;
-}
-
-static int nss_group(void *ctx, const char *name, uint32_t *id)
-{
-	struct group gr, *res = NULL;
-	char buf[16384];
-
-	(void)ctx;
-	if (getgrnam_r(name, &gr, buf, sizeof(buf), &res) || !res)
-		return -1;
-	*id = res->gr_gid;
-	return 0;
-}
-
-const struct policy_resolver policy_nss_resolver = { nss_user, nss_group, NULL };

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sysfence/array.h"
 #include "sysfence/compile/syscalls.h"
 
 _Static_assert(POLICY_MAX_LINE < UINT16_MAX, "columns are stored in 16 bits");
@@ -286,18 +287,8 @@ int policy_add_rule(struct policy *pol, const struct policy_rule *r)
 			return 1;
 		}
 	}
-	if (pol->count == pol->cap) {
-		size_t ncap = pol->cap ? pol->cap * 2 : 64;
-		struct policy_rule *n;
-
-		if (ncap > SIZE_MAX / sizeof(*n))
-			return -1;
-		n = realloc(pol->rules, ncap * sizeof(*n));
-		if (!n)
-			return -1;
-		pol->rules = n;
-		pol->cap = ncap;
-	}
+	if (ARRAY_GROW(&pol->rules, &pol->cap, pol->count + 1))
+		return -1;
 	nr = &pol->rules[pol->count];
 	*nr = *r;
 	nr->name = s->name;

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sysfence/array.h"
 #include "sysfence/compile/text.h"
 #include "sysfence/util.h"
 
@@ -98,16 +99,9 @@ static int nr_known(struct arch_table *t, uint32_t arch, uint32_t nr, struct dig
 		return 0;
 	digest_update(dc, &nr, sizeof(nr));
 	digest_update(dc, name, strlen(name) + 1);
-	if (t->nnames == t->capnames) {
-		size_t ncap = t->capnames ? t->capnames * 2 : 512;
-		struct named_nr *n = realloc(t->names, ncap * sizeof(*n));
-
-		if (!n) {
-			free(name);
-			return -1;
-		}
-		t->names = n;
-		t->capnames = ncap;
+	if (ARRAY_GROW(&t->names, &t->capnames, t->nnames + 1)) {
+		free(name);
+		return -1;
 	}
 	t->names[t->nnames++] = (struct named_nr){ name, nr };
 	return 1;
@@ -120,15 +114,8 @@ static int cmp_named_nr(const void *a, const void *b)
 
 static int push_range(struct arch_table *t, size_t *cap, uint32_t lo, uint32_t hi)
 {
-	if (t->nunknown == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 32;
-		struct syscalls_range *n = realloc(t->unknown, ncap * sizeof(*n));
-
-		if (!n)
-			return -1;
-		t->unknown = n;
-		*cap = ncap;
-	}
+	if (ARRAY_GROW(&t->unknown, cap, t->nunknown + 1))
+		return -1;
 	t->unknown[t->nunknown++] = (struct syscalls_range){ lo, hi };
 	return 0;
 }

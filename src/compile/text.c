@@ -88,3 +88,9 @@ int text_parse_u64(const char *s, size_t len, uint64_t *out)
 	*out = v;
 	return 0;
 }
+
+bool text_is_name_char(char c, bool first)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+	       (!first && c >= '0' && c <= '9');
+}

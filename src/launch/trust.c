@@ -103,7 +103,7 @@ static int check_folder(const char *path, char *why, size_t whylen)
 int trust_read_exact(int fd, size_t size, uint8_t **out)
 {
 	uint8_t *buf = malloc(size + 1);
-	size_t len = 0;
+	ssize_t n;
 
 	*out = NULL;
 	if (!buf)
@@ -113,26 +113,10 @@ int trust_read_exact(int fd, size_t size, uint8_t **out)
 	 * regular file returns all it has up to the count, so the common
 	 * case is one read: exactly size bytes means the end was reached.
 	 */
-	while (len <= size) {
-		ssize_t n = read(fd, buf + len, size + 1 - len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int e = errno;
-
-			free(buf);
-			return -e;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-		if (len == size)
-			break;
-	}
-	if (len != size) {
+	n = fd_read_upto(fd, buf, size, size + 1);
+	if (n != (ssize_t)size) {
 		free(buf);
-		return -EIO;
+		return n < 0 ? (int)n : -EIO;
 	}
 	*out = buf;
 	return 0;

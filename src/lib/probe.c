@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "sysfence/bpf.h"
+#include "sysfence/util.h"
 
 #ifndef SECCOMP_GET_ACTION_AVAIL
 #define SECCOMP_GET_ACTION_AVAIL 2
@@ -23,6 +24,16 @@
 #ifndef SECCOMP_FILTER_FLAG_LOG
 #define SECCOMP_FILTER_FLAG_LOG (1UL << 1)
 #endif
+
+/*
+ * An errno that is not the probe's own answer: ENOSYS means no seccomp(2)
+ * at all (before 3.17, or a filter above us says so), anything else is an
+ * error.  The same for every probe.
+ */
+static enum probe_answer probe_other_errno(int err)
+{
+	return err == ENOSYS ? PROBE_NOSYS : PROBE_ERROR;
+}
 
 enum probe_answer probe_interpret_flag_log(long rc, int err)
 {
@@ -40,10 +51,8 @@ enum probe_answer probe_interpret_flag_log(long rc, int err)
 		return PROBE_YES;
 	case EINVAL:
 		return PROBE_NO;
-	case ENOSYS:
-		return PROBE_NOSYS;
 	default:
-		return PROBE_ERROR;
+		return probe_other_errno(err);
 	}
 }
 
@@ -63,10 +72,8 @@ enum probe_answer probe_interpret_action_avail(long rc, int err)
 	case EOPNOTSUPP:
 	case EINVAL:
 		return PROBE_NO;
-	case ENOSYS:
-		return PROBE_NOSYS;
 	default:
-		return PROBE_ERROR;
+		return probe_other_errno(err);
 	}
 }
 
@@ -132,20 +139,17 @@ int probe_kernel(struct probe_features *f, unsigned ask, char *why, size_t whyle
 int probe_actions_avail(char *buf, size_t buflen)
 {
 	ssize_t n;
-	int fd, e;
+	int fd;
 
 	if (!buflen)
 		return -EINVAL;
 	fd = open("/proc/sys/kernel/seccomp/actions_avail", O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return -errno;
-	do
-		n = read(fd, buf, buflen - 1);
-	while (n < 0 && errno == EINTR);
-	e = errno;
+	n = fd_read_upto(fd, buf, 1, buflen - 1);
 	close(fd);
 	if (n < 0)
-		return -e;
+		return (int)n;
 	buf[n] = '\0';
 	buf[strcspn(buf, "\n")] = '\0';
 	/* Printed as one key=value line: keep it printable. */

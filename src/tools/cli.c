@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 
+#include "sysfence/array.h"
 #include "sysfence/compile/syscalls.h"
 #include "sysfence/compile/compile.h"
 #include "sysfence/tools/disasm.h"
@@ -44,16 +45,21 @@ static int tool_error(const char *fmt, ...)
 	return TOOLS_EXIT_ERROR;
 }
 
+void tools_vusage_error(const char *fmt, va_list ap)
+{
+	fputs("sysfence-compile: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputs("\nTry 'sysfence-compile --help'.\n", stderr);
+}
+
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("sysfence-compile: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	tools_vusage_error(fmt, ap);
 	va_end(ap);
-	fputs("\nTry 'sysfence-compile --help'.\n", stderr);
 	return TOOLS_EXIT_ERROR;
 }
 
@@ -445,14 +451,9 @@ static int run_syscalls(const struct tools_args *t)
 
 			if (!syscalls_name(arches[a], (int)nrs[i], buf, sizeof(buf)))
 				continue;
-			if (n == cap) {
-				char **m = realloc(names, (cap = cap ? cap * 2 : 512) * sizeof(*m));
-
-				if (!m) {
-					rc = -1;
-					break;
-				}
-				names = m;
+			if (ARRAY_GROW(&names, &cap, n + 1)) {
+				rc = -1;
+				break;
 			}
 			names[n] = strdup(buf);
 			if (!names[n++])

@@ -32,9 +32,9 @@
 
 #include "sysfence/compile/abi.h"
 #include "sysfence/compile/argtypes.h"
-#include "sysfence/compile/constants.h"
 #include "sysfence/compile/syscalls.h"
 #include "sysfence/tools/ocijson.h"
+#include "sysfence/tools/ociwrite.h"
 #include "sysfence/util.h"
 
 /* ---- --caps and --kernel ---- */
@@ -100,28 +100,9 @@ int oci_parse_kernel(const char *s, unsigned out[2])
 
 /* ---- the import ---- */
 
-struct import {
-	const struct oci_opts *o;
-	struct diag_list *d;
-	struct oci_profile *p;
-	uint32_t targets[BLOB_MAX_ARCHES];
-	size_t ntargets;
-	/* The hosts moby would filter on: each target but a compat one. */
-	uint32_t hosts[BLOB_MAX_ARCHES];
-	size_t nhosts;
-	bool has_enosys_clone3;
-};
-
-static const char *arch_label(uint32_t arch)
-{
-	const char *n = syscalls_arch_name(arch);
-
-	return n ? n : "?";
-}
-
-static void rule_error(struct import *im, struct oci_rule *r, const char *fmt, ...)
+static void rule_error(struct oci_importer *im, struct oci_rule *r, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-static void rule_error(struct import *im, struct oci_rule *r, const char *fmt, ...)
+static void rule_error(struct oci_importer *im, struct oci_rule *r, const char *fmt, ...)
 {
 	char msg[768];
 	va_list ap;
@@ -149,7 +130,7 @@ static bool arch_listed(const uint32_t *list, size_t n, uint32_t arch)
  * spec's "architectures" lists more directly.  Calls of any other
  * architecture are killed, so a target outside that set is refused.
  */
-static int choose_arches(struct import *im)
+static int choose_arches(struct oci_importer *im)
 {
 	const struct oci_profile *p = im->p;
 	uint32_t listed[OCI_MAX_ARCHES + BLOB_MAX_ARCHES];
@@ -207,7 +188,7 @@ static int choose_arches(struct import *im)
 		diag_add(im->d, DIAG_ERROR, 0, 0,
 			 "%s is not an architecture of the profile for %s: the container would "
 			 "kill every call of it; import without it (--arch)",
-			 arch_label(im->targets[i]), arch_label(im->hosts[0]));
+			 oci_arch_label(im->targets[i]), oci_arch_label(im->hosts[0]));
 	}
 	if (p->lists_x32 &&
 	    arch_listed(im->targets, im->ntargets, syscalls_arch_from_name("x86_64")))
@@ -233,14 +214,14 @@ static bool filter_names_arch(const struct oci_filter *f, uint32_t host)
  * drops the rule), then includes (every condition must hold)?  Sets
  * r->why when it does not.  The architecture part is asked for each host.
  */
-static bool applies_on(struct import *im, struct oci_rule *r, uint32_t host, bool say)
+static bool applies_on(struct oci_importer *im, struct oci_rule *r, uint32_t host, bool say)
 {
 	const struct oci_filter *e = &r->excludes, *i = &r->includes;
 	const unsigned *k = im->o->kernel;
 
 #define WHY(...) (say ? (void)snprintf(r->why, sizeof(r->why), __VA_ARGS__) : (void)0)
 	if (e->has_arches && filter_names_arch(e, host)) {
-		WHY("excludes arches %s (importing for %s)", e->arches_text, arch_label(host));
+		WHY("excludes arches %s (importing for %s)", e->arches_text, oci_arch_label(host));
 		return false;
 	}
 	if (e->caps & im->o->caps) {
@@ -253,7 +234,7 @@ static bool applies_on(struct import *im, struct oci_rule *r, uint32_t host, boo
 		return false;
 	}
 	if (i->has_arches && !filter_names_arch(i, host)) {
-		WHY("includes arches %s (importing for %s)", i->arches_text, arch_label(host));
+		WHY("includes arches %s (importing for %s)", i->arches_text, oci_arch_label(host));
 		return false;
 	}
 	if ((i->caps & im->o->caps) != i->caps) {
@@ -269,7 +250,7 @@ static bool applies_on(struct import *im, struct oci_rule *r, uint32_t host, boo
 	return true;
 }
 
-static bool rule_applies(struct import *im, struct oci_rule *r)
+static bool rule_applies(struct oci_importer *im, struct oci_rule *r)
 {
 	bool first = applies_on(im, r, im->hosts[0], true);
 
@@ -280,8 +261,8 @@ static bool rule_applies(struct import *im, struct oci_rule *r)
 			im, r,
 			"applies to %s but not to %s: a sysfence policy has no "
 			"per-architecture rules; import for each architecture on its own (--arch)",
-			arch_label(first ? im->hosts[0] : im->hosts[h]),
-			arch_label(first ? im->hosts[h] : im->hosts[0]));
+			oci_arch_label(first ? im->hosts[0] : im->hosts[h]),
+			oci_arch_label(first ? im->hosts[h] : im->hosts[0]));
 		return false;
 	}
 	return first;
@@ -289,20 +270,12 @@ static bool rule_applies(struct import *im, struct oci_rule *r)
 
 /* ---- what each applying rule becomes ---- */
 
-static const char *errno_label(uint32_t e, char *buf, size_t len)
-{
-	const char *n = e < 4096 ? strerrorname_np((int)e) : NULL;
-
-	snprintf(buf, len, "%u (%s)", e, n ? n : "unknown");
-	return buf;
-}
-
 static bool is_only_clone3(const struct oci_rule *r)
 {
 	return r->nnames == 1 && !strcmp(r->names[0], "clone3") && !r->nconds;
 }
 
-static void classify(struct import *im, struct oci_rule *r)
+static void classify(struct oci_importer *im, struct oci_rule *r)
 {
 	const struct oci_profile *p = im->p;
 	char eb[64];
@@ -342,7 +315,7 @@ static void classify(struct import *im, struct oci_rule *r)
 				im, r,
 				"SCMP_ACT_ERRNO with errno %s cannot be expressed: sysfence answers "
 				"EPERM (no rule allows the call) or EACCES (an explicit '~' denial)",
-				errno_label(r->err, eb, sizeof(eb)));
+				oci_errno_label(r->err, eb, sizeof(eb)));
 		return;
 	case OCI_ACT_LOG:
 		rule_error(
@@ -360,17 +333,6 @@ static void classify(struct import *im, struct oci_rule *r)
 	}
 }
 
-static uint64_t width_max(unsigned width)
-{
-	return width >= 64 ? UINT64_MAX : (UINT64_C(1) << width) - 1;
-}
-
-/* The value a condition compares with (MASKED_EQ: valueTwo & value). */
-static uint64_t cond_datum(const struct oci_cond *c)
-{
-	return c->op == OCI_OP_MASKED_EQ ? c->two & c->value : c->value;
-}
-
 /*
  * Do the rule's values mean on every target what they mean to the
  * profile?  A value wider than what the kernel reads of the argument
@@ -378,7 +340,7 @@ static uint64_t cond_datum(const struct oci_cond *c)
  * libseccomp on its low 32 bits on a 32-bit architecture, and decided by
  * sysfence on all of them.
  */
-static void check_values(struct import *im, struct oci_rule *r)
+static void check_values(struct oci_importer *im, struct oci_rule *r)
 {
 	bool has32 = false;
 
@@ -392,9 +354,9 @@ static void check_values(struct import *im, struct oci_rule *r)
 			const struct oci_cond *c = &r->conds[k];
 			unsigned width = argtypes_width(r->names[n], c->index);
 			/* A mask's bits above the width test bits the kernel drops. */
-			uint64_t v = cond_datum(c);
+			uint64_t v = oci_cond_datum(c);
 
-			if (v > width_max(width))
+			if (v > oci_width_max(width))
 				rule_error(im, r,
 					   "args[%u]: value 0x%llx does not fit argument %u of %s, "
 					   "which the kernel reads as %u bits",
@@ -405,7 +367,7 @@ static void check_values(struct import *im, struct oci_rule *r)
 					"args[%u]: value 0x%llx is wider than the 32-bit registers "
 					"of a 32-bit target, where libseccomp compares only its low "
 					"32 bits; import for 64-bit architectures only (--arch)",
-					k, (unsigned long long)cond_datum(c));
+					k, (unsigned long long)oci_cond_datum(c));
 		}
 	}
 }
@@ -461,12 +423,12 @@ static size_t cond_spans(const struct oci_cond *c, uint64_t max, struct span s[2
 /* Can no value satisfy both?  false when unsure. */
 static bool conds_disjoint(const struct oci_cond *a, const struct oci_cond *b, unsigned width)
 {
-	uint64_t max = width_max(width);
+	uint64_t max = oci_width_max(width);
 	struct span sa[2], sb[2];
 	size_t na, nb;
 
 	if (a->op == OCI_OP_MASKED_EQ && b->op == OCI_OP_MASKED_EQ)
-		return ((cond_datum(a) ^ cond_datum(b)) & a->value & b->value & max) != 0;
+		return ((oci_cond_datum(a) ^ oci_cond_datum(b)) & a->value & b->value & max) != 0;
 	if (b->op == OCI_OP_MASKED_EQ) {
 		const struct oci_cond *t = a;
 
@@ -476,7 +438,7 @@ static bool conds_disjoint(const struct oci_cond *a, const struct oci_cond *b, u
 	nb = cond_spans(b, max, sb);
 	if (a->op == OCI_OP_MASKED_EQ) {
 		/* Its values lie in [datum, datum | ~mask]; a single value is exact. */
-		uint64_t lo = cond_datum(a) & max, hi = (cond_datum(a) | ~a->value) & max;
+		uint64_t lo = oci_cond_datum(a) & max, hi = (oci_cond_datum(a) | ~a->value) & max;
 
 		for (size_t j = 0; j < nb; j++) {
 			if (sb[j].lo == sb[j].hi && ((sb[j].lo & a->value) & max) != lo)
@@ -537,7 +499,7 @@ static const char *kind_action(const struct oci_rule *r)
 	}
 }
 
-static int check_overlaps(struct import *im)
+static int check_overlaps(struct oci_importer *im)
 {
 	struct oci_profile *p = im->p;
 	struct use *u;
@@ -585,165 +547,6 @@ static int check_overlaps(struct import *im)
 	return 0;
 }
 
-/* ---- the policy text ---- */
-
-static void print_cond(FILE *f, const struct oci_cond *c, unsigned width)
-{
-	static const char *const prefix[] = {
-		[OCI_OP_NE] = "!", [OCI_OP_LT] = "<",  [OCI_OP_LE] = "<=",
-		[OCI_OP_EQ] = "",  [OCI_OP_GE] = ">=", [OCI_OP_GT] = ">",
-	};
-
-	if (c->op == OCI_OP_MASKED_EQ)
-		fprintf(f, "0x%llx|0x%llx", (unsigned long long)(c->value & width_max(width)),
-			(unsigned long long)cond_datum(c));
-	else
-		fprintf(f, "%s%llu", prefix[c->op], (unsigned long long)c->value);
-}
-
-static void print_line(FILE *f, const struct oci_rule *r, const char *name)
-{
-	unsigned top = 0;
-
-	fprintf(f, "%s%s", r->kind == OCI_RULE_DENY ? "~" : "", name);
-	for (unsigned k = 0; k < r->nconds; k++)
-		if (r->conds[k].index + 1 > top)
-			top = r->conds[k].index + 1;
-	for (unsigned a = 0; a < top; a++) {
-		const struct oci_cond *c = NULL;
-
-		for (unsigned k = 0; k < r->nconds; k++)
-			if (r->conds[k].index == a)
-				c = &r->conds[k];
-		fputc(' ', f);
-		if (c)
-			print_cond(f, c, argtypes_width(name, a));
-		else
-			fputc('-', f);
-	}
-	fputc('\n', f);
-}
-
-/* A rule with conditions on socket, shmget, ... on x86 (and s390, ppc). */
-static void check_multiplexed(struct import *im, const struct oci_rule *r, const char *name,
-			      const bool mux_allowed[2])
-{
-	for (size_t i = 0; i < im->ntargets && r->kind == OCI_RULE_ALLOW && r->nconds; i++) {
-		const struct abi *a = abi_get(im->targets[i]);
-		uint32_t call;
-		enum abi_mux m = abi_mux_of(name, &call);
-		bool ipc = m == ABI_MUX_IPC;
-
-		if (!a || m == ABI_MUX_NONE || abi_mux_nr(a, m) < 0 || mux_allowed[ipc])
-			continue;
-		diag_add(im->d, DIAG_WARNING, 0, 0,
-			 "syscalls[%zu] (%s): on %s, libseccomp also allows %s with any arguments "
-			 "for this rule; sysfence does not (the conditions cannot be checked "
-			 "there), and libc may use it: allow %s in the profile for the same effect",
-			 r->index, name, arch_label(im->targets[i]), ipc ? "ipc" : "socketcall",
-			 ipc ? "ipc" : "socketcall");
-		return;
-	}
-}
-
-static void print_header(FILE *f, struct import *im)
-{
-	const struct oci_profile *p = im->p;
-	char eb[64];
-
-	fprintf(f, "# Imported from %s by sysfence-compile --from-oci.\n",
-		im->o->source ? im->o->source : "an OCI seccomp profile");
-	fputs("# Architectures:", f);
-	for (size_t i = 0; i < im->ntargets; i++)
-		fprintf(f, " %s", arch_label(im->targets[i]));
-	fputs("; compile with:", f);
-	for (size_t i = 0; i < im->ntargets; i++)
-		fprintf(f, " --arch %s", arch_label(im->targets[i]));
-	fputs("\n# Capabilities:", f);
-	if (!im->o->caps)
-		fputs(" none", f);
-	for (int c = 0; c < 64; c++) {
-		const struct sf_constant *t;
-		size_t n;
-
-		if (!(im->o->caps & (UINT64_C(1) << c)))
-			continue;
-		t = constants_table(&n);
-		for (size_t k = 0; k < n; k++)
-			if (!strncmp(t[k].name, "CAP_", 4) && t[k].value == (uint64_t)c)
-				fprintf(f, " %s", t[k].name);
-	}
-	fprintf(f, "; kernel %u.%u\n", im->o->kernel[0], im->o->kernel[1]);
-	if (p->default_act == OCI_ACT_LOG)
-		fputs("# defaultAction SCMP_ACT_LOG: complain mode, calls no rule allows are "
-		      "allowed and logged.\n@complain\n",
-		      f);
-	else
-		fprintf(f,
-			"# defaultAction SCMP_ACT_ERRNO, errno %s: enforce mode's default for "
-			"calls no rule allows.\n",
-			errno_label(p->default_err, eb, sizeof(eb)));
-}
-
-/* The names of a rule that writes no line, as comment lines. */
-static void print_names(FILE *f, const struct oci_rule *r)
-{
-	size_t col = 0;
-
-	for (size_t k = 0; k < r->nnames; k++) {
-		size_t n = strlen(r->names[k]);
-
-		if (col && col + 1 + n > 80) {
-			fputc('\n', f);
-			col = 0;
-		}
-		col += (size_t)fprintf(f, "%s%s", col ? " " : "#   ", r->names[k]);
-	}
-	if (col)
-		fputc('\n', f);
-}
-
-static void print_rule(FILE *f, struct import *im, const struct oci_rule *r, const bool mux[2])
-{
-	char eb[64];
-
-	fprintf(f, "\n# syscalls[%zu]: %s", r->index, oci_action_name(r->act));
-	if (r->act == OCI_ACT_ERRNO)
-		fprintf(f, " errno %s", errno_label(r->err, eb, sizeof(eb)));
-	if (r->filter_text[0])
-		fprintf(f, "; %s", r->filter_text);
-	fputc('\n', f);
-	if (r->comment[0])
-		fprintf(f, "#   comment: %s\n", r->comment);
-	switch (r->kind) {
-	case OCI_RULE_SKIPPED:
-		fprintf(f, "#   not imported: %s\n", r->why);
-		print_names(f, r);
-		return;
-	case OCI_RULE_DEFAULT:
-		fputs("#   the default action already: nothing to add (runc skips it too)\n", f);
-		print_names(f, r);
-		return;
-	case OCI_RULE_CLONE3_ENOSYS:
-		fputs("#   clone3 left out: sysfence answers ENOSYS for a clone3 no rule allows\n",
-		      f);
-		return;
-	default:
-		break;
-	}
-	for (size_t k = 0; k < r->nnames; k++) {
-		if (!syscalls_known_anywhere(r->names[k])) {
-			fprintf(f,
-				"# %s: unknown to this compiler's syscall tables (libseccomp %s), "
-				"left out as runc does; import again after an upgrade\n",
-				r->names[k], syscalls_library_version());
-			continue;
-		}
-		check_multiplexed(im, r, r->names[k], mux);
-		print_line(f, r, r->names[k]);
-	}
-}
-
 /* Is names[k] of rule i also an earlier name of an emitting rule? */
 static bool seen_before(const struct oci_profile *p, size_t i, size_t k)
 {
@@ -759,7 +562,7 @@ static bool seen_before(const struct oci_profile *p, size_t i, size_t k)
 	return false;
 }
 
-static void note_unknown_names(struct import *im)
+static void note_unknown_names(struct oci_importer *im)
 {
 	const struct oci_profile *p = im->p;
 	char list[512] = "";
@@ -797,7 +600,7 @@ static void note_unknown_names(struct import *im)
 }
 
 /* clone3 with no rule at all: the profile says EPERM (or LOG), sysfence ENOSYS. */
-static void note_clone3(struct import *im)
+static void note_clone3(struct oci_importer *im)
 {
 	const struct oci_profile *p = im->p;
 
@@ -818,38 +621,11 @@ static void note_clone3(struct import *im)
 		 "to clone (Docker's own profile says ERRNO(ENOSYS) for it)");
 }
 
-static int write_policy(struct import *im, struct oci_result *out)
-{
-	struct oci_profile *p = im->p;
-	bool mux[2] = { false, false }; /* socketcall, ipc allowed unconditionally */
-	FILE *f = open_memstream(&out->text, &out->len);
-
-	if (!f)
-		return -1;
-	for (size_t i = 0; i < p->nrules; i++) {
-		const struct oci_rule *r = &p->rules[i];
-
-		for (size_t k = 0; r->kind == OCI_RULE_ALLOW && !r->nconds && k < r->nnames; k++) {
-			mux[0] |= !strcmp(r->names[k], "socketcall");
-			mux[1] |= !strcmp(r->names[k], "ipc");
-		}
-	}
-	print_header(f, im);
-	for (size_t i = 0; i < p->nrules; i++)
-		print_rule(f, im, &p->rules[i], mux);
-	if (fclose(f)) {
-		free(out->text);
-		out->text = NULL;
-		return -1;
-	}
-	return 0;
-}
-
 int oci_import(const char *json, size_t len, const struct oci_opts *o, struct oci_result *out,
 	       struct diag_list *d)
 {
 	struct oci_profile p;
-	struct import im = { .o = o, .d = d, .p = &p };
+	struct oci_importer im = { .o = o, .d = d, .p = &p };
 	size_t errors = d->errors;
 	int rc = -1;
 
@@ -865,7 +641,7 @@ int oci_import(const char *json, size_t len, const struct oci_opts *o, struct oc
 			d, DIAG_ERROR, 0, 0,
 			"defaultAction SCMP_ACT_ERRNO with defaultErrnoRet %s cannot be expressed: "
 			"sysfence answers EPERM for the calls no rule allows",
-			errno_label(p.default_err, eb, sizeof(eb)));
+			oci_errno_label(p.default_err, eb, sizeof(eb)));
 	} else if (p.default_act != OCI_ACT_ERRNO && p.default_act != OCI_ACT_LOG) {
 		diag_add(d, DIAG_ERROR, 0, 0,
 			 "defaultAction %s cannot be expressed: sysfence policies list what is "
@@ -900,7 +676,7 @@ int oci_import(const char *json, size_t len, const struct oci_opts *o, struct oc
 	if (d->errors > errors)
 		goto out;
 	note_clone3(&im);
-	if (write_policy(&im, out)) {
+	if (oci_write_policy(&im, out)) {
 		diag_add(d, DIAG_ERROR, 0, 0, "out of memory");
 		goto out;
 	}

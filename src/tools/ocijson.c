@@ -5,7 +5,9 @@
  * oci_profile.  A field of the wrong type, an unknown field, action,
  * operator, architecture or capability, or a value out of range is an
  * error naming the field (syscalls[3].args[0].op), with a suggestion when
- * one is close; nothing unchecked goes on to oci.c.
+ * one is close; nothing unchecked goes on to oci.c.  The checks of a
+ * single value (types, ranges, names) are ocifield.c's; this file knows
+ * the profile's structure.
  *
  * Accepted shapes: moby's profile format (Docker's default.json: archMap,
  * names/name, includes/excludes, comment), the runtime-spec LinuxSeccomp
@@ -21,35 +23,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sysfence/compile/constants.h"
-#include "sysfence/compile/syscalls.h"
-#include "sysfence/compile/text.h"
 #include "sysfence/tools/oci.h"
+#include "sysfence/tools/ocifield.h"
 #include "sysfence/util.h"
 
 #define JSON_DEPTH 32
-#define ERRNO_MAX 4095 /* the kernel's MAX_ERRNO; SECCOMP_RET_DATA holds it */
 
-struct reader {
-	struct diag_list *d;
-	const char *src;
-	size_t len;
-	struct oci_rule *rule; /* the rule being read, marked bad on an error */
-};
-
-/* ---- names of things ---- */
-
-static const char *const action_names[] = {
-	[OCI_ACT_ALLOW] = "SCMP_ACT_ALLOW",
-	[OCI_ACT_ERRNO] = "SCMP_ACT_ERRNO",
-	[OCI_ACT_LOG] = "SCMP_ACT_LOG",
-	[OCI_ACT_KILL] = "SCMP_ACT_KILL",
-	[OCI_ACT_KILL_PROCESS] = "SCMP_ACT_KILL_PROCESS",
-	[OCI_ACT_KILL_THREAD] = "SCMP_ACT_KILL_THREAD",
-	[OCI_ACT_TRAP] = "SCMP_ACT_TRAP",
-	[OCI_ACT_TRACE] = "SCMP_ACT_TRACE",
-	[OCI_ACT_NOTIFY] = "SCMP_ACT_NOTIFY",
-};
+/* ---- names of operators and flags ---- */
 
 static const char *const op_names[] = {
 	[OCI_OP_NE] = "SCMP_CMP_NE",
@@ -61,66 +41,6 @@ static const char *const op_names[] = {
 	[OCI_OP_MASKED_EQ] = "SCMP_CMP_MASKED_EQ",
 };
 
-/*
- * Architecture names: libseccomp's SCMP_ARCH_* (architectures, archMap),
- * moby's own spellings in includes/excludes (its goToNative map: "amd64",
- * "x86", "arm64", "mips3l64n32", ...) and Go's GOARCH names.  sf is the
- * sysfence name, NULL for an architecture sysfence does not compile for.
- */
-static const struct {
-	const char *name, *sf;
-} arch_names[] = {
-	{ "SCMP_ARCH_X86_64", "x86_64" },
-	{ "SCMP_ARCH_X86", "x86" },
-	{ "SCMP_ARCH_X32", NULL },
-	{ "SCMP_ARCH_AARCH64", "aarch64" },
-	{ "SCMP_ARCH_ARM", "arm" },
-	{ "SCMP_ARCH_RISCV64", "riscv64" },
-	{ "SCMP_ARCH_PPC64LE", "ppc64le" },
-	{ "SCMP_ARCH_PPC64", "ppc64" },
-	{ "SCMP_ARCH_PPC", "ppc" },
-	{ "SCMP_ARCH_S390X", "s390x" },
-	{ "SCMP_ARCH_S390", "s390" },
-	{ "SCMP_ARCH_MIPS", "mips" },
-	{ "SCMP_ARCH_MIPSEL", "mipsel" },
-	{ "SCMP_ARCH_MIPS64", "mips64" },
-	{ "SCMP_ARCH_MIPSEL64", "mipsel64" },
-	{ "SCMP_ARCH_MIPS64N32", "mips64n32" },
-	{ "SCMP_ARCH_MIPSEL64N32", "mipsel64n32" },
-	{ "SCMP_ARCH_PARISC", "parisc" },
-	{ "SCMP_ARCH_PARISC64", "parisc64" },
-	{ "SCMP_ARCH_LOONGARCH64", NULL },
-	{ "amd64", "x86_64" },
-	{ "x86_64", "x86_64" },
-	{ "x86", "x86" },
-	{ "386", "x86" },
-	{ "x32", NULL },
-	{ "arm64", "aarch64" },
-	{ "aarch64", "aarch64" },
-	{ "arm", "arm" },
-	{ "riscv64", "riscv64" },
-	{ "ppc64le", "ppc64le" },
-	{ "ppc64", "ppc64" },
-	{ "ppc", "ppc" },
-	{ "s390x", "s390x" },
-	{ "s390", "s390" },
-	{ "mips", "mips" },
-	{ "mipsel", "mipsel" },
-	{ "mipsle", "mipsel" },
-	{ "mips64", "mips64" },
-	{ "mipsel64", "mipsel64" },
-	{ "mips64le", "mipsel64" },
-	{ "mips64n32", "mips64n32" },
-	{ "mips64p32", "mips64n32" },
-	{ "mipsel64n32", "mipsel64n32" },
-	{ "mips3l64n32", "mipsel64n32" },
-	{ "mips64p32le", "mipsel64n32" },
-	{ "parisc", "parisc" },
-	{ "parisc64", "parisc64" },
-	{ "loongarch64", NULL },
-	{ "loong64", NULL },
-};
-
 static const char *const flag_names[] = {
 	"SECCOMP_FILTER_FLAG_TSYNC",
 	"SECCOMP_FILTER_FLAG_LOG",
@@ -128,88 +48,7 @@ static const char *const flag_names[] = {
 	"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV",
 };
 
-const char *oci_action_name(enum oci_action a)
-{
-	return (size_t)a < ARRAY_SIZE(action_names) ? action_names[a] : "?";
-}
-
-int oci_cap_number(const char *name)
-{
-	uint64_t v;
-
-	if (strncmp(name, "CAP_", 4) || !constants_lookup(name, strlen(name), &v) || v > 63)
-		return -1;
-	return (int)v;
-}
-
-/* ---- diagnostics ---- */
-
-/* Untrusted text for a message or a comment: printable ASCII, shortened. */
-static const char *clean(const char *s, size_t n, char *buf, size_t buflen)
-{
-	size_t k = 0;
-
-	for (size_t i = 0; i < n && k + 4 < buflen; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c >= 0x20 && c < 0x7f)
-			buf[k++] = s[i];
-		else
-			buf[k++] = '?';
-	}
-	if (k + 4 >= buflen && k < n) {
-		memcpy(buf + k, "...", 3);
-		k += 3;
-	}
-	buf[k] = '\0';
-	return buf;
-}
-
-static void fail(struct reader *rd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void fail(struct reader *rd, const char *fmt, ...)
-{
-	char msg[768];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	diag_add(rd->d, DIAG_ERROR, 0, 0, "%s", msg);
-	if (rd->rule)
-		rd->rule->bad = true;
-}
-
-/* The closest of the names to s, or NULL. */
-static const char *closest(const char *s, size_t n, const char *const *names, size_t count,
-			   size_t stride)
-{
-	const char *best = NULL;
-	size_t bestd = (size_t)-1;
-
-	for (size_t i = 0; i < count; i++) {
-		const char *c = *(const char *const *)((const char *)names + i * stride);
-		size_t dist = text_edit_distance(s, n, c, strlen(c), true);
-
-		if (dist < bestd) {
-			bestd = dist;
-			best = c;
-		}
-	}
-	return best && text_is_close(bestd, n) ? best : NULL;
-}
-
-/* "unknown X 'foo'; did you mean 'bar'?" */
-static void fail_unknown(struct reader *rd, const char *path, const char *what, const char *s,
-			 size_t n, const char *suggestion)
-{
-	char b[80];
-
-	fail(rd, "%s: unknown %s '%s'%s%s%s", path, what, clean(s, n, b, sizeof(b)),
-	     suggestion ? "; did you mean '" : "", suggestion ? suggestion : "",
-	     suggestion ? "'?" : "");
-}
-
-static void position(const struct reader *rd, size_t off, unsigned *line, unsigned *col)
+static void position(const struct oci_reader *rd, size_t off, unsigned *line, unsigned *col)
 {
 	*line = 1;
 	*col = 1;
@@ -223,7 +62,7 @@ static void position(const struct reader *rd, size_t off, unsigned *line, unsign
 	}
 }
 
-static void fail_at(struct reader *rd, size_t off, const char *msg)
+static void fail_at(struct oci_reader *rd, size_t off, const char *msg)
 {
 	unsigned line, col;
 
@@ -231,247 +70,9 @@ static void fail_at(struct reader *rd, size_t off, const char *msg)
 	diag_add(rd->d, DIAG_ERROR, line, col, "%s", msg);
 }
 
-/* ---- typed access ---- */
-
-static const char *type_name(struct json_object *v)
-{
-	switch (json_object_get_type(v)) {
-	case json_type_null:
-		return "null";
-	case json_type_boolean:
-		return "a boolean";
-	case json_type_double:
-		return "a number with a fraction or an exponent";
-	case json_type_int:
-		return "a number";
-	case json_type_object:
-		return "an object";
-	case json_type_array:
-		return "an array";
-	case json_type_string:
-		return "a string";
-	}
-	return "something else";
-}
-
-static bool want(struct reader *rd, struct json_object *v, enum json_type t, const char *path,
-		 const char *what)
-{
-	if (json_object_is_type(v, t))
-		return true;
-	fail(rd, "%s: expected %s, got %s", path, what, type_name(v));
-	return false;
-}
-
-/* A null or missing array or object counts as empty, as Go decodes it. */
-static bool absent(struct json_object *v)
-{
-	return !v || json_object_is_type(v, json_type_null);
-}
-
-static int get_uint(struct reader *rd, struct json_object *v, const char *path, uint64_t max,
-		    uint64_t *out)
-{
-	int64_t s;
-
-	if (!want(rd, v, json_type_int, path, "an unsigned integer"))
-		return -1;
-	s = json_object_get_int64(v);
-	if (s < 0) {
-		fail(rd, "%s: %lld is negative; the value is unsigned (uint64)", path,
-		     (long long)s);
-		return -1;
-	}
-	*out = json_object_get_uint64(v);
-	if (*out > max) {
-		fail(rd, "%s: %llu is out of range (at most %llu)", path, (unsigned long long)*out,
-		     (unsigned long long)max);
-		return -1;
-	}
-	return 0;
-}
-
-static const char *get_string(struct reader *rd, struct json_object *v, const char *path,
-			      size_t *len)
-{
-	if (!want(rd, v, json_type_string, path, "a string"))
-		return NULL;
-	*len = (size_t)json_object_get_string_len(v);
-	return json_object_get_string(v);
-}
-
-/* Every field of an object must be one of these; a typo is not ignored. */
-static bool known_fields(struct reader *rd, struct json_object *obj, const char *path,
-			 const char *const *fields, size_t n)
-{
-	bool ok = true;
-
-	json_object_object_foreach(obj, key, val)
-	{
-		bool found = false;
-
-		(void)val;
-		for (size_t i = 0; i < n && !found; i++)
-			found = !strcmp(key, fields[i]);
-		if (!found) {
-			fail_unknown(rd, path, "field", key, strlen(key),
-				     closest(key, strlen(key), fields, n, sizeof(*fields)));
-			ok = false;
-		}
-	}
-	return ok;
-}
-
-static int lookup(const char *s, size_t n, const char *const *names, size_t count)
-{
-	for (size_t i = 0; i < count; i++)
-		if (names[i] && strlen(names[i]) == n && !memcmp(s, names[i], n))
-			return (int)i;
-	return -1;
-}
-
-static int get_action(struct reader *rd, struct json_object *v, const char *path,
-		      enum oci_action *out)
-{
-	size_t n;
-	const char *s = get_string(rd, v, path, &n);
-	int a;
-
-	if (!s)
-		return -1;
-	a = lookup(s, n, action_names, ARRAY_SIZE(action_names));
-	if (a < 0) {
-		fail_unknown(rd, path, "action", s, n,
-			     closest(s, n, action_names, ARRAY_SIZE(action_names),
-				     sizeof(*action_names)));
-		return -1;
-	}
-	*out = (enum oci_action)a;
-	return 0;
-}
-
-/* containers/common's "errno": a name (EPERM) or a decimal number. */
-static int get_errno_name(struct reader *rd, struct json_object *v, const char *path, uint32_t *out)
-{
-	size_t n;
-	const char *s = get_string(rd, v, path, &n);
-	char b[80];
-
-	if (!s)
-		return -1;
-	if (n && n < 6 && strspn(s, "0123456789") == n) {
-		*out = (uint32_t)strtoul(s, NULL, 10);
-		if (*out <= ERRNO_MAX)
-			return 0;
-	}
-	for (int e = 1; e <= ERRNO_MAX; e++) {
-		const char *name = strerrorname_np(e);
-
-		if (name && strlen(name) == n && !memcmp(name, s, n)) {
-			*out = (uint32_t)e;
-			return 0;
-		}
-	}
-	fail(rd, "%s: unknown errno '%s'", path, clean(s, n, b, sizeof(b)));
-	return -1;
-}
-
-/* errnoRet and errno (the name wins in containers/common; both must agree). */
-static int get_errno(struct reader *rd, struct json_object *ret, struct json_object *name,
-		     const char *path_ret, const char *path_name, bool *given, uint32_t *out)
-{
-	uint64_t v = 0;
-	uint32_t e = 0;
-
-	*given = false;
-	if (ret && !absent(ret)) {
-		if (get_uint(rd, ret, path_ret, ERRNO_MAX, &v))
-			return -1;
-		*out = (uint32_t)v;
-		*given = true;
-	}
-	if (name && !absent(name)) {
-		if (get_errno_name(rd, name, path_name, &e))
-			return -1;
-		if (*given && e != *out) {
-			fail(rd, "%s (%u) and %s (%u) disagree", path_ret, *out, path_name, e);
-			return -1;
-		}
-		*out = e;
-		*given = true;
-	}
-	return 0;
-}
-
-/* One architecture name; 0 (and *x32) for a known one sysfence cannot target. */
-static int get_arch(struct reader *rd, struct json_object *v, const char *path, uint32_t *out,
-		    bool *x32)
-{
-	size_t n;
-	const char *s = get_string(rd, v, path, &n);
-
-	if (!s)
-		return -1;
-	if (n == 16 && !memcmp(s, "SCMP_ARCH_NATIVE", 16)) {
-		*out = syscalls_native_arch();
-		return 0;
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(arch_names); i++) {
-		if (strlen(arch_names[i].name) != n || memcmp(arch_names[i].name, s, n))
-			continue;
-		*out = arch_names[i].sf ? syscalls_arch_from_name(arch_names[i].sf) : 0;
-		if (!strcmp(arch_names[i].name, "x32") ||
-		    !strcmp(arch_names[i].name, "SCMP_ARCH_X32"))
-			*x32 = true;
-		return 0;
-	}
-	fail_unknown(
-		rd, path, "architecture", s, n,
-		closest(s, n, &arch_names[0].name, ARRAY_SIZE(arch_names), sizeof(arch_names[0])));
-	return -1;
-}
-
-/* An array of architecture names into arches (supported ones only). */
-static int get_arches(struct reader *rd, struct json_object *v, const char *path, uint32_t *arches,
-		      size_t *narches, bool *x32, char *text, size_t textlen)
-{
-	size_t n, used = 0;
-	int rc = 0;
-
-	if (absent(v))
-		return 0;
-	if (!want(rd, v, json_type_array, path, "an array of architecture names"))
-		return -1;
-	n = json_object_array_length(v);
-	if (n > OCI_MAX_ARCHES) {
-		fail(rd, "%s: more than %d architectures", path, OCI_MAX_ARCHES);
-		return -1;
-	}
-	for (size_t i = 0; i < n; i++) {
-		struct json_object *e = json_object_array_get_idx(v, i);
-		char p[256], b[64];
-		uint32_t a = 0;
-		int w;
-
-		snprintf(p, sizeof(p), "%s[%zu]", path, i);
-		if (get_arch(rd, e, p, &a, x32)) {
-			rc = -1;
-			continue;
-		}
-		if (a)
-			arches[(*narches)++] = a;
-		w = snprintf(text + used, textlen - used, "%s%s", used ? " " : "",
-			     clean(json_object_get_string(e), (size_t)json_object_get_string_len(e),
-				   b, sizeof(b)));
-		if (w > 0 && (size_t)w < textlen - used)
-			used += (size_t)w;
-	}
-	return rc;
-}
-
 /* ---- the parts of a profile ---- */
 
-static int read_filter(struct reader *rd, struct json_object *v, const char *path,
+static int read_filter(struct oci_reader *rd, struct json_object *v, const char *path,
 		       struct oci_filter *f)
 {
 	static const char *const fields[] = { "caps", "arches", "minKernel" };
@@ -480,16 +81,16 @@ static int read_filter(struct reader *rd, struct json_object *v, const char *pat
 	bool x32 = false;
 	int rc = 0;
 
-	if (absent(v))
+	if (ocifield_absent(v))
 		return 0;
-	if (!want(rd, v, json_type_object, path, "an object") ||
-	    !known_fields(rd, v, path, fields, ARRAY_SIZE(fields)))
+	if (!ocifield_want(rd, v, json_type_object, path, "an object") ||
+	    !ocifield_known(rd, v, path, fields, ARRAY_SIZE(fields)))
 		return -1;
-	if (json_object_object_get_ex(v, "caps", &caps) && !absent(caps)) {
+	if (json_object_object_get_ex(v, "caps", &caps) && !ocifield_absent(caps)) {
 		size_t n, used = 0;
 
 		snprintf(p, sizeof(p), "%s.caps", path);
-		if (!want(rd, caps, json_type_array, p, "an array of capability names"))
+		if (!ocifield_want(rd, caps, json_type_array, p, "an array of capability names"))
 			return -1;
 		n = json_object_array_length(caps);
 		for (size_t i = 0; i < n; i++) {
@@ -500,15 +101,15 @@ static int read_filter(struct reader *rd, struct json_object *v, const char *pat
 			int cap, w;
 
 			snprintf(pe, sizeof(pe), "%s[%zu]", p, i);
-			s = get_string(rd, e, pe, &len);
+			s = ocifield_string(rd, e, pe, &len);
 			if (!s) {
 				rc = -1;
 				continue;
 			}
 			cap = len < sizeof(name) && !memchr(s, 0, len) ? oci_cap_number(s) : -1;
 			if (cap < 0) {
-				fail(rd, "%s: unknown capability '%s'", pe,
-				     clean(s, len, name, sizeof(name)));
+				ocifield_fail(rd, "%s: unknown capability '%s'", pe,
+					      ocifield_clean(s, len, name, sizeof(name)));
 				rc = -1;
 				continue;
 			}
@@ -519,22 +120,22 @@ static int read_filter(struct reader *rd, struct json_object *v, const char *pat
 				used += (size_t)w;
 		}
 	}
-	if (json_object_object_get_ex(v, "arches", &arches) && !absent(arches)) {
+	if (json_object_object_get_ex(v, "arches", &arches) && !ocifield_absent(arches)) {
 		snprintf(p, sizeof(p), "%s.arches", path);
 		f->has_arches = json_object_is_type(arches, json_type_array) &&
 				json_object_array_length(arches) > 0;
-		if (get_arches(rd, arches, p, f->arches, &f->narches, &x32, f->arches_text,
-			       sizeof(f->arches_text)))
+		if (ocifield_arches(rd, arches, p, f->arches, &f->narches, &x32, f->arches_text,
+				    sizeof(f->arches_text)))
 			rc = -1;
 	}
-	if (json_object_object_get_ex(v, "minKernel", &kernel) && !absent(kernel)) {
+	if (json_object_object_get_ex(v, "minKernel", &kernel) && !ocifield_absent(kernel)) {
 		size_t len;
 		const char *s;
 		unsigned long k[2];
 		char *end, b[64];
 
 		snprintf(p, sizeof(p), "%s.minKernel", path);
-		s = get_string(rd, kernel, p, &len);
+		s = ocifield_string(rd, kernel, p, &len);
 		if (!s)
 			return -1;
 		if (!len) /* moby: "" means no condition */
@@ -547,9 +148,10 @@ static int read_filter(struct reader *rd, struct json_object *v, const char *pat
 			       : 256;
 		if (errno || k[0] > 255 || k[1] > 255 || (size_t)(end - s) != len ||
 		    (!k[0] && !k[1])) {
-			fail(rd,
-			     "%s: '%s' is not a kernel version \"<kernel>.<major>\" (e.g. \"4.8\")",
-			     p, clean(s, len, b, sizeof(b)));
+			ocifield_fail(
+				rd,
+				"%s: '%s' is not a kernel version \"<kernel>.<major>\" (e.g. \"4.8\")",
+				p, ocifield_clean(s, len, b, sizeof(b)));
 			return -1;
 		}
 		f->has_kernel = true;
@@ -569,16 +171,18 @@ static bool valid_name(const char *s, size_t n)
 	return true;
 }
 
-static int add_name(struct reader *rd, struct oci_rule *r, struct json_object *v, const char *path)
+static int add_name(struct oci_reader *rd, struct oci_rule *r, struct json_object *v,
+		    const char *path)
 {
 	size_t n;
-	const char *s = get_string(rd, v, path, &n);
+	const char *s = ocifield_string(rd, v, path, &n);
 	char b[80];
 
 	if (!s)
 		return -1;
 	if (!valid_name(s, n)) {
-		fail(rd, "%s: '%s' is not a system call name", path, clean(s, n, b, sizeof(b)));
+		ocifield_fail(rd, "%s: '%s' is not a system call name", path,
+			      ocifield_clean(s, n, b, sizeof(b)));
 		return -1;
 	}
 	memcpy(r->names[r->nnames], s, n);
@@ -586,7 +190,7 @@ static int add_name(struct reader *rd, struct oci_rule *r, struct json_object *v
 	return 0;
 }
 
-static int read_names(struct reader *rd, struct oci_rule *r, struct json_object *obj,
+static int read_names(struct oci_reader *rd, struct oci_rule *r, struct json_object *obj,
 		      const char *path)
 {
 	struct json_object *names = NULL, *name = NULL;
@@ -595,28 +199,29 @@ static int read_names(struct reader *rd, struct oci_rule *r, struct json_object 
 
 	json_object_object_get_ex(obj, "names", &names);
 	json_object_object_get_ex(obj, "name", &name);
-	if (!absent(names) && !absent(name)) {
-		fail(rd, "%s: both 'name' and 'names' are given; use one (as moby asks)", path);
+	if (!ocifield_absent(names) && !ocifield_absent(name)) {
+		ocifield_fail(rd, "%s: both 'name' and 'names' are given; use one (as moby asks)",
+			      path);
 		return -1;
 	}
-	if (!absent(names)) {
+	if (!ocifield_absent(names)) {
 		snprintf(p, sizeof(p), "%s.names", path);
-		if (!want(rd, names, json_type_array, p, "an array of system call names"))
+		if (!ocifield_want(rd, names, json_type_array, p, "an array of system call names"))
 			return -1;
 		n = json_object_array_length(names);
-	} else if (!absent(name)) {
+	} else if (!ocifield_absent(name)) {
 		n = 1;
 	}
 	if (!n) {
-		fail(rd, "%s: no system call names ('names')", path);
+		ocifield_fail(rd, "%s: no system call names ('names')", path);
 		return -1;
 	}
 	r->names = calloc(n, sizeof(*r->names));
 	if (!r->names) {
-		fail(rd, "out of memory");
+		ocifield_fail(rd, "out of memory");
 		return -1;
 	}
-	if (absent(names)) {
+	if (ocifield_absent(names)) {
 		snprintf(p, sizeof(p), "%s.name", path);
 		return add_name(rd, r, name, p);
 	}
@@ -631,7 +236,8 @@ static int read_names(struct reader *rd, struct oci_rule *r, struct json_object 
 	return 0;
 }
 
-static int read_cond(struct reader *rd, struct oci_rule *r, struct json_object *v, const char *path)
+static int read_cond(struct oci_reader *rd, struct oci_rule *r, struct json_object *v,
+		     const char *path)
 {
 	static const char *const fields[] = { "index", "value", "valueTwo", "op" };
 	struct json_object *index, *value, *two = NULL, *op;
@@ -642,43 +248,44 @@ static int read_cond(struct reader *rd, struct oci_rule *r, struct json_object *
 	const char *s;
 	int o;
 
-	if (!want(rd, v, json_type_object, path, "an object") ||
-	    !known_fields(rd, v, path, fields, ARRAY_SIZE(fields)))
+	if (!ocifield_want(rd, v, json_type_object, path, "an object") ||
+	    !ocifield_known(rd, v, path, fields, ARRAY_SIZE(fields)))
 		return -1;
 	if (!json_object_object_get_ex(v, "index", &index) ||
 	    !json_object_object_get_ex(v, "value", &value) ||
 	    !json_object_object_get_ex(v, "op", &op)) {
-		fail(rd, "%s: 'index', 'value' and 'op' are required", path);
+		ocifield_fail(rd, "%s: 'index', 'value' and 'op' are required", path);
 		return -1;
 	}
 	snprintf(p, sizeof(p), "%s.index", path);
 	if (!json_object_is_type(index, json_type_int) || json_object_get_int64(index) < 0 ||
 	    json_object_get_int64(index) >= POLICY_MAX_ARGS) {
 		if (json_object_is_type(index, json_type_int))
-			fail(rd, "%s: %lld is not an argument index (0 to %d)", p,
-			     (long long)json_object_get_int64(index), POLICY_MAX_ARGS - 1);
+			ocifield_fail(rd, "%s: %lld is not an argument index (0 to %d)", p,
+				      (long long)json_object_get_int64(index), POLICY_MAX_ARGS - 1);
 		else
-			want(rd, index, json_type_int, p, "an argument index (0 to 5)");
+			ocifield_want(rd, index, json_type_int, p, "an argument index (0 to 5)");
 		return -1;
 	}
-	if (get_uint(rd, index, p, POLICY_MAX_ARGS - 1, &i))
+	if (ocifield_uint(rd, index, p, POLICY_MAX_ARGS - 1, &i))
 		return -1;
 	c.index = (unsigned)i;
 	snprintf(p, sizeof(p), "%s.value", path);
-	if (get_uint(rd, value, p, UINT64_MAX, &c.value))
+	if (ocifield_uint(rd, value, p, UINT64_MAX, &c.value))
 		return -1;
 	snprintf(p, sizeof(p), "%s.valueTwo", path);
-	if (json_object_object_get_ex(v, "valueTwo", &two) && !absent(two) &&
-	    get_uint(rd, two, p, UINT64_MAX, &c.two))
+	if (json_object_object_get_ex(v, "valueTwo", &two) && !ocifield_absent(two) &&
+	    ocifield_uint(rd, two, p, UINT64_MAX, &c.two))
 		return -1;
 	snprintf(p, sizeof(p), "%s.op", path);
-	s = get_string(rd, op, p, &n);
+	s = ocifield_string(rd, op, p, &n);
 	if (!s)
 		return -1;
-	o = lookup(s, n, op_names, ARRAY_SIZE(op_names));
+	o = ocifield_lookup(s, n, op_names, ARRAY_SIZE(op_names));
 	if (o < 0) {
-		fail_unknown(rd, p, "operator", s, n,
-			     closest(s, n, op_names, ARRAY_SIZE(op_names), sizeof(*op_names)));
+		ocifield_fail_unknown(
+			rd, p, "operator", s, n,
+			ocifield_closest(s, n, op_names, ARRAY_SIZE(op_names), sizeof(*op_names)));
 		return -1;
 	}
 	c.op = (enum oci_op)o;
@@ -698,11 +305,12 @@ static int read_cond(struct reader *rd, struct oci_rule *r, struct json_object *
 		 * runc then adds each comparison as a rule of its own (OR),
 		 * libseccomp alone refuses the rule (EINVAL), crun too.
 		 */
-		fail(rd,
-		     "%s: argument %u is compared twice in one rule, which runtimes read "
-		     "differently (runc: either comparison, libseccomp: an error); write one "
-		     "rule per comparison",
-		     path, c.index);
+		ocifield_fail(
+			rd,
+			"%s: argument %u is compared twice in one rule, which runtimes read "
+			"differently (runc: either comparison, libseccomp: an error); write one "
+			"rule per comparison",
+			path, c.index);
 		return -1;
 	}
 	r->conds[r->nconds++] = c;
@@ -733,7 +341,8 @@ static void describe_filter(char *out, size_t len, size_t *used, const char *wha
 		*used += (size_t)w;
 }
 
-static void read_rule(struct reader *rd, struct json_object *v, size_t index, struct oci_rule *r)
+static void read_rule(struct oci_reader *rd, struct json_object *v, size_t index,
+		      struct oci_rule *r)
 {
 	static const char *const fields[] = { "names", "name",	  "action",   "errnoRet", "errno",
 					      "args",  "comment", "includes", "excludes" };
@@ -747,26 +356,27 @@ static void read_rule(struct reader *rd, struct json_object *v, size_t index, st
 	snprintf(r->label, sizeof(r->label), "?");
 	rd->rule = r;
 	snprintf(path, sizeof(path), "syscalls[%zu]", index);
-	if (!want(rd, v, json_type_object, path, "an object"))
+	if (!ocifield_want(rd, v, json_type_object, path, "an object"))
 		return;
-	known_fields(rd, v, path, fields, ARRAY_SIZE(fields));
+	ocifield_known(rd, v, path, fields, ARRAY_SIZE(fields));
 	read_names(rd, r, v, path);
 	snprintf(p, sizeof(p), "%s.action", path);
 	if (!json_object_object_get_ex(v, "action", &x))
-		fail(rd, "%s: 'action' is required", path);
+		ocifield_fail(rd, "%s: 'action' is required", path);
 	else
-		get_action(rd, x, p, &r->act);
+		ocifield_action(rd, x, p, &r->act);
 	json_object_object_get_ex(v, "errnoRet", &ret);
 	json_object_object_get_ex(v, "errno", &name);
 	snprintf(p, sizeof(p), "%s.errnoRet", path);
-	if (!get_errno(rd, ret, name, p, "errno", &given, &r->err) && given &&
+	if (!ocifield_errno(rd, ret, name, p, "errno", &given, &r->err) && given &&
 	    r->act != OCI_ACT_ERRNO && r->act != OCI_ACT_TRACE && !r->bad)
-		fail(rd, "%s: an errno is only for SCMP_ACT_ERRNO (and SCMP_ACT_TRACE)", path);
+		ocifield_fail(rd, "%s: an errno is only for SCMP_ACT_ERRNO (and SCMP_ACT_TRACE)",
+			      path);
 	if (!given)
 		r->err = EPERM; /* runtime-spec: errnoRet defaults to EPERM */
-	if (json_object_object_get_ex(v, "args", &x) && !absent(x)) {
+	if (json_object_object_get_ex(v, "args", &x) && !ocifield_absent(x)) {
 		snprintf(p, sizeof(p), "%s.args", path);
-		if (want(rd, x, json_type_array, p, "an array of argument conditions")) {
+		if (ocifield_want(rd, x, json_type_array, p, "an array of argument conditions")) {
 			size_t n = json_object_array_length(x);
 
 			for (size_t i = 0; i < n; i++) {
@@ -777,14 +387,14 @@ static void read_rule(struct reader *rd, struct json_object *v, size_t index, st
 			}
 		}
 	}
-	if (json_object_object_get_ex(v, "comment", &x) && !absent(x)) {
+	if (json_object_object_get_ex(v, "comment", &x) && !ocifield_absent(x)) {
 		size_t n;
 		const char *s;
 
 		snprintf(p, sizeof(p), "%s.comment", path);
-		s = get_string(rd, x, p, &n);
+		s = ocifield_string(rd, x, p, &n);
 		if (s)
-			clean(s, n, r->comment, sizeof(r->comment));
+			ocifield_clean(s, n, r->comment, sizeof(r->comment));
 	}
 	json_object_object_get_ex(v, "includes", &x);
 	snprintf(p, sizeof(p), "%s.includes", path);
@@ -797,13 +407,13 @@ static void read_rule(struct reader *rd, struct json_object *v, size_t index, st
 	describe_filter(r->filter_text, sizeof(r->filter_text), &used, "excludes", &r->excludes);
 }
 
-static void read_archmap(struct reader *rd, struct json_object *v, struct oci_profile *p)
+static void read_archmap(struct oci_reader *rd, struct json_object *v, struct oci_profile *p)
 {
 	size_t n = json_object_array_length(v);
 
 	p->archmap = calloc(n ? n : 1, sizeof(*p->archmap));
 	if (!p->archmap) {
-		fail(rd, "out of memory");
+		ocifield_fail(rd, "out of memory");
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -813,35 +423,37 @@ static void read_archmap(struct reader *rd, struct json_object *v, struct oci_pr
 		char path[64], pa[128], text[OCI_TEXT_MAX];
 
 		snprintf(path, sizeof(path), "archMap[%zu]", i);
-		if (!want(rd, e, json_type_object, path, "an object") ||
-		    !known_fields(rd, e, path, fields, ARRAY_SIZE(fields)))
+		if (!ocifield_want(rd, e, json_type_object, path, "an object") ||
+		    !ocifield_known(rd, e, path, fields, ARRAY_SIZE(fields)))
 			continue;
 		if (!json_object_object_get_ex(e, "architecture", &a)) {
-			fail(rd, "%s: 'architecture' is required", path);
+			ocifield_fail(rd, "%s: 'architecture' is required", path);
 			continue;
 		}
 		snprintf(pa, sizeof(pa), "%s.architecture", path);
-		if (get_arch(rd, a, pa, &m->arch, &p->lists_x32))
+		if (ocifield_arch(rd, a, pa, &m->arch, &p->lists_x32))
 			continue;
 		if (m->arch)
 			m->arches[m->narches++] = m->arch;
 		json_object_object_get_ex(e, "subArchitectures", &subs);
 		snprintf(pa, sizeof(pa), "%s.subArchitectures", path);
-		if (!absent(subs) && json_object_is_type(subs, json_type_array) &&
+		if (!ocifield_absent(subs) && json_object_is_type(subs, json_type_array) &&
 		    json_object_array_length(subs) >= OCI_MAX_ARCHES) {
-			fail(rd, "%s: more than %d architectures", pa, OCI_MAX_ARCHES - 1);
+			ocifield_fail(rd, "%s: more than %d architectures", pa, OCI_MAX_ARCHES - 1);
 			continue;
 		}
-		get_arches(rd, subs, pa, m->arches, &m->narches, &p->lists_x32, text, sizeof(text));
+		ocifield_arches(rd, subs, pa, m->arches, &m->narches, &p->lists_x32, text,
+				sizeof(text));
 		p->narchmap++;
 	}
 }
 
-static void read_flags(struct reader *rd, struct json_object *v)
+static void read_flags(struct oci_reader *rd, struct json_object *v)
 {
 	size_t n;
 
-	if (absent(v) || !want(rd, v, json_type_array, "flags", "an array of flag names"))
+	if (ocifield_absent(v) ||
+	    !ocifield_want(rd, v, json_type_array, "flags", "an array of flag names"))
 		return;
 	n = json_object_array_length(v);
 	for (size_t i = 0; i < n; i++) {
@@ -852,14 +464,15 @@ static void read_flags(struct reader *rd, struct json_object *v)
 		int f;
 
 		snprintf(path, sizeof(path), "flags[%zu]", i);
-		s = get_string(rd, e, path, &len);
+		s = ocifield_string(rd, e, path, &len);
 		if (!s)
 			continue;
-		f = lookup(s, len, flag_names, ARRAY_SIZE(flag_names));
+		f = ocifield_lookup(s, len, flag_names, ARRAY_SIZE(flag_names));
 		if (f < 0)
-			fail_unknown(rd, path, "flag", s, len,
-				     closest(s, len, flag_names, ARRAY_SIZE(flag_names),
-					     sizeof(*flag_names)));
+			ocifield_fail_unknown(rd, path, "flag", s, len,
+					      ocifield_closest(s, len, flag_names,
+							       ARRAY_SIZE(flag_names),
+							       sizeof(*flag_names)));
 		else if (f == 2)
 			diag_add(
 				rd->d, DIAG_NOTE, 0, 0,
@@ -871,7 +484,7 @@ static void read_flags(struct reader *rd, struct json_object *v)
 	}
 }
 
-static void read_profile(struct reader *rd, struct json_object *root, struct oci_profile *p)
+static void read_profile(struct oci_reader *rd, struct json_object *root, struct oci_profile *p)
 {
 	static const char *const fields[] = {
 		"defaultAction", "defaultErrnoRet", "defaultErrno", "architectures",   "archMap",
@@ -881,28 +494,32 @@ static void read_profile(struct reader *rd, struct json_object *root, struct oci
 	bool given = false;
 	char text[OCI_TEXT_MAX];
 
-	known_fields(rd, root, "the profile", fields, ARRAY_SIZE(fields));
+	ocifield_known(rd, root, "the profile", fields, ARRAY_SIZE(fields));
 	if (!json_object_object_get_ex(root, "defaultAction", &x))
-		fail(rd, "'defaultAction' is required");
+		ocifield_fail(rd, "'defaultAction' is required");
 	else
-		get_action(rd, x, "defaultAction", &p->default_act);
+		ocifield_action(rd, x, "defaultAction", &p->default_act);
 	x = NULL;
 	json_object_object_get_ex(root, "defaultErrnoRet", &x);
 	json_object_object_get_ex(root, "defaultErrno", &y);
-	if (!get_errno(rd, x, y, "defaultErrnoRet", "defaultErrno", &given, &p->default_err) &&
+	if (!ocifield_errno(rd, x, y, "defaultErrnoRet", "defaultErrno", &given, &p->default_err) &&
 	    given && p->default_act != OCI_ACT_ERRNO && p->default_act != OCI_ACT_TRACE)
-		fail(rd, "defaultErrnoRet is only for SCMP_ACT_ERRNO (and SCMP_ACT_TRACE)");
+		ocifield_fail(rd,
+			      "defaultErrnoRet is only for SCMP_ACT_ERRNO (and SCMP_ACT_TRACE)");
 	if (!given)
 		p->default_err = EPERM;
 	json_object_object_get_ex(root, "architectures", &arches);
 	json_object_object_get_ex(root, "archMap", &map);
-	if (!absent(arches) && !absent(map) && json_object_is_type(arches, json_type_array) &&
+	if (!ocifield_absent(arches) && !ocifield_absent(map) &&
+	    json_object_is_type(arches, json_type_array) &&
 	    json_object_is_type(map, json_type_array) && json_object_array_length(arches) &&
 	    json_object_array_length(map))
-		fail(rd, "both 'architectures' and 'archMap' are given; use one (as moby asks)");
-	get_arches(rd, arches, "architectures", p->architectures, &p->narchitectures, &p->lists_x32,
-		   text, sizeof(text));
-	if (!absent(map) && want(rd, map, json_type_array, "archMap", "an array of objects") &&
+		ocifield_fail(
+			rd, "both 'architectures' and 'archMap' are given; use one (as moby asks)");
+	ocifield_arches(rd, arches, "architectures", p->architectures, &p->narchitectures,
+			&p->lists_x32, text, sizeof(text));
+	if (!ocifield_absent(map) &&
+	    ocifield_want(rd, map, json_type_array, "archMap", "an array of objects") &&
 	    json_object_array_length(map)) {
 		p->has_archmap = true;
 		read_archmap(rd, map, p);
@@ -915,18 +532,18 @@ static void read_profile(struct reader *rd, struct json_object *root, struct oci
 		size_t n;
 
 		/* Only SCMP_ACT_NOTIFY uses them, and that is refused per rule. */
-		if (json_object_object_get_ex(root, strings[i], &x) && !absent(x))
-			get_string(rd, x, strings[i], &n);
+		if (json_object_object_get_ex(root, strings[i], &x) && !ocifield_absent(x))
+			ocifield_string(rd, x, strings[i], &n);
 	}
 	x = NULL;
-	if (!json_object_object_get_ex(root, "syscalls", &x) || absent(x) ||
-	    !want(rd, x, json_type_array, "syscalls", "an array of rules"))
+	if (!json_object_object_get_ex(root, "syscalls", &x) || ocifield_absent(x) ||
+	    !ocifield_want(rd, x, json_type_array, "syscalls", "an array of rules"))
 		return;
 	p->nrules = json_object_array_length(x);
 	p->rules = calloc(p->nrules ? p->nrules : 1, sizeof(*p->rules));
 	if (!p->rules) {
 		p->nrules = 0;
-		fail(rd, "out of memory");
+		ocifield_fail(rd, "out of memory");
 		return;
 	}
 	for (size_t i = 0; i < p->nrules; i++)
@@ -940,7 +557,7 @@ static void read_profile(struct reader *rd, struct json_object *root, struct oci
  * digits are checked in the text first.  Fractions and exponents are
  * refused later as the wrong type, negative numbers as negative.
  */
-static int check_integers(struct reader *rd)
+static int check_integers(struct oci_reader *rd)
 {
 	const char *s = rd->src;
 	bool in_string = false;
@@ -979,7 +596,7 @@ static int check_integers(struct reader *rd)
 	return 0;
 }
 
-static struct json_object *parse(struct reader *rd)
+static struct json_object *parse(struct oci_reader *rd)
 {
 	struct json_tokener *tok = json_tokener_new_ex(JSON_DEPTH);
 	const char *nul = memchr(rd->src, 0, rd->len);
@@ -994,7 +611,7 @@ static struct json_object *parse(struct reader *rd)
 		return NULL;
 	}
 	if (!tok) {
-		fail(rd, "out of memory");
+		ocifield_fail(rd, "out of memory");
 		return NULL;
 	}
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
@@ -1033,7 +650,7 @@ static struct json_object *parse(struct reader *rd)
 
 int ocijson_read(const char *json, size_t len, struct oci_profile *p, struct diag_list *d)
 {
-	struct reader rd = { .d = d, .src = json, .len = len };
+	struct oci_reader rd = { .d = d, .src = json, .len = len };
 	struct json_object *root, *lx, *seccomp;
 	size_t blank = 0;
 
@@ -1041,7 +658,7 @@ int ocijson_read(const char *json, size_t len, struct oci_profile *p, struct dia
 	p->default_act = OCI_ACT_ERRNO;
 	p->default_err = EPERM;
 	if (len > OCI_MAX_SIZE) {
-		fail(&rd, "the profile is larger than %u MiB", OCI_MAX_SIZE >> 20);
+		ocifield_fail(&rd, "the profile is larger than %u MiB", OCI_MAX_SIZE >> 20);
 		return -1;
 	}
 	/* The bytes need not end in a NUL: no str*() on them.  JSON's blanks: */
@@ -1049,17 +666,18 @@ int ocijson_read(const char *json, size_t len, struct oci_profile *p, struct dia
 			       json[blank] == '\n'))
 		blank++;
 	if (blank == len) {
-		fail(&rd, "the file is empty: expected a JSON seccomp profile");
+		ocifield_fail(&rd, "the file is empty: expected a JSON seccomp profile");
 		return -1;
 	}
 	root = parse(&rd);
 	if (!root)
 		return -1;
 	if (!json_object_is_type(root, json_type_object)) {
-		fail(&rd,
-		     "expected a JSON object (a seccomp profile or a runtime config.json), "
-		     "got %s",
-		     type_name(root));
+		ocifield_fail(
+			&rd,
+			"expected a JSON object (a seccomp profile or a runtime config.json), "
+			"got %s",
+			ocifield_type_name(root));
 		json_object_put(root);
 		return -1;
 	}
@@ -1070,7 +688,7 @@ int ocijson_read(const char *json, size_t len, struct oci_profile *p, struct dia
 		    !json_object_is_type(lx, json_type_object) ||
 		    !json_object_object_get_ex(lx, "seccomp", &seccomp) ||
 		    !json_object_is_type(seccomp, json_type_object)) {
-			fail(&rd, "a runtime config.json without a linux.seccomp object");
+			ocifield_fail(&rd, "a runtime config.json without a linux.seccomp object");
 			json_object_put(root);
 			return -1;
 		}

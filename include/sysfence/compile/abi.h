@@ -84,7 +84,10 @@ const char *abi_mux_name(enum abi_mux m);
 enum abi_mux abi_mux_of(const char *name, uint32_t *call);
 /* The name of call number `call` of multiplexer m, or NULL. */
 const char *abi_mux_call_name(enum abi_mux m, uint32_t call);
-/* The multiplexer's number on the ABI, or -1 where the ABI has none. */
+/*
+ * The multiplexer's number on the ABI, or -1 where the ABI has none
+ * (abinr.c: this and the other lookups in the syscall tables).
+ */
 int abi_mux_nr(const struct abi *a, enum abi_mux m);
 /* Which multiplexer nr is on the ABI. */
 enum abi_mux abi_mux_at(const struct abi *a, uint32_t nr);

@@ -21,10 +21,4 @@ unsigned argtypes_width(const char *syscall, unsigned arg);
  */
 bool argtypes_accepts_negative(const char *syscall, unsigned arg);
 
-/*
- * How many argument registers the syscall reads on the architecture that
- * reads the most (see argtypes.c), or -1 for a name the table lacks.
- */
-int argtypes_nargs(const char *syscall);
-
 #endif

@@ -234,23 +234,6 @@ struct policy_value_ctx {
  */
 int policy_parse_value(const char *s, size_t len, const struct policy_value_ctx *c, uint64_t *out,
 		       char *err, size_t errlen, size_t *erroff);
-/*
- * The lexer, shared by the parser and the @include loader (include.c) so
- * that both read lines alike.  policy_line_next returns the line at *pos
- * (its length without LF or CRLF in *len) and moves *pos past it; NULL at
- * the end.  policy_line_tokens splits a line into at most max tokens, the
- * comment stripped (*total: how many there are); 0 for a line the parser
- * rejects as a whole (too long, bad bytes).
- */
-struct policy_token {
-	const char *s;
-	size_t len;
-	unsigned col; /* 1-based */
-};
-
-const char *policy_line_next(const char **pos, const char *end, size_t *len);
-size_t policy_line_tokens(const char *line, size_t len, struct policy_token *tok, size_t max,
-			  size_t *total);
 
 /*
  * Does the rule's argument condition hold for this value?  The single

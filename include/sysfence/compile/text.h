@@ -22,4 +22,7 @@ bool text_is_close(size_t distance, size_t len);
  */
 int text_parse_u64(const char *s, size_t len, uint64_t *out);
 
+/* A letter, '_' or (not first) a digit: syscall and constant names. */
+bool text_is_name_char(char c, bool first);
+
 #endif

@@ -2,6 +2,7 @@
 #ifndef SYSFENCE_TOOLS_TOOLS_H
 #define SYSFENCE_TOOLS_TOOLS_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -57,5 +58,11 @@ int tools_main(const struct tools_args *t);
  * -1 with a message on stderr (out of memory).
  */
 int tools_batch_json(FILE *out, const struct job_opts *o, const struct batch_result *r);
+
+/*
+ * "sysfence-compile: MESSAGE" and "Try 'sysfence-compile --help'." on
+ * stderr: every usage error of the command line, the tools' and main.c's.
+ */
+void tools_vusage_error(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 #endif
