@@ -7,6 +7,7 @@
  */
 #include "sysfence/tools/flow.h"
 
+#include "sysfence/array.h"
 #include "sysfence/compile/abi.h"
 
 #include <stdlib.h>
@@ -167,15 +168,9 @@ int flow_probe_collect(const struct sock_filter *p, size_t len, uint32_t arch, b
 	do {                                                                                       \
 		if ((size_t)(PC) >= len) /* out of an unchecked program: no path */                \
 			break;                                                                     \
-		if (top == cap) {                                                                  \
-			size_t ncap = cap ? cap * 2 : 64;                                          \
-			struct item *n = realloc(stack, ncap * sizeof(*n));                        \
-			if (!n) {                                                                  \
-				rc = -1;                                                           \
-				goto out;                                                          \
-			}                                                                          \
-			stack = n;                                                                 \
-			cap = ncap;                                                                \
+		if (ARRAY_GROW(&stack, &cap, top + 1)) {                                           \
+			rc = -1;                                                                   \
+			goto out;                                                                  \
 		}                                                                                  \
 		stack[top++] = (struct item){ (uint32_t)(PC), (S) };                               \
 	} while (0)

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "sysfence/array.h"
 #include "sysfence/compile/syscalls.h"
 #include "sysfence/tools/flow.h"
 
@@ -246,16 +247,9 @@ void fromlog_add(struct fromlog *l, const struct auditlog_record *r)
 			l->stats.untracked++;
 			return;
 		}
-		if (l->count == l->cap) {
-			size_t ncap = l->cap ? 2 * l->cap : 64;
-			struct fromlog_entry *n = realloc(l->entries, ncap * sizeof(*n));
-
-			if (!n) {
-				l->oom = 1;
-				return;
-			}
-			l->entries = n;
-			l->cap = ncap;
+		if (ARRAY_GROW(&l->entries, &l->cap, l->count + 1)) {
+			l->oom = 1;
+			return;
 		}
 		e = &l->entries[l->count++];
 		l->index[j] = (uint32_t)l->count;
@@ -428,15 +422,8 @@ struct items {
 static struct fromlog_item *item_add(struct items *it, enum fromlog_class cls, const char *name,
 				     const char *arch_text, uint32_t nr)
 {
-	if (it->n == it->cap) {
-		size_t ncap = it->cap ? 2 * it->cap : 64;
-		struct fromlog_item *n = realloc(it->v, ncap * sizeof(*n));
-
-		if (!n)
-			return NULL;
-		it->v = n;
-		it->cap = ncap;
-	}
+	if (ARRAY_GROW(&it->v, &it->cap, it->n + 1))
+		return NULL;
 	memset(&it->v[it->n], 0, sizeof(it->v[0]));
 	it->v[it->n].cls = cls;
 	snprintf(it->v[it->n].name, sizeof(it->v[0].name), "%s", name);
