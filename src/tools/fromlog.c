@@ -823,3 +823,8 @@ out:
 	free(it.v);
 	return added;
 }
+
+void fromlog_patch(FILE *out, const struct tool_input *p, const char *body, size_t bodylen)
+{
+	print_patch(out, p, body, bodylen);
+}

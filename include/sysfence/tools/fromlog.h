@@ -119,4 +119,10 @@ size_t fromlog_arches(const struct fromlog *l, uint32_t *out, size_t max);
 size_t fromlog_print(FILE *out, FILE *err, const struct fromlog *l, const struct tool_input *pol,
 		     bool as_patch);
 
+/*
+ * A unified diff that appends body (whole lines) to the end of p's source
+ * (a policy input): the patch --as-patch prints, for --learn too.
+ */
+void fromlog_patch(FILE *out, const struct tool_input *p, const char *body, size_t bodylen);
+
 #endif
