@@ -390,7 +390,8 @@ static void fit_lines(struct items *it, size_t from)
 	for (unsigned i = 0; i < NARGS; i++) {
 		uint64_t all = 0;
 
-		if (argkinds_get(v[0].name, i).kind != ARGKIND_FLAGS || v[0].cond[i] != COND_EQ)
+		if (argkinds_get(v[0].name, i).kind != ARGKIND_FLAGS || v[0].cond[i] != COND_EQ ||
+		    distinct_values(v, n, i) < 2)
 			continue;
 		for (size_t a = 0; a < n; a++)
 			all |= v[a].val[i];
