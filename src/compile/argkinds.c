@@ -42,16 +42,46 @@ struct argkinds_entry {
 };
 
 /* Short names so that each row reads like the prototype. */
-#define P { ARGKIND_PTR, NULL }
-#define Z { ARGKIND_SIZE, NULL }
-#define D { ARGKIND_FD, NULL }
-#define I { ARGKIND_PID, NULL }
-#define V { ARGKIND_DATA, NULL }
-#define U { ARGKIND_ID, NULL }
-#define M { ARGKIND_MODE, "S_I" }
-#define S { ARGKIND_SIG, ARGKINDS_SIGNALS }
-#define L(prefix) { ARGKIND_FLAGS, prefix }
-#define E(prefix) { ARGKIND_ENUM, prefix }
+#define P                                                                                          \
+	{                                                                                          \
+		ARGKIND_PTR, NULL                                                                  \
+	}
+#define Z                                                                                          \
+	{                                                                                          \
+		ARGKIND_SIZE, NULL                                                                 \
+	}
+#define D                                                                                          \
+	{                                                                                          \
+		ARGKIND_FD, NULL                                                                   \
+	}
+#define I                                                                                          \
+	{                                                                                          \
+		ARGKIND_PID, NULL                                                                  \
+	}
+#define V                                                                                          \
+	{                                                                                          \
+		ARGKIND_DATA, NULL                                                                 \
+	}
+#define U                                                                                          \
+	{                                                                                          \
+		ARGKIND_ID, NULL                                                                   \
+	}
+#define M                                                                                          \
+	{                                                                                          \
+		ARGKIND_MODE, "S_I"                                                                \
+	}
+#define S                                                                                          \
+	{                                                                                          \
+		ARGKIND_SIG, ARGKINDS_SIGNALS                                                      \
+	}
+#define L(prefix)                                                                                  \
+	{                                                                                          \
+		ARGKIND_FLAGS, prefix                                                              \
+	}
+#define E(prefix)                                                                                  \
+	{                                                                                          \
+		ARGKIND_ENUM, prefix                                                               \
+	}
 /* fcntl's commands: F_RDLCK, ... are lock types, F_SEAL_* seals, F_OK an access mode */
 #define FCNTL_CMDS "F_,!F_RDLCK,!F_WRLCK,!F_UNLCK,!F_EXLCK,!F_SHLCK,!F_SEAL_,!F_OK"
 

@@ -393,7 +393,7 @@ static void check_modes(const struct cli *c)
 			continue;
 		if (c->tools.tool == TOOLS_NONE)
 			usage_error("%s is an option of %s", option_modes[i].name,
-				    option_modes[i].modes & FOR_FROM_OCI ? "--from-oci"
+				    option_modes[i].modes & FOR_FROM_OCI   ? "--from-oci"
 				    : option_modes[i].modes & FOR_FROM_LOG ? "--from-log"
 									   : "--learn");
 		usage_error("unknown option '%s' for %s", option_modes[i].name, c->tools.tool_opt);

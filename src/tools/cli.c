@@ -546,8 +546,10 @@ static int learn_write(const struct tools_args *t, const struct learn_log *log,
 	if (!t->output || !strcmp(t->output, "-"))
 		return learn_print(stdout, t->quiet ? NULL : stderr, log, o) < 0 ? -1 : 0;
 	m = open_memstream(&buf, &len);
-	if (!m)
-		return tool_error("out of memory") ? -1 : -1;
+	if (!m) {
+		tool_error("out of memory");
+		return -1;
+	}
 	n = learn_print(m, t->quiet ? NULL : stderr, log, o);
 	if (fclose(m) || n < 0) {
 		free(buf);
@@ -596,8 +598,7 @@ static int run_learn(const struct tools_args *t)
 	rc = learn_find_program(argv[0], path, sizeof(path));
 	if (rc) {
 		tool_input_free(&base);
-		tool_error("%s: %s", argv[0],
-			   rc == -ENOENT ? "command not found" : strerror(-rc));
+		tool_error("%s: %s", argv[0], rc == -ENOENT ? "command not found" : strerror(-rc));
 		return rc == -ENOENT ? 127 : 126;
 	}
 	r.base = &base.blob;

@@ -63,8 +63,6 @@
 #include "sysfence/compile/syscalls.h"
 #include "sysfence/util.h"
 
-extern char **environ;
-
 /* ---- the filter ---- */
 
 #define COOKIE_WORDS 6 /* args[3..5], 32 bits at a time */
@@ -107,8 +105,8 @@ static bool copy_notifying(struct sock_filter *dst, size_t at, const struct bpf_
  * BPF_MAXINSNS, a RET A), every call is notified and the supervisor asks
  * the base policy itself.  The caller frees *out.
  */
-static int build_filter(const struct blob *base, const uint64_t cookie[3],
-			struct sock_filter **out, size_t *len)
+static int build_filter(const struct blob *base, const uint64_t cookie[3], struct sock_filter **out,
+			size_t *len)
 {
 	size_t n = PROLOGUE + base->deny.len + base->allow.len;
 	struct sock_filter *f;
@@ -118,12 +116,12 @@ static int build_filter(const struct blob *base, const uint64_t cookie[3],
 	f = calloc(n, sizeof(*f));
 	if (!f)
 		return -ENOMEM;
-	for (unsigned w = 0; w < COOKIE_WORDS; w++) {
+	for (size_t w = 0; w < COOKIE_WORDS; w++) {
 		uint32_t word;
 
 		memcpy(&word, (const char *)cookie + 4 * w, sizeof(word));
 		f[2 * w] = stmt(BPF_LD | BPF_W | BPF_ABS,
-				(uint32_t)offsetof(struct seccomp_data, args[3]) + 4 * w);
+				(uint32_t)(offsetof(struct seccomp_data, args[3]) + 4 * w));
 		f[2 * w + 1] = (struct sock_filter){ BPF_JMP | BPF_JEQ | BPF_K, 0,
 						     (uint8_t)(PROLOGUE - 2 * w - 2), word };
 	}
@@ -218,9 +216,9 @@ static struct {
 	sigset_t mask;
 } started_with;
 
-static void __attribute__((noreturn)) run_child(const struct learn_run_opts *o, int sock,
-						pid_t sentinel, const struct sock_filter *f,
-						size_t flen, const uint64_t cookie[3])
+static void __attribute__((noreturn))
+run_child(const struct learn_run_opts *o, int sock, pid_t sentinel, const struct sock_filter *f,
+	  size_t flen, const uint64_t cookie[3])
 {
 	struct sock_fprog prog = { (unsigned short)flen, (struct sock_filter *)f };
 	union {
@@ -279,6 +277,8 @@ static void kill_children_scan(void)
 	DIR *d = opendir("/proc");
 	struct dirent *e;
 
+	/* readdir is thread-safe on a stream of one's own (readdir_r is deprecated) */
+	/* cppcheck-suppress readdirCalled */
 	while (d && (e = readdir(d))) {
 		char path[300], buf[512], *rp;
 		ssize_t n;
@@ -331,9 +331,9 @@ static void kill_children(void)
 	close(fd);
 }
 
-static void __attribute__((noreturn)) run_sentinel(const struct learn_run_opts *o, int sock,
-						   int life, const struct sock_filter *f,
-						   size_t flen, const uint64_t cookie[3])
+static void __attribute__((noreturn))
+run_sentinel(const struct learn_run_opts *o, int sock, int life, const struct sock_filter *f,
+	     size_t flen, const uint64_t cookie[3])
 {
 	pid_t self = getpid();
 	struct pollfd pf[2];
@@ -548,7 +548,7 @@ static void supervise(struct run_state *s, const struct blob *base, struct learn
 		else if (pf[1].revents)
 			pf[1].fd = -1; /* POLLHUP: no process uses the filter any more */
 		if (pf[0].revents) {
-			struct msg m;
+			struct msg m = { 0, 0 };
 			int ignored = -1;
 
 			if (recv_msg(s->sock, &m, &ignored))
@@ -613,7 +613,7 @@ int learn_run(const struct learn_run_opts *o, struct learn_log *log, int *status
 	}
 	/* The listener first (or why there is none), then the run. */
 	while (s.lfd < 0 && !s.done) {
-		struct msg m;
+		struct msg m = { 0, 0 };
 		int err = recv_msg(s.sock, &m, &s.lfd);
 
 		if (err == -EINTR)
@@ -628,7 +628,7 @@ int learn_run(const struct learn_run_opts *o, struct learn_log *log, int *status
 		close(s.life); /* K kills what is left, if anything */
 	s.life = -1;
 	while (!s.done) {
-		struct msg m;
+		struct msg m = { 0, 0 };
 		int ignored = -1, err = recv_msg(s.sock, &m, &ignored);
 
 		if (err == -EINTR)

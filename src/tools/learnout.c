@@ -75,7 +75,8 @@ static uint64_t record_key(const struct learn_record *r)
 static bool record_same(const struct learn_record *a, const struct learn_record *b)
 {
 	return a->arch == b->arch && a->nr == b->nr && a->action == b->action &&
-	       a->wide == b->wide && a->launcher == b->launcher && !memcmp(a->args, b->args, sizeof(a->args));
+	       a->wide == b->wide && a->launcher == b->launcher &&
+	       !memcmp(a->args, b->args, sizeof(a->args));
 }
 
 static int index_grow(struct learn_log *l)
@@ -160,8 +161,8 @@ void learn_log_add(struct learn_log *l, uint32_t arch, uint32_t nr, const uint64
 	log_add(l, arch, nr, args, action, false);
 }
 
-void learn_log_add_launcher(struct learn_log *l, uint32_t arch, uint32_t nr,
-			    const uint64_t args[6], uint32_t action)
+void learn_log_add_launcher(struct learn_log *l, uint32_t arch, uint32_t nr, const uint64_t args[6],
+			    uint32_t action)
 {
 	log_add(l, arch, nr, args, action, true);
 }
@@ -191,8 +192,8 @@ struct item {
 	uint32_t arches[BLOB_MAX_ARCHES];
 	size_t narches;
 	size_t count;
-	unsigned merged;  /* arguments whose flags were merged into a mask (bits) */
-	unsigned widened; /* arguments widened to '-' past LEARN_MAX_LINES (bits) */
+	unsigned merged;    /* arguments whose flags were merged into a mask (bits) */
+	unsigned widened;   /* arguments widened to '-' past LEARN_MAX_LINES (bits) */
 	bool launcher_only; /* only sysfence-launch's own calls (learn_log_add_launcher) */
 	const struct learn_record *rec; /* one of them, for --explain's verdict */
 };
@@ -579,7 +580,8 @@ static void flag_names(const struct argkind_info *k, uint64_t v, uint32_t arch,
 			uint64_t c = t[i].value;
 
 			if (!c || (rest & c) != c || popcount64(c) < popcount64(bv) ||
-			    !has_prefix(t[i].name, k->prefix) || !constant_fits(t[i].name, c, arch, o))
+			    !has_prefix(t[i].name, k->prefix) ||
+			    !constant_fits(t[i].name, c, arch, o))
 				continue;
 			best = t[i].name;
 			bv = c;
@@ -624,9 +626,9 @@ static void format_arg(const struct item *x, unsigned i, const struct learn_out 
 		flag_names(&k, u, x->arch0, o, names, sizeof(names));
 		snprintf(buf, len, "%#llx|0", (unsigned long long)(~u & width_mask(w)));
 		snprintf(note, notelen, "arg%u: no flags but %s", i,
-			 *names ? names : (snprintf(names, sizeof(names), "%#llx",
-						    (unsigned long long)u),
-					   names));
+			 *names ? names
+				: (snprintf(names, sizeof(names), "%#llx", (unsigned long long)u),
+				   names));
 		return;
 	}
 	nm = constant_name(&k, u, x->arch0, o);
@@ -721,17 +723,16 @@ static void print_line(FILE *m, const struct item *x, const struct learn_out *o)
 		snprintf(comment + cat, sizeof(comment) - cat,
 			 "; not narrowed: more than %u distinct calls", LEARN_MAX_RECORDS);
 	if (!strcmp(x->name, "socketcall") || !strcmp(x->name, "ipc")) {
-		const char *c = abi_mux_call_name(strcmp(x->name, "ipc") ? ABI_MUX_SOCKETCALL
-									 : ABI_MUX_IPC,
-						  abi_mux_decode(strcmp(x->name, "ipc")
-									 ? ABI_MUX_SOCKETCALL
-									 : ABI_MUX_IPC,
-								 x->val[0]));
+		const char *c = abi_mux_call_name(
+			strcmp(x->name, "ipc") ? ABI_MUX_SOCKETCALL : ABI_MUX_IPC,
+			abi_mux_decode(strcmp(x->name, "ipc") ? ABI_MUX_SOCKETCALL : ABI_MUX_IPC,
+				       x->val[0]));
 
 		if (c && x->cond[0] == COND_EQ && cat < sizeof(comment))
-			snprintf(comment + cat, sizeof(comment) - cat,
-				 "; %s through the multiplexer (its arguments are behind a pointer)",
-				 c);
+			snprintf(
+				comment + cat, sizeof(comment) - cat,
+				"; %s through the multiplexer (its arguments are behind a pointer)",
+				c);
 	}
 	fprintf(m, "%-31s # %s\n", line, comment);
 }
@@ -849,7 +850,8 @@ long learn_print(FILE *out, FILE *err, const struct learn_log *l, const struct l
 		fwrite(body, 1, bodylen, out);
 	}
 	if (err)
-		fprintf(err, "sysfence-compile: %zu call%s recorded, %zu distinct; %zu line%s to add%s%s\n",
+		fprintf(err,
+			"sysfence-compile: %zu call%s recorded, %zu distinct; %zu line%s to add%s%s\n",
 			l->calls, plural(l->calls), l->n, added, plural(added),
 			o->pol ? " to " : "", o->pol ? o->pol->name : "");
 	(void)notes;

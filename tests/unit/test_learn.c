@@ -45,8 +45,9 @@ static void add(struct learn_log *l, uint32_t arch, uint32_t nr, uint64_t a0, ui
 /* The printed text (stdout), or NULL when learn_print failed. */
 static char *print(const struct learn_log *l, const struct tool_input *pol, bool patch)
 {
-	struct learn_out o = { .pol = pol, .arches = both, .narches = 2, .as_patch = patch,
-			       .program = "prog" };
+	struct learn_out o = {
+		.pol = pol, .arches = both, .narches = 2, .as_patch = patch, .program = "prog"
+	};
 	char *text = NULL;
 	size_t n = 0;
 	FILE *out = open_memstream(&text, &n);
@@ -192,24 +193,26 @@ static void test_policy_narrows_more_and_patch(void **state)
 	/* The policy compares write's descriptor: a learned write line must too. */
 	load(&pol, "write 1\n~ptrace\n");
 	learn_log_init(&l);
-	add(&l, X64, 1, 2, 0x1000, 5, 0);  /* write(2, ...) */
-	add(&l, X64, 0, 3, 0x1000, 5, 0);  /* read: no rule compares it */
+	add(&l, X64, 1, 2, 0x1000, 5, 0); /* write(2, ...) */
+	add(&l, X64, 0, 3, 0x1000, 5, 0); /* read: no rule compares it */
 	learn_log_add(&l, X64, 101, (const uint64_t[6]){ 0 }, SECCOMP_RET_ERRNO | EACCES);
 	learn_log_add(&l, X64, 435, (const uint64_t[6]){ 0 }, SECCOMP_RET_ERRNO | ENOSYS);
 	t = print(&l, &pol, false);
 	assert_non_null(t);
-	assert_string_equal(t, "read                            # 1 call\n"
-			       "write 2                         # 1 call\n"
-			       "# ptrace: 1 call denied explicitly by p.policy:2 (answered EACCES): "
-			       "not added\n"
-			       "# clone3: 1 call answered ENOSYS by design (libc falls back to clone, "
-			       "whose flags a policy can check): not added\n");
+	assert_string_equal(t,
+			    "read                            # 1 call\n"
+			    "write 2                         # 1 call\n"
+			    "# ptrace: 1 call denied explicitly by p.policy:2 (answered EACCES): "
+			    "not added\n"
+			    "# clone3: 1 call answered ENOSYS by design (libc falls back to clone, "
+			    "whose flags a policy can check): not added\n");
 	free(t);
 	t = print(&l, &pol, true);
 	assert_non_null(t);
-	assert_non_null(strstr(t, "--- p.policy\n+++ p.policy\n@@ -1,2 +1,7 @@\n write 1\n"
-				  " ~ptrace\n+# added by sysfence-compile --learn -- prog (4 calls)\n"
-				  "+read "));
+	assert_non_null(strstr(t,
+			       "--- p.policy\n+++ p.policy\n@@ -1,2 +1,7 @@\n write 1\n"
+			       " ~ptrace\n+# added by sysfence-compile --learn -- prog (4 calls)\n"
+			       "+read "));
 	free(t);
 	learn_log_free(&l);
 	tool_input_free(&pol);
@@ -227,9 +230,10 @@ static void test_launcher_calls(void **state)
 	add(&l, X64, 231, 0, 0, 0, 0); /* the program's own exit_group */
 	t = print(&l, NULL, false);
 	assert_non_null(t);
-	assert_string_equal(t, "exit_group                      # 1 call\n"
-			       "write 2                         # sysfence-launch's error path after "
-			       "loading the profile\n");
+	assert_string_equal(t,
+			    "exit_group                      # 1 call\n"
+			    "write 2                         # sysfence-launch's error path after "
+			    "loading the profile\n");
 	free(t);
 	/* A bare write of the program's own covers the launcher's write 2. */
 	add(&l, X64, 1, 7, 0, 0, 0);
@@ -252,10 +256,11 @@ static void test_unknown_and_bounds(void **state)
 	add(&l, 0xdeadbeef, 1, 0, 0, 0, 0);
 	t = print(&l, NULL, false);
 	assert_non_null(t);
-	assert_string_equal(t, "# syscall 999 on x86_64: 1 call; not a system call this compiler "
-			       "knows (answered ENOSYS): not added\n"
-			       "# arch 0xdeadbeef: 1 call of an architecture this compiler does not "
-			       "support: not added\n");
+	assert_string_equal(t,
+			    "# syscall 999 on x86_64: 1 call; not a system call this compiler "
+			    "knows (answered ENOSYS): not added\n"
+			    "# arch 0xdeadbeef: 1 call of an architecture this compiler does not "
+			    "support: not added\n");
 	free(t);
 	learn_log_free(&l);
 
@@ -268,7 +273,8 @@ static void test_unknown_and_bounds(void **state)
 	t = print(&l, NULL, false);
 	assert_non_null(t);
 	/* the narrowed lines were too many as well: one bare line in all */
-	assert_non_null(strstr(t, "kill                            # 65546 calls; arg1 left '-': "));
+	assert_non_null(
+		strstr(t, "kill                            # 65546 calls; arg1 left '-': "));
 	assert_non_null(strstr(t, "; not narrowed: more than 65536 distinct calls\n"));
 	assert_ptr_equal(strchr(t, '\n'), t + strlen(t) - 1);
 	free(t);

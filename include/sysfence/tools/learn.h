@@ -70,8 +70,8 @@ void learn_log_add(struct learn_log *l, uint32_t arch, uint32_t nr, const uint64
  * when the traced program never made it.  Descriptors are narrowed (it
  * writes to 2 only); a line of the program's own that covers it wins.
  */
-void learn_log_add_launcher(struct learn_log *l, uint32_t arch, uint32_t nr,
-			    const uint64_t args[6], uint32_t action);
+void learn_log_add_launcher(struct learn_log *l, uint32_t arch, uint32_t nr, const uint64_t args[6],
+			    uint32_t action);
 
 /*
  * What the lines are printed for: pol (NULL: none) decides which
