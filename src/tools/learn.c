@@ -644,7 +644,7 @@ int learn_run(const struct learn_run_opts *o, struct learn_log *log, int *status
 			  strerror(s.filter_errno),
 			  s.filter_errno == EINVAL ? " (the kernel lacks seccomp user notification)"
 						   : "");
-	else if (s.lfd < 0 && !s.have_status)
+	else if (s.lfd < 0)
 		util_fail(why, whylen, "the program's process ended before it was traced");
 	else if (!s.have_status)
 		util_fail(why, whylen, "the sentinel process ended without the program's status");
