@@ -470,7 +470,7 @@ static int recv_msg(int sock, struct msg *m, int *lfd)
  * Answers one notification.  A notification of a process killed meanwhile
  * is gone: RECV and SEND fail with ENOENT, which is no error here.
  */
-static void serve_one(int lfd, const struct blob *base, struct learn_log *log)
+static int serve_one(int lfd, const struct blob *base, struct learn_log *log)
 {
 	struct seccomp_notif req;
 	struct seccomp_notif_resp resp;
@@ -478,7 +478,7 @@ static void serve_one(int lfd, const struct blob *base, struct learn_log *log)
 
 	memset(&req, 0, sizeof(req)); /* RECV refuses a struct that is not zeroed */
 	if (ioctl(lfd, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0)
-		return;
+		return 0;
 	memset(&resp, 0, sizeof(resp));
 	resp.id = req.id;
 	v = base_verdict(base, &req.data);
@@ -494,13 +494,19 @@ static void serve_one(int lfd, const struct blob *base, struct learn_log *log)
 		resp.error = -(int)(v & SECCOMP_RET_DATA);
 	else
 		resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
-	(void)ioctl(lfd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+	/*
+	 * EINVAL: a kernel before 5.5, without FLAG_CONTINUE.  The call
+	 * would wait for an answer forever: the run ends, the tree is killed.
+	 */
+	if (ioctl(lfd, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0 && errno == EINVAL)
+		return -EINVAL;
+	return 0;
 }
 
 struct run_state {
 	int sock, life, lfd;
 	pid_t sentinel;
-	bool have_status, done;
+	bool have_status, done, no_continue;
 	int status, exec_errno, filter_errno;
 };
 
@@ -533,7 +539,7 @@ static void supervise(struct run_state *s, const struct blob *base, struct learn
 	while (!s->done) {
 		int n;
 
-		if (learn_stop && s->life >= 0) {
+		if ((learn_stop || s->no_continue) && s->life >= 0) {
 			close(s->life); /* K kills the tree */
 			s->life = -1;
 		}
@@ -543,10 +549,12 @@ static void supervise(struct run_state *s, const struct blob *base, struct learn
 				continue;
 			break;
 		}
-		if (pf[1].revents & POLLIN)
-			serve_one(s->lfd, base, log);
-		else if (pf[1].revents)
+		if (pf[1].revents & POLLIN) {
+			if (serve_one(s->lfd, base, log))
+				s->no_continue = true;
+		} else if (pf[1].revents) {
 			pf[1].fd = -1; /* POLLHUP: no process uses the filter any more */
+		}
 		if (pf[0].revents) {
 			struct msg m = { 0, 0 };
 			int ignored = -1;
@@ -639,7 +647,12 @@ int learn_run(const struct learn_run_opts *o, struct learn_log *log, int *status
 	}
 	while (waitpid(s.sentinel, &st, 0) < 0 && errno == EINTR)
 		;
-	if (s.filter_errno)
+	if (s.no_continue)
+		util_fail(
+			why, whylen,
+			"the kernel cannot let a notified call run (SECCOMP_USER_NOTIF_FLAG_CONTINUE, "
+			"Linux 5.5); the program was killed");
+	else if (s.filter_errno)
 		util_fail(why, whylen, "cannot load the tracing filter: %s%s",
 			  strerror(s.filter_errno),
 			  s.filter_errno == EINVAL ? " (the kernel lacks seccomp user notification)"

@@ -813,7 +813,7 @@ static int check_parses(FILE *err, const char *body, size_t len, const struct le
 long learn_print(FILE *out, FILE *err, const struct learn_log *l, const struct learn_out *o)
 {
 	struct items it = { 0 };
-	size_t added = 0, notes = 0;
+	size_t added = 0, notes = 0, distinct = 0;
 	char *body = NULL;
 	size_t bodylen = 0;
 	long rc = -1;
@@ -849,12 +849,15 @@ long learn_print(FILE *out, FILE *err, const struct learn_log *l, const struct l
 	} else {
 		fwrite(body, 1, bodylen, out);
 	}
+	for (size_t i = 0; i < l->n; i++)
+		distinct += !l->v[i].launcher;
 	if (err)
 		fprintf(err,
-			"sysfence-compile: %zu call%s recorded, %zu distinct; %zu line%s to add%s%s\n",
-			l->calls, plural(l->calls), l->n, added, plural(added),
-			o->pol ? " to " : "", o->pol ? o->pol->name : "");
-	(void)notes;
+			"sysfence-compile: %zu call%s recorded, %zu distinct; %zu line%s to add%s%s"
+			"%s%.0zu%s\n",
+			l->calls, plural(l->calls), distinct, added, plural(added),
+			o->pol ? " to " : "", o->pol ? o->pol->name : "", notes ? ", " : "", notes,
+			notes ? " not added (the comments say why)" : "");
 	rc = (long)added;
 	goto out;
 oom:

@@ -139,6 +139,30 @@ learned_runs fork "python3 forking a child" "$PY" -c "$FORK"
 expect_grep "$T/fork.policy" '^clock_nanosleep CLOCK_(REALTIME|MONOTONIC) ' "the child's own calls are learned"
 expect_grep "$T/fork.policy" '^clone 0x1200011 .*\|SIGCHLD$' "fork's clone, its exit signal named"
 
+# ---- 2b. a 32-bit program (x86 on x86_64): its own ABI, 16/32-bit ids, socketcall
+cat >"$T/s32.c" <<'EOF'
+#define _GNU_SOURCE
+#include <sys/socket.h>
+#include <unistd.h>
+int main(void)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (fd < 0 || setresuid(-1, -1, -1))
+		return 1;
+	return close(fd) ? 1 : 0;
+}
+EOF
+if [ "$(uname -m)" = x86_64 ] && cc -m32 -O2 -o "$T/s32" "$T/s32.c" 2>/dev/null; then
+	chmod 755 "$T/s32"
+	learned_runs s32 "a 32-bit x86 program" "$T/s32"
+	expect_grep "$T/s32.policy" '^setresuid32 -1 -1 -1 +# 1 call \(x86\)$' "its ids, as the x86 ABI passes them"
+	expect_grep "$T/s32.policy" '^(socketcall 1 +# .*socket through the multiplexer|socket AF_INET SOCK_STREAM IPPROTO_IP +# .*\(x86\))' \
+		"its socket call, through socketcall or direct"
+else
+	skip "a 32-bit x86 program: no cc -m32 here"
+fi
+
 # ---- 3. the exit status
 expect_exit 7 "the program's exit status passes through" "${AS[@]}" "$SF_COMPILE" --learn -q -- "$PY" -c 'raise SystemExit(7)'
 expect_exit 137 "killed by SIGKILL: 128+9, like a shell" "${AS[@]}" "$SF_COMPILE" --learn -q -- /bin/sh -c 'kill -9 $$'
