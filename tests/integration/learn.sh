@@ -238,6 +238,15 @@ expect_exit 1 "an explicit denial in P is answered EACCES while learning" \
 expect_grep "$T/out" "^# socket: 1 call denied explicitly by .*patched.policy:[0-9]+ \(answered EACCES\): not added" \
 	"and reported with its line, not added"
 
+# ---- a kernel without user notification (before 5.0), emulated
+if [ -x "$SF_HELPERS/sf-oldkernel" ]; then
+	expect_exit 125 "no seccomp user notification: 125, the program never ran" \
+		"${AS[@]}" "$SF_HELPERS/sf-oldkernel" nolistener -- "$SF_COMPILE" --learn -- /bin/sh -c 'echo ran'
+	expect_grep "$T/err" "cannot load the tracing filter: Invalid argument \(the kernel lacks seccomp user notification\)" \
+		"and says why"
+	expect_no_grep "$T/out" "ran" "the program did not run untraced"
+fi
+
 # ---- 6. usage
 expect_exit 2 "--learn without '--'" "$SF_COMPILE" --learn
 expect_grep "$T/err" "needs '-- PROGRAM" "says what it needs"
