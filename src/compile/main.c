@@ -95,7 +95,7 @@ static void usage(FILE *out)
 	      "  --learn          run PROGRAM (as you, no privileges needed) and print\n"
 	      "                   the policy lines that allow what it did, scalar\n"
 	      "                   arguments narrowed to the values it used\n"
-	      "    --policy P     trace only what P does not allow; lines for that\n"
+	      "    --policy P     trace and print only what P does not allow\n"
 	      "    --as-patch     print a patch against P instead of lines\n"
 	      "    -o, --output OUT  write the lines to OUT (default: stdout)\n"
 	      "  --syscalls       the syscall names of the architectures, one a line\n"
