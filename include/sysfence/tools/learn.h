@@ -14,7 +14,8 @@
  * does not allow to a supervisor (seccomp user notification), record the
  * calls with their arguments, and print the policy lines that would have
  * allowed the run.  learn.c runs and supervises (the only part touching
- * the kernel), learnout.c turns the records into lines (pure).
+ * the kernel), learnlog.c keeps the distinct calls, learnout.c turns them
+ * into lines (both pure).
  */
 
 /* One distinct call seen: its ABI, number, arguments and verdict. */
