@@ -41,6 +41,9 @@ if cmp -s "$W/out1/p1.bin" "$W/outN/p1.bin"; then echo "  -j 1 and -j $cores blo
 echo
 BUILD=$BUILD bench/memory.sh
 
+echo
+BUILD=$BUILD bench/learn.sh
+
 if [ -x bench/launch.sh ]; then
 	echo
 	BUILD=$BUILD bench/launch.sh

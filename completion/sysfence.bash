@@ -10,7 +10,9 @@
 #                      every syscall name after --explain POLICY (from
 #                      sysfence-compile --syscalls),
 #                      profiles (*.json) for --from-oci, capability names
-#                      after --caps (a comma-separated list)
+#                      after --caps (a comma-separated list), and after
+#                      --learn ... -- the program (executables only), then
+#                      its arguments as files
 #   sysfence-launch    options, profile names from the trusted store (the
 #                      one --profile-dir names, else the one the launcher
 #                      was built with, from `sysfence-launch --features`),
@@ -68,7 +70,7 @@ _sysfence_executables() {
 
 _sysfence_compile() {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-	local i w tool="" npos=0
+	local i w tool="" npos=0 dashdash=""
 	local -a pos=()
 	COMPREPLY=()
 
@@ -76,8 +78,11 @@ _sysfence_compile() {
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		w=${COMP_WORDS[i]}
 		case $w in
-		--explain | --disasm | --from-log | --report | --diff | --list-groups | --from-oci) tool=${w#--} ;;
-		--arch | --out-dir | -j | --jobs | --policy | --comm | --exe | --pid | --include-dir | --caps | --kernel)
+		--explain | --disasm | --from-log | --report | --diff | --list-groups | --from-oci | --learn) tool=${w#--} ;;
+		--)
+			[ "$tool" = learn ] && dashdash=$i && break
+			;;
+		--arch | --out-dir | -j | --jobs | --policy | --comm | --exe | --pid | --include-dir | --caps | --kernel | -o | --output)
 			((i++))
 			;;
 		-*) ;;
@@ -85,6 +90,17 @@ _sysfence_compile() {
 		esac
 	done
 	npos=${#pos[@]}
+
+	# --learn ... -- PROGRAM ARGS: a program to run, then its arguments.
+	if [ -n "$dashdash" ]; then
+		if [ "$COMP_CWORD" -eq $((dashdash + 1)) ]; then
+			_sysfence_executables "$cur"
+		else
+			compopt -o filenames 2>/dev/null
+			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+		fi
+		return
+	fi
 
 	case $prev in
 	--arch)
@@ -102,6 +118,10 @@ _sysfence_compile() {
 		return
 		;;
 	--policy)
+		_sysfence_files "$cur" policy pol
+		return
+		;;
+	-o | --output)
 		_sysfence_files "$cur" policy pol
 		return
 		;;
@@ -147,9 +167,10 @@ _sysfence_compile() {
 		from-log) _sysfence_words "$cur" --comm --exe --pid --policy --as-patch --json --strict --quiet --help ;;
 		list-groups) ;;
 		from-oci) _sysfence_words "$cur" --arch --caps --kernel --strict --quiet --help ;;
+		learn) _sysfence_words "$cur" --policy --as-patch --output --arch --include-dir --quiet --help -- ;;
 		*) _sysfence_words "$cur" --arch --strict --check --raw --out-dir --jobs --force --json --quiet \
 			--include-dir --version --help --explain --disasm --report --diff --from-log \
-			--list-groups --from-oci ;;
+			--list-groups --from-oci --learn ;;
 		esac
 		return
 	fi
@@ -182,6 +203,7 @@ _sysfence_compile() {
 		compopt -o filenames 2>/dev/null
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		;;
+	learn) COMPREPLY=(--) ;; # the program comes after "--"
 	from-oci)
 		# FILE.json, then the policy to write.
 		if [ "$npos" -eq 0 ]; then

@@ -45,6 +45,8 @@ static void usage(FILE *out)
 	      "       sysfence-compile --diff [--arch ARCH]... [--json] OLD NEW\n"
 	      "       sysfence-compile --from-log [--comm NAME] [--exe PATH] [--pid N]\n"
 	      "                        [--policy P [--as-patch]] [--json] [FILE|-]...\n"
+	      "       sysfence-compile --learn [--policy P [--as-patch]] [--arch ARCH]...\n"
+	      "                        [-o OUT] -- PROGRAM [ARGS]...\n"
 	      "       sysfence-compile --syscalls [--arch ARCH]...\n"
 	      "       sysfence-compile --list-groups [GROUP]\n"
 	      "       sysfence-compile --from-oci [--arch ARCH]... [--caps CAP,...]\n"
@@ -93,6 +95,12 @@ static void usage(FILE *out)
 	      "    --pid N        only records of this process, repeatable\n"
 	      "    --policy P     leave out what P already allows\n"
 	      "    --as-patch     print a patch against P instead of lines\n"
+	      "  --learn          run PROGRAM (as you, no privileges needed) and print\n"
+	      "                   the policy lines that allow what it did, scalar\n"
+	      "                   arguments narrowed to the values it used\n"
+	      "    --policy P     trace and print only what P does not allow\n"
+	      "    --as-patch     print a patch against P instead of lines\n"
+	      "    -o, --output OUT  write the lines to OUT (default: stdout)\n"
 	      "  --syscalls       the syscall names of the architectures, one a line\n"
 	      "  --list-groups    the syscall groups (@basic-io, ...), or GROUP's calls\n"
 	      "  --from-oci       the policy equivalent to an OCI/Docker seccomp profile\n"
@@ -108,7 +116,9 @@ static void usage(FILE *out)
 	      "\n"
 	      "Exit status: compiling 0 done, 1 a policy failed, 2 usage error;\n"
 	      "--explain 0 allowed, 1 denied; --diff 0 equivalent, 1 different;\n"
-	      "every tool 2 on a usage or input error.\n",
+	      "every tool 2 on a usage or input error; --learn: PROGRAM's status\n"
+	      "(128+N: killed by signal N), 127 not found, 126 not executable,\n"
+	      "125 tracing failed.\n",
 	      out);
 }
 
@@ -129,6 +139,7 @@ enum {
 	FOR_TOOLS = 2,	  /* every tool */
 	FOR_FROM_LOG = 4, /* --from-log only */
 	FOR_FROM_OCI = 8, /* --from-oci only */
+	FOR_LEARN = 16,	  /* --learn only */
 	FOR_ALL = FOR_COMPILE | FOR_TOOLS,
 };
 
@@ -157,6 +168,7 @@ enum {
 	OPT_CAPS,
 	OPT_KERNEL,
 	OPT_JSON,
+	OPT_LEARN,
 	OPT_LAST /* not an option: how many codes there are */
 };
 
@@ -188,6 +200,8 @@ static const struct option longopts[] = {
 	{ "caps", required_argument, NULL, OPT_CAPS },
 	{ "kernel", required_argument, NULL, OPT_KERNEL },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "learn", no_argument, NULL, OPT_LEARN },
+	{ "output", required_argument, NULL, 'o' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -203,8 +217,9 @@ static const struct {
 	{ "--jobs", 'j', FOR_COMPILE },
 	{ "--force", OPT_FORCE, FOR_COMPILE },
 	{ "--raw", OPT_RAW, FOR_ALL },
-	{ "--policy", OPT_POLICY, FOR_FROM_LOG },
-	{ "--as-patch", OPT_AS_PATCH, FOR_FROM_LOG },
+	{ "--policy", OPT_POLICY, FOR_FROM_LOG | FOR_LEARN },
+	{ "--as-patch", OPT_AS_PATCH, FOR_FROM_LOG | FOR_LEARN },
+	{ "--output", 'o', FOR_LEARN },
 	{ "--comm", OPT_COMM, FOR_FROM_LOG },
 	{ "--exe", OPT_EXE, FOR_FROM_LOG },
 	{ "--pid", OPT_PID, FOR_FROM_LOG },
@@ -224,6 +239,7 @@ static const struct {
 	{ OPT_DIFF, TOOLS_DIFF, "--diff" },
 	{ OPT_SYSCALLS, TOOLS_SYSCALLS, "--syscalls" },
 	{ OPT_FROM_OCI, TOOLS_FROM_OCI, "--from-oci" },
+	{ OPT_LEARN, TOOLS_LEARN, "--learn" },
 };
 
 struct cli {
@@ -351,6 +367,9 @@ static void take_option(struct cli *c, int opt, const char *arg, const char *tex
 	case OPT_JSON:
 		t->json = true;
 		break;
+	case 'o':
+		t->output = arg;
+		break;
 	default:
 		for (size_t i = 0; i < ARRAY_SIZE(tool_options); i++) {
 			if (tool_options[i].opt != opt)
@@ -372,6 +391,7 @@ static void check_modes(const struct cli *c)
 	unsigned mode = c->tools.tool == TOOLS_NONE	  ? FOR_COMPILE
 			: c->tools.tool == TOOLS_FROM_LOG ? FOR_TOOLS | FOR_FROM_LOG
 			: c->tools.tool == TOOLS_FROM_OCI ? FOR_TOOLS | FOR_FROM_OCI
+			: c->tools.tool == TOOLS_LEARN	  ? FOR_TOOLS | FOR_LEARN
 							  : FOR_TOOLS;
 
 	for (size_t i = 0; i < ARRAY_SIZE(option_modes); i++) {
@@ -379,8 +399,9 @@ static void check_modes(const struct cli *c)
 			continue;
 		if (c->tools.tool == TOOLS_NONE)
 			usage_error("%s is an option of %s", option_modes[i].name,
-				    option_modes[i].modes & FOR_FROM_OCI ? "--from-oci"
-									 : "--from-log");
+				    option_modes[i].modes & FOR_FROM_OCI   ? "--from-oci"
+				    : option_modes[i].modes & FOR_FROM_LOG ? "--from-log"
+									   : "--learn");
 		usage_error("unknown option '%s' for %s", option_modes[i].name, c->tools.tool_opt);
 	}
 }
@@ -396,7 +417,7 @@ static void check_json(const struct cli *c)
 		return;
 	if (given(c, OPT_LIST_GROUPS))
 		usage_error("--json is not available for --list-groups: %s", where);
-	if (t == TOOLS_DISASM || t == TOOLS_SYSCALLS || t == TOOLS_FROM_OCI)
+	if (t == TOOLS_DISASM || t == TOOLS_SYSCALLS || t == TOOLS_FROM_OCI || t == TOOLS_LEARN)
 		usage_error("--json is not available for %s: %s", c->tools.tool_opt, where);
 	if (t == TOOLS_NONE && !c->job.check && !c->job.out_dir)
 		usage_error("--json is not available for a single INPUT OUTPUT: %s", where);
@@ -413,7 +434,7 @@ static void parse(int argc, char **argv, struct cli *c)
 		exit(EXIT_POLICY);
 	}
 	opterr = 0; /* our own messages, with the hint */
-	while ((opt = getopt_long(argc, argv, "-:j:qh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "-:j:qho:", longopts, NULL)) != -1) {
 		const char *text = argv[optind - 1];
 
 		if (opt == 1) {
@@ -432,6 +453,9 @@ static void parse(int argc, char **argv, struct cli *c)
 			usage_error("option '%s' needs a value", text);
 		take_option(c, opt, optarg, text);
 	}
+	/* --learn -- PROGRAM: getopt stopped at the '--' (order mode). */
+	t->npos_before_dashdash = t->npos;
+	t->dashdash = optind > 1 && optind <= argc && !strcmp(argv[optind - 1], "--");
 	/* After '--', or the syscall arguments of --explain. */
 	for (int i = optind; i < argc; i++) {
 		if (t->tool == TOOLS_EXPLAIN && t->npos == 2 && !strcmp(argv[i], "--") &&

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 
 #include "sysfence/array.h"
 #include "sysfence/compile/syscalls.h"
@@ -24,6 +25,7 @@
 #include "sysfence/tools/explain.h"
 #include "sysfence/compile/fileio.h"
 #include "sysfence/tools/fromlog.h"
+#include "sysfence/tools/learn.h"
 #include "sysfence/tools/report.h"
 #include "sysfence/tools/diff.h"
 #include "sysfence/tools/input.h"
@@ -545,6 +547,115 @@ static int run_from_oci(const struct tools_args *t)
 	return rc ? TOOLS_EXIT_ERROR : 0;
 }
 
+/* ---- --learn ---- */
+
+/* The base policy without --policy: allows nothing, ENOSYS where by design. */
+static int learn_empty_base(const struct tools_args *t, struct tool_input *in)
+{
+	struct compile_opts o = t->copts;
+	struct diag_list d;
+	char why[256];
+	int rc;
+
+	if (!o.narches)
+		o.narches = syscalls_default_arches(o.arches, BLOB_MAX_ARCHES);
+	diag_init(&d, DIAG_DEFAULT_LIMIT);
+	rc = tool_input_from_bytes(in, "<no policy>", "", 0, NULL, 0, &o, &d, why, sizeof(why));
+	diag_free(&d);
+	if (rc)
+		tool_input_free(in);
+	return rc ? tool_error("cannot compile an empty policy: %s", why) : 0;
+}
+
+static int learn_write(const struct tools_args *t, const struct learn_log *log,
+		       const struct learn_out *o)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	long n;
+	FILE *m;
+	int rc;
+
+	if (!t->output || !strcmp(t->output, "-"))
+		return learn_print(stdout, t->quiet ? NULL : stderr, log, o) < 0 ? -1 : 0;
+	m = open_memstream(&buf, &len);
+	if (!m) {
+		tool_error("out of memory");
+		return -1;
+	}
+	n = learn_print(m, t->quiet ? NULL : stderr, log, o);
+	if (fclose(m) || n < 0) {
+		free(buf);
+		return -1;
+	}
+	rc = file_write_atomic(t->output, buf, len, 0644);
+	free(buf);
+	if (rc)
+		tool_error("%s: cannot write: %s", t->output, strerror(-rc));
+	return rc ? -1 : 0;
+}
+
+/* As a shell reports a command: 128 + N for one killed by signal N. */
+static int learn_exit_code(int status)
+{
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static int run_learn(const struct tools_args *t)
+{
+	char *const *argv = t->pos + t->npos_before_dashdash;
+	struct learn_out o = { .as_patch = t->as_patch };
+	struct learn_run_opts r = { .argv = argv, .quiet = t->quiet };
+	uint32_t arches[BLOB_MAX_ARCHES];
+	struct learn_log log;
+	struct tool_input base;
+	char path[PATH_MAX], why[512];
+	int rc, status;
+
+	if (t->npos_before_dashdash)
+		return usage_error("--learn takes the program after '--' (got '%s' before it)",
+				   t->pos[0]);
+	if (!t->dashdash)
+		return usage_error("--learn needs '-- PROGRAM [ARGS...]'");
+	if (t->npos == t->npos_before_dashdash)
+		return usage_error("--learn needs a PROGRAM after '--'");
+	if (t->as_patch && !t->policy)
+		return usage_error("--as-patch needs --policy P");
+	rc = t->policy ? load_input(t, t->policy, NULL, 0, &base) : learn_empty_base(t, &base);
+	if (rc)
+		return rc;
+	if (t->as_patch && base.kind != TOOL_INPUT_POLICY) {
+		tool_input_free(&base);
+		return usage_error("--as-patch needs a policy, not a compiled profile");
+	}
+	rc = learn_find_program(argv[0], path, sizeof(path));
+	if (rc) {
+		tool_input_free(&base);
+		tool_error("%s: %s", argv[0], rc == -ENOENT ? "command not found" : strerror(-rc));
+		return rc == -ENOENT ? 127 : 126;
+	}
+	r.base = &base.blob;
+	r.path = path;
+	o.pol = t->policy ? &base : NULL;
+	o.program = argv[0];
+	memcpy(arches, base.blob.arches, base.blob.narches * sizeof(arches[0]));
+	o.arches = arches;
+	o.narches = base.blob.narches;
+	learn_log_init(&log);
+	if (learn_run(&r, &log, &status, why, sizeof(why))) {
+		/* An exec that failed still has the child's 126 or 127. */
+		tool_error("--learn: %s", why);
+		rc = status == -1 ? TOOLS_EXIT_LEARN_FAILED : learn_exit_code(status);
+	} else {
+		/* The enforced run needs what the launcher does after loading. */
+		learn_add_launcher_calls(&log, &base.blob);
+		rc = learn_write(t, &log, &o) ? TOOLS_EXIT_LEARN_FAILED : learn_exit_code(status);
+	}
+	learn_log_free(&log);
+	tool_input_free(&base);
+	return rc;
+}
+
 int tools_main(const struct tools_args *t)
 {
 	int rc = TOOLS_EXIT_ERROR;
@@ -571,6 +682,9 @@ int tools_main(const struct tools_args *t)
 		break;
 	case TOOLS_FROM_OCI:
 		rc = run_from_oci(t);
+		break;
+	case TOOLS_LEARN:
+		rc = run_learn(t);
 		break;
 	case TOOLS_NONE:
 		rc = usage_error("no tool given");

@@ -286,3 +286,8 @@ size_t fromlog_print(FILE *out, FILE *err, const struct fromlog *l, const struct
 	fromlog_result_free(&r);
 	return added;
 }
+
+void fromlog_patch(FILE *out, const struct tool_input *p, const char *body, size_t bodylen)
+{
+	print_patch(out, p, body, bodylen);
+}

@@ -14,6 +14,8 @@
  *   noactions    SECCOMP_GET_ACTION_AVAIL fails with EOPNOTSUPP (no LOG,
  *                no KILL_PROCESS)
  *   v4.13        noflaglog plus GET_ACTION_AVAIL rejected with EINVAL
+ *   nolistener   SECCOMP_SET_MODE_FILTER with FLAG_NEW_LISTENER fails with
+ *                EINVAL (before 5.0: no user notification, --learn)
  *   failseccomp  attaching any real program through seccomp(2) fails (EPERM);
  *                the probes, which pass NULL, still work
  *   failprctl    prctl(PR_SET_SECCOMP) fails (EPERM)
@@ -136,6 +138,11 @@ int main(int argc, char **argv)
 			r.check_arg0 = 1;
 			r.arg0 = SECCOMP_SET_MODE_FILTER;
 			r.arg1_mask = SECCOMP_FILTER_FLAG_LOG;
+			r.err = EINVAL;
+		} else if (!strcmp(tok, "nolistener")) {
+			r.check_arg0 = 1;
+			r.arg0 = SECCOMP_SET_MODE_FILTER;
+			r.arg1_mask = SECCOMP_FILTER_FLAG_NEW_LISTENER;
 			r.err = EINVAL;
 		} else if (!strcmp(tok, "noactions")) {
 			r.check_arg0 = 1;

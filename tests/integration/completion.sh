@@ -108,7 +108,15 @@ cases() {
 	expect_not "$fw" "sysfence-compile --disasm --" --json
 	expect_not "$fw" "sysfence-compile --from-log - --" --out-dir --force
 	expect_exactly "$fw" "sysfence-compile --from-log - --policy $T/w/app" "$T/w/app.policy"
-	expect_has "$fw" "sysfence-compile --" --from-oci
+	expect_has "$fw" "sysfence-compile --" --from-oci --learn
+	expect_has "$fw" "sysfence-compile --learn --" --policy --as-patch --output --arch
+	expect_not "$fw" "sysfence-compile --learn --" --out-dir --comm --caps
+	expect_exactly "$fw" "sysfence-compile --learn --policy $T/w/app" "$T/w/app.policy"
+	expect_exactly "$fw" "sysfence-compile --learn " --
+	expect_has "$fw" "sysfence-compile --learn -o $T/w/x.policy -- bas" bash
+	expect_not "$fw" "sysfence-compile --learn -- " if then
+	expect_has "$fw" "sysfence-compile --learn -- cat $T/w/n" "$T/w/notes.txt"
+	expect_exactly "$fw" "sysfence-compile --learn -- $T/w/app.policy --wa"
 	expect_has "$fw" "sysfence-compile --from-oci --" --caps --kernel --arch --strict
 	expect_not "$fw" "sysfence-compile --from-oci --" --out-dir --policy --comm
 	expect_exactly "$fw" "sysfence-compile --from-oci $T/w/d" "$T/w/docker.json"

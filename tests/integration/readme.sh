@@ -27,6 +27,13 @@ mkdir "$T/d" && ln -s "$SF_ROOT/tests" "$T/d/tests"
 expect_exit 0 "README: the Docker profile imports, compiles and runs ls" \
 	sh -c "cd '$T/d' && PATH='$BUILD':\$PATH && . '$T/docker.sh'"
 expect_grep "$T/out" "^bin$" "README: ls listed /"
+# "Learn a policy by tracing a run", as written, as nobody.
+awk '/^# learn.sh$/ { f = 1; next } f && /^```$/ { exit } f' "$SF_ROOT/README.md" >"$T/learn.sh"
+if grep -q -- "--learn" "$T/learn.sh"; then ok "README: learn.sh extracted"; else not_ok "README: no learn.sh block"; fi
+mkdir -m 0777 "$T/l"
+expect_exit 0 "README: --learn, review, compile and enforce run as written (as nobody)" \
+	setpriv --reuid=65534 --regid=65534 --clear-groups -- sh -c "cd '$T/l' && PATH='$BUILD':\$PATH && . '$T/learn.sh'"
+expect_grep "$T/out" "^socket AF_INET 0x80001 IPPROTO_IP " "README: the socket line is the one it shows"
 for cmd in demo check bench fuzz install uninstall; do
 	if make -C "$SF_ROOT" -n "$cmd" >/dev/null 2>&1; then ok "README: make $cmd exists"; else not_ok "README: make $cmd missing"; fi
 done

@@ -233,7 +233,7 @@ if [ ! -s "$T/out" ]; then ok "batch: a batch that cannot start prints no docume
 	not_ok "batch: a batch that cannot start prints no document"; show "$T/out"; fi
 
 # ---- no JSON form: a usage error ----
-for args in "--disasm $P" "--syscalls" "--list-groups" "--from-oci $SF_ROOT/tests/policies/oci/docker-default.json" \
+for args in "--disasm $P" "--syscalls" "--learn -- /bin/true" "--list-groups" "--from-oci $SF_ROOT/tests/policies/oci/docker-default.json" \
 	"$P $T/single.bin"; do
 	# shellcheck disable=SC2086
 	expect_exit 2 "--json $args: exit 2" "$SF_COMPILE" --json $args

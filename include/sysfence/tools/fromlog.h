@@ -196,4 +196,10 @@ struct json_object;
 struct json_object *fromlog_json(const struct fromlog *l, const struct tool_input *pol,
 				 const struct fromlog_result *r, bool interrupted);
 
+/*
+ * A unified diff that appends body (whole lines) to the end of p's source
+ * (a policy input): the patch --as-patch prints, for --learn too.
+ */
+void fromlog_patch(FILE *out, const struct tool_input *p, const char *body, size_t bodylen);
+
 #endif

@@ -24,6 +24,7 @@ enum tools_tool {
 	TOOLS_DIFF,
 	TOOLS_SYSCALLS,
 	TOOLS_FROM_OCI,
+	TOOLS_LEARN,
 };
 
 #define TOOLS_MAX_FILTERS 64 /* --comm, --exe, --pid each */
@@ -43,13 +44,20 @@ struct tools_args {
 	const char *kernel; /* --from-oci --kernel; NULL: the running kernel */
 	char **pos;	    /* the positional arguments, in order */
 	size_t npos;
+	/* --learn: '--' was given, after npos_before_dashdash positionals */
+	bool dashdash;
+	size_t npos_before_dashdash;
+	const char *output; /* --learn -o OUT; NULL: stdout */
 };
 
 /*
  * Exit status: --explain 0 allowed, 1 denied; --diff 0 equivalent,
  * 1 different; the others 0; every tool 2 on a usage or input error.
+ * --learn: the program's status (128 + N for signal N, like a shell),
+ * 127 no such program, 126 not executable, 125 --learn itself failed.
  */
 #define TOOLS_EXIT_ERROR 2
+#define TOOLS_EXIT_LEARN_FAILED 125
 
 int tools_main(const struct tools_args *t);
 
