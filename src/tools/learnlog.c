@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sysfence/array.h"
 #include "sysfence/compile/argkinds.h"
 #include "sysfence/compile/policy.h"
 #include "sysfence/compile/syscalls.h"
@@ -97,16 +98,9 @@ static bool record_insert(struct learn_log *l, const struct learn_record *r, siz
 	}
 	if (l->n >= max)
 		return false;
-	if (l->n == l->cap) {
-		size_t ncap = l->cap ? 2 * l->cap : 256;
-		struct learn_record *n = realloc(l->v, ncap * sizeof(*n));
-
-		if (!n) {
-			l->oom = 1;
-			return true;
-		}
-		l->v = n;
-		l->cap = ncap;
+	if (ARRAY_GROW(&l->v, &l->cap, l->n + 1)) {
+		l->oom = 1;
+		return true;
 	}
 	l->v[l->n] = *r;
 	l->v[l->n].count = !r->launcher;

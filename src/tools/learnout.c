@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sysfence/array.h"
 #include "sysfence/compile/abi.h"
 #include "sysfence/compile/argkinds.h"
 #include "sysfence/compile/argtypes.h"
@@ -110,15 +111,8 @@ static void item_add_arch(struct item *x, uint32_t arch)
 
 static struct item *items_push(struct items *it)
 {
-	if (it->n == it->cap) {
-		size_t ncap = it->cap ? 2 * it->cap : 64;
-		struct item *n = realloc(it->v, ncap * sizeof(*n));
-
-		if (!n)
-			return NULL;
-		it->v = n;
-		it->cap = ncap;
-	}
+	if (ARRAY_GROW(&it->v, &it->cap, it->n + 1))
+		return NULL;
 	memset(&it->v[it->n], 0, sizeof(it->v[0]));
 	return &it->v[it->n++];
 }
