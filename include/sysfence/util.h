@@ -11,6 +11,14 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /*
+ * FNV-1a, 64 bits: the hash of the compiler's and the tools' open-addressing
+ * sets (names, records, serials).  Start from FNV1A64_INIT, chain calls to
+ * hash several fields.  Not for anything an attacker must not collide.
+ */
+#define FNV1A64_INIT UINT64_C(0xcbf29ce484222325)
+uint64_t fnv1a64(uint64_t h, const void *p, size_t n);
+
+/*
  * Writes a reason into why (when not NULL) and returns -1: the error
  * convention of the launcher's modules ("return util_fail(why, ...)").
  */

@@ -89,3 +89,14 @@ int fd_read_all(int fd, size_t max, char **bufp, size_t *lenp)
 	*lenp = len;
 	return 0;
 }
+
+uint64_t fnv1a64(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= c[i];
+		h *= UINT64_C(0x100000001b3);
+	}
+	return h;
+}

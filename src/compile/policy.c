@@ -16,6 +16,7 @@
 
 #include "sysfence/array.h"
 #include "sysfence/compile/syscalls.h"
+#include "sysfence/util.h"
 
 _Static_assert(POLICY_MAX_LINE < UINT16_MAX, "columns are stored in 16 bits");
 _Static_assert(POLICY_MAX_ARGS <= UINT8_MAX, "nargs is stored in 8 bits");
@@ -62,13 +63,7 @@ static uint64_t mix(uint64_t h, uint64_t v)
 
 static uint64_t hash_name(const char *s)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 0x100000001b3ULL;
-	}
-	return h;
+	return fnv1a64(FNV1A64_INIT, s, strlen(s));
 }
 
 static struct name_slot *name_find(struct policy_store *st, const char *name)
@@ -131,6 +126,8 @@ static struct name_slot *name_intern(struct policy_store *st, const char *name, 
 		st->names_cap = ncap;
 	}
 	s = name_find(st, name);
+	if (!s) /* not reached: the table was just made to hold one more */
+		return NULL;
 	if (!s->name) {
 		s->name = text_copy(st, name);
 		if (!s->name)

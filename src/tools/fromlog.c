@@ -17,6 +17,7 @@
 #include "sysfence/array.h"
 #include "sysfence/compile/syscalls.h"
 #include "sysfence/tools/flow.h"
+#include "sysfence/util.h"
 
 /* TASK_COMM_LEN - 1: the kernel keeps 15 bytes of a program's name. */
 #define COMM_KEPT 15
@@ -117,32 +118,21 @@ static bool filter_matches(struct fromlog *l, const struct auditlog_record *r)
 	return true;
 }
 
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *c = p;
-
-	for (size_t i = 0; i < n; i++) {
-		h ^= c[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
 /* Returns true when the record was seen before (same serial and call). */
 static bool seen_before(struct fromlog *l, const struct auditlog_record *r)
 {
-	uint64_t k = 0xcbf29ce484222325ULL;
+	uint64_t k = FNV1A64_INIT;
 
 	if (!r->has_serial)
 		return false;
-	k = fnv(k, &r->serial, sizeof(r->serial));
-	k = fnv(k, &r->millis, sizeof(r->millis));
-	k = fnv(k, &r->pid, sizeof(r->pid));
-	k = fnv(k, &r->arch, sizeof(r->arch));
+	k = fnv1a64(k, &r->serial, sizeof(r->serial));
+	k = fnv1a64(k, &r->millis, sizeof(r->millis));
+	k = fnv1a64(k, &r->pid, sizeof(r->pid));
+	k = fnv1a64(k, &r->arch, sizeof(r->arch));
 	if (r->has_nr)
-		k = fnv(k, &r->nr, sizeof(r->nr));
+		k = fnv1a64(k, &r->nr, sizeof(r->nr));
 	else
-		k = fnv(k, r->syscall_name, strlen(r->syscall_name));
+		k = fnv1a64(k, r->syscall_name, strlen(r->syscall_name));
 	k |= 1; /* 0 marks an empty slot */
 	if (l->seen_count >= FROMLOG_MAX_SEEN) {
 		/* Full: still finds the duplicates of what it holds, adds nothing. */
@@ -186,13 +176,13 @@ static bool seen_before(struct fromlog *l, const struct auditlog_record *r)
 
 static uint64_t entry_key(const struct auditlog_record *r)
 {
-	uint64_t k = 0xcbf29ce484222325ULL;
+	uint64_t k = FNV1A64_INIT;
 
-	k = fnv(k, &r->arch, sizeof(r->arch));
-	k = fnv(k, r->arch_text, strlen(r->arch_text));
+	k = fnv1a64(k, &r->arch, sizeof(r->arch));
+	k = fnv1a64(k, r->arch_text, strlen(r->arch_text));
 	if (r->has_nr)
-		return fnv(k, &r->nr, sizeof(r->nr));
-	return fnv(k ^ 1, r->syscall_name, strlen(r->syscall_name));
+		return fnv1a64(k, &r->nr, sizeof(r->nr));
+	return fnv1a64(k ^ 1, r->syscall_name, strlen(r->syscall_name));
 }
 
 static bool entry_is(const struct fromlog_entry *c, const struct auditlog_record *r)

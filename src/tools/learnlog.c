@@ -16,6 +16,7 @@
 #include "sysfence/compile/argkinds.h"
 #include "sysfence/compile/policy.h"
 #include "sysfence/compile/syscalls.h"
+#include "sysfence/util.h"
 
 #define NARGS 6
 
@@ -31,27 +32,16 @@ void learn_log_free(struct learn_log *l)
 	memset(l, 0, sizeof(*l));
 }
 
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *c = p;
-
-	for (size_t i = 0; i < n; i++) {
-		h ^= c[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
 static uint64_t record_key(const struct learn_record *r)
 {
-	uint64_t k = 0xcbf29ce484222325ULL;
+	uint64_t k = FNV1A64_INIT;
 
-	k = fnv(k, &r->arch, sizeof(r->arch));
-	k = fnv(k, &r->nr, sizeof(r->nr));
-	k = fnv(k, r->args, sizeof(r->args));
-	k = fnv(k, &r->action, sizeof(r->action));
-	k = fnv(k, &r->launcher, sizeof(r->launcher));
-	return fnv(k, &r->wide, sizeof(r->wide));
+	k = fnv1a64(k, &r->arch, sizeof(r->arch));
+	k = fnv1a64(k, &r->nr, sizeof(r->nr));
+	k = fnv1a64(k, r->args, sizeof(r->args));
+	k = fnv1a64(k, &r->action, sizeof(r->action));
+	k = fnv1a64(k, &r->launcher, sizeof(r->launcher));
+	return fnv1a64(k, &r->wide, sizeof(r->wide));
 }
 
 static bool record_same(const struct learn_record *a, const struct learn_record *b)
