@@ -442,16 +442,15 @@ static int item_cmp(const void *a, const void *b)
 	return (int)x->cls - (int)y->cls;
 }
 
-static void item_add_arch(struct fromlog_item *x, uint32_t arch)
+void fromlog_arch_add(uint32_t *arches, size_t *n, uint32_t arch)
 {
-	bool dup = false;
-
 	if (!arch)
 		return;
-	for (size_t j = 0; j < x->narches; j++)
-		dup |= x->arches[j] == arch;
-	if (!dup && x->narches < BLOB_MAX_ARCHES)
-		x->arches[x->narches++] = arch;
+	for (size_t j = 0; j < *n; j++)
+		if (arches[j] == arch)
+			return;
+	if (*n < BLOB_MAX_ARCHES)
+		arches[(*n)++] = arch;
 }
 
 /*
@@ -472,7 +471,7 @@ static void merge_items(struct items *it)
 			if (!y->where.line)
 				y->where = x->where;
 			for (size_t j = 0; j < x->narches; j++)
-				item_add_arch(y, x->arches[j]);
+				fromlog_arch_add(y->arches, &y->narches, x->arches[j]);
 			continue;
 		}
 		if (k != i)
@@ -524,7 +523,7 @@ static void build_items(const struct fromlog *l, const struct tool_input *p, str
 			continue;
 		x->count = e->count;
 		x->where = line;
-		item_add_arch(x, e->arch);
+		fromlog_arch_add(x->arches, &x->narches, e->arch);
 	}
 	if (it->n)
 		qsort(it->v, it->n, sizeof(it->v[0]), item_cmp);

@@ -11,8 +11,7 @@
 
 #include "sysfence/compile/syscalls.h"
 
-/* " (x86)" when the records are not all from the native architecture. */
-static void arch_note(const struct fromlog_item *x, char *buf, size_t len)
+void fromlog_arch_note(const uint32_t *arches, size_t narches, char *buf, size_t len)
 {
 	size_t n = 0;
 
@@ -21,17 +20,17 @@ static void arch_note(const struct fromlog_item *x, char *buf, size_t len)
 	size_t k = 0;
 
 	buf[0] = '\0';
-	if (x->narches == 1 && x->arches[0] == native)
+	if (narches == 1 && arches[0] == native)
 		return;
 	/* The native architecture first, then the others by name. */
-	for (size_t i = 0; i < x->narches; i++)
-		if (x->arches[i] == native)
+	for (size_t i = 0; i < narches; i++)
+		if (arches[i] == native)
 			names[k++] = syscalls_arch_name(native);
-	for (size_t i = 0; i < x->narches; i++) {
-		const char *nm = syscalls_arch_name(x->arches[i]);
+	for (size_t i = 0; i < narches; i++) {
+		const char *nm = syscalls_arch_name(arches[i]);
 		size_t j = k;
 
-		if (x->arches[i] == native)
+		if (arches[i] == native)
 			continue;
 		while (j > 0 && (names[j - 1] == syscalls_arch_name(native)
 					 ? 0
@@ -72,7 +71,7 @@ static size_t format_lines(FILE *o, const struct fromlog_result *r, const struct
 
 		if (x->cls != FROMLOG_ADD && x->cls != FROMLOG_ADD_PARTIAL)
 			continue;
-		arch_note(x, an, sizeof(an));
+		fromlog_arch_note(x->arches, x->narches, an, sizeof(an));
 		snprintf(left, sizeof(left), "%s", x->name);
 		fprintf(o, "%-23s # %zu record%s%s", left, x->count, plural(x->count), an);
 		if (x->cls == FROMLOG_ADD_PARTIAL)

@@ -100,15 +100,6 @@ static unsigned arg_width(const struct abi *a, const char *name, unsigned i)
 	return w;
 }
 
-static void item_add_arch(struct item *x, uint32_t arch)
-{
-	for (size_t j = 0; j < x->narches; j++)
-		if (x->arches[j] == arch)
-			return;
-	if (x->narches < BLOB_MAX_ARCHES)
-		x->arches[x->narches++] = arch;
-}
-
 static struct item *items_push(struct items *it)
 {
 	if (ARRAY_GROW(&it->v, &it->cap, it->n + 1))
@@ -130,7 +121,7 @@ static void fill_item(struct item *x, const struct learn_record *r, const struct
 		x->cls = C_UNKNOWN_ARCH;
 		return;
 	}
-	item_add_arch(x, r->arch);
+	fromlog_arch_add(x->arches, &x->narches, r->arch);
 	if (!syscalls_name(r->arch, (int)r->nr, x->name, sizeof(x->name))) {
 		x->cls = C_UNKNOWN_NR;
 		return;
@@ -210,7 +201,7 @@ static size_t sort_merge(struct items *it, size_t from)
 			y->merged |= x->merged;
 			y->widened |= x->widened;
 			for (size_t j = 0; j < x->narches; j++)
-				item_add_arch(y, x->arches[j]);
+				fromlog_arch_add(y->arches, &y->narches, x->arches[j]);
 			continue;
 		}
 		if (k != i)
@@ -527,24 +518,6 @@ static const char *plural(size_t n)
 	return n == 1 ? "" : "s";
 }
 
-/* " (x86)", " (x86_64, x86)": when the calls are not all the native ABI's. */
-static void arch_note(const struct item *x, char *buf, size_t len)
-{
-	uint32_t native = syscalls_native_arch();
-	size_t at = 0;
-
-	buf[0] = '\0';
-	if (x->narches == 1 && x->arches[0] == native)
-		return;
-	for (int pass = 0; pass < 2; pass++)
-		for (size_t i = 0; i < x->narches && at < len; i++)
-			if ((x->arches[i] == native) == !pass)
-				at += (size_t)snprintf(buf + at, len - at, "%s%s", at ? ", " : " (",
-						       syscalls_arch_name(x->arches[i]));
-	if (at && at < len)
-		snprintf(buf + at, len - at, ")");
-}
-
 static void print_line(FILE *m, const struct item *x, const struct learn_out *o)
 {
 	char line[512], comment[768], an[96];
@@ -555,7 +528,7 @@ static void print_line(FILE *m, const struct item *x, const struct learn_out *o)
 		if (x->cond[i] != COND_ANY)
 			last = i + 1;
 	at = (size_t)snprintf(line, sizeof(line), "%s", x->name);
-	arch_note(x, an, sizeof(an));
+	fromlog_arch_note(x->arches, x->narches, an, sizeof(an));
 	if (x->launcher_only)
 		cat = (size_t)snprintf(comment, sizeof(comment),
 				       "sysfence-launch's error path after loading the profile");

@@ -197,6 +197,16 @@ struct json_object *fromlog_json(const struct fromlog *l, const struct tool_inpu
 				 const struct fromlog_result *r, bool interrupted);
 
 /*
+ * The architectures of a line's calls, as --from-log and --learn keep them:
+ * fromlog_arch_add puts arch (never 0) into arches[0..*n), at most
+ * BLOB_MAX_ARCHES and each once; fromlog_arch_note writes " (x86)" or
+ * " (x86_64, x86)" into buf when they are not all the native one (the
+ * native first, the others by name), "" otherwise.
+ */
+void fromlog_arch_add(uint32_t *arches, size_t *n, uint32_t arch);
+void fromlog_arch_note(const uint32_t *arches, size_t n, char *buf, size_t len);
+
+/*
  * A unified diff that appends body (whole lines) to the end of p's source
  * (a policy input): the patch --as-patch prints, for --learn too.
  */
