@@ -140,7 +140,7 @@ HELPER_BINS := $(patsubst tests/helpers/%.c,$(BUILD)/tests/helpers/%,$(HELPER_SR
 BENCH_BINS  := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 
 .PHONY: all check check-run check-unit deps test-build bench demo install uninstall clean fuzz \
-	lint format deb
+	lint format deb autopkgtest
 all: $(COMPILER) $(LAUNCHER) $(SHLIB_LINKS)
 
 $(BUILD)/obj/%.o: %.c
@@ -367,6 +367,12 @@ clean:
 # build/deb and checked with lintian: scripts/build-deb.sh.
 deb:
 	@scripts/build-deb.sh
+
+# debian/tests on the packages `make deb` built, installed on this machine
+# (autopkgtest's null testbed, as root) and purged after:
+# scripts/autopkgtest.sh.
+autopkgtest:
+	@scripts/autopkgtest.sh
 
 -include $(shell find $(BUILD)/obj $(BUILD)/pic -name '*.d' 2>/dev/null)
 
