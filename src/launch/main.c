@@ -280,27 +280,30 @@ static bool bind_program(const char *profile, enum trust_kind kind, const struct
 			 const struct load_plan *plan, const struct priv *priv,
 			 struct program_exec *exec)
 {
-	char why[512] = "";
+	char why[512];
+	const char *reason = "";
 	bool bound = false, readable;
 	int fd;
 
+	/* Constant reasons: no formatting on the common path. */
 	if (kind != TRUST_STORE_NAME)
-		snprintf(why, sizeof(why), "a profile given by path is never bound");
+		reason = "a profile given by path is never bound";
 	else if (!b->nbindings)
-		snprintf(why, sizeof(why), "the profile is bound to no program");
-	if (kind == TRUST_STORE_NAME && plan->allow.len && b->nbindings) {
+		reason = "the profile is bound to no program";
+	else if (plan->allow.len) {
 		fd = program_open(exec->path, &readable);
 		if (fd < 0)
-			die_status(fd == -ENOENT ? PROGRAM_EXIT_NOT_FOUND : PROGRAM_EXIT_CANNOT_RUN,
-				   profile, "cannot run %s: %s", exec->path, strerror(-fd));
+			die_status(path_exit_status(-fd), profile, "cannot run %s: %s", exec->path,
+				   strerror(-fd));
 		bound = trust_program_bound(b, fd, readable, priv->uid, priv->gid, why,
 					    sizeof(why));
+		reason = why;
 		if (bound)
 			exec->fd = fd; /* close-on-exec: gone once it runs */
 		else
 			close(fd);
 	}
-	debug_plan(profile, b, plan, kind, bound, why);
+	debug_plan(profile, b, plan, kind, bound, reason);
 	return bound;
 }
 
@@ -329,13 +332,24 @@ static void refuse_denied_calls(const char *profile, const struct blob *b,
 			   bpf_action_name(verdict, action, sizeof(action)));
 }
 
+static int read_once(const struct launch_args *a, enum trust_kind kind, struct trust_profile *p,
+		     char *why, size_t whylen)
+{
+	if (kind == TRUST_STORE_NAME)
+		return trust_read_store(a->profile_dir ? a->profile_dir : SYSFENCE_PROFILE_DIR,
+					a->profile, p, why, whylen);
+	return trust_read_path(a->profile, p, why, whylen);
+}
+
 static int read_profile(const struct launch_args *a, enum trust_kind kind, struct trust_profile *p,
 			char *why, size_t whylen)
 {
 	struct timespec now, end;
-	const char *dir = a->profile_dir ? a->profile_dir : SYSFENCE_PROFILE_DIR;
 	int rc;
 
+	/* No clock without --wait: its first read faults the vDSO data page in. */
+	if (!a->wait_seconds)
+		return read_once(a, kind, p, why, whylen);
 	if (clock_gettime(CLOCK_MONOTONIC, &end) < 0) {
 		snprintf(why, whylen, "clock_gettime: %s", strerror(errno));
 		return -1;
@@ -344,12 +358,9 @@ static int read_profile(const struct launch_args *a, enum trust_kind kind, struc
 	for (;;) {
 		const struct timespec step = { 0, WAIT_STEP_NS };
 
-		if (kind == TRUST_STORE_NAME)
-			rc = trust_read_store(dir, a->profile, p, why, whylen);
-		else
-			rc = trust_read_path(a->profile, p, why, whylen);
+		rc = read_once(a, kind, p, why, whylen);
 		/* Only a missing profile is worth waiting for (boot race). */
-		if (rc != -ENOENT || !a->wait_seconds)
+		if (rc != -ENOENT)
 			return rc;
 		if (clock_gettime(CLOCK_MONOTONIC, &now) < 0 || now.tv_sec > end.tv_sec ||
 		    (now.tv_sec == end.tv_sec && now.tv_nsec >= end.tv_nsec))
@@ -368,8 +379,10 @@ int main(int argc, char *argv[])
 	struct load_plan plan;
 	struct program_exec exec;
 	enum trust_kind kind;
-	char why[512], program[PATH_MAX];
-	const char *profile, *stage, *debug_value;
+	/* Static: a search result only, off the stack's common path. */
+	static char found[PATH_MAX];
+	char why[512];
+	const char *profile, *program, *stage, *debug_value;
 	bool bound;
 	int rc, err;
 
@@ -429,10 +442,20 @@ int main(int argc, char *argv[])
 	if (rc != VERIFY_OK)
 		die(profile, "%s", why);
 
-	/* 6. The program, as the caller; bound, or no_new_privs. */
-	rc = program_find(args.program_argv[0], getenv("PATH"), program, sizeof(program), &err);
-	if (rc)
-		die_status(rc, profile, "cannot run %s: %s", args.program_argv[0], strerror(err));
+	/*
+	 * 6. The program, as the caller; bound, or no_new_privs.  A name with
+	 * '/' is not looked at before the exec: execve itself answers 127 or
+	 * 126 for it, with the same line (the failure path is simulated in
+	 * step 7), and a bound profile opens it anyway.
+	 */
+	program = args.program_argv[0];
+	if (!strchr(program, '/')) {
+		rc = path_find_program(program, getenv("PATH"), found, sizeof(found));
+		if (rc)
+			die_status(path_exit_status(-rc), profile, "cannot run %s: %s", program,
+				   strerror(-rc));
+		program = found;
+	}
 	exec = (struct program_exec){ -1, program, args.program_argv, environ };
 	bound = bind_program(profile, kind, &blob, &plan, &priv, &exec);
 
@@ -459,6 +482,5 @@ int main(int argc, char *argv[])
 	program_exec(&exec);
 	/* The profile lets this write and exit through (step 7). */
 	err = errno;
-	die_status(err == ENOENT ? PROGRAM_EXIT_NOT_FOUND : PROGRAM_EXIT_CANNOT_RUN, profile,
-		   "cannot run %s: %s", program, strerror(err));
+	die_status(path_exit_status(err), profile, "cannot run %s: %s", program, strerror(err));
 }

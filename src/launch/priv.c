@@ -33,33 +33,44 @@ int priv_init(struct priv *p, char *why, size_t whylen)
 	return 0;
 }
 
-/* Sets the capability sets to exactly CAP_SYS_ADMIN in `sets`, and verifies. */
+/*
+ * The capability sets asked for, kept between the calls: libcap's
+ * cap_init asks the kernel for its version (capget) on every allocation.
+ */
+static cap_t caps_want;
+
+/*
+ * Sets the capability sets to exactly CAP_SYS_ADMIN in the permitted and
+ * (when asked) effective set, nothing else, and verifies by reading them
+ * back.  The comparison is of the external forms (cap_copy_ext): the same
+ * bits, without cap_compare's copy, which asks the kernel again.
+ */
 static int set_caps(bool permitted, bool effective, char *why, size_t whylen)
 {
 	const cap_value_t admin[] = { CAP_SYS_ADMIN };
-	cap_t want = cap_init(), have = NULL;
+	unsigned char want_ext[64], have_ext[64]; /* cap_size() is 29 in libcap 2.66 */
+	ssize_t want_len, have_len;
+	cap_t have;
 	int rc = -1;
 
-	if (!want)
+	if (!caps_want && !(caps_want = cap_init()))
 		return util_fail(why, whylen, "cannot allocate capabilities: %s", strerror(errno));
-	if ((permitted && cap_set_flag(want, CAP_PERMITTED, 1, admin, CAP_SET)) ||
-	    (effective && cap_set_flag(want, CAP_EFFECTIVE, 1, admin, CAP_SET))) {
-		util_fail(why, whylen, "cannot build capabilities: %s", strerror(errno));
-		goto out;
-	}
-	if (cap_set_proc(want)) {
-		util_fail(why, whylen, "cannot set capabilities: %s", strerror(errno));
-		goto out;
-	}
+	if (cap_clear(caps_want) ||
+	    (permitted && cap_set_flag(caps_want, CAP_PERMITTED, 1, admin, CAP_SET)) ||
+	    (effective && cap_set_flag(caps_want, CAP_EFFECTIVE, 1, admin, CAP_SET)))
+		return util_fail(why, whylen, "cannot build capabilities: %s", strerror(errno));
+	if (cap_set_proc(caps_want))
+		return util_fail(why, whylen, "cannot set capabilities: %s", strerror(errno));
 	have = cap_get_proc();
-	if (!have || cap_compare(want, have)) {
+	if (!have)
+		return util_fail(why, whylen, "cannot read capabilities back: %s", strerror(errno));
+	want_len = cap_copy_ext(want_ext, caps_want, sizeof(want_ext));
+	have_len = cap_copy_ext(have_ext, have, sizeof(have_ext));
+	if (want_len <= 0 || want_len != have_len || memcmp(want_ext, have_ext, (size_t)want_len))
 		util_fail(why, whylen, "capabilities did not change as asked");
-		goto out;
-	}
-	rc = 0;
-out:
+	else
+		rc = 0;
 	cap_free(have);
-	cap_free(want);
 	return rc;
 }
 
@@ -94,19 +105,18 @@ int priv_drop_to_caller(struct priv *p, char *why, size_t whylen)
 	if (set_caps(true, false, why, whylen))
 		return -1;
 	p->caps_kept = true;
-	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0 || prctl(PR_GET_KEEPCAPS, 0, 0, 0, 0) != 0)
-		return util_fail(why, whylen, "cannot clear PR_SET_KEEPCAPS");
 	/*
-	 * Ambient capabilities need the inheritable bit, which is now clear,
-	 * so the kernel has emptied the set; clear it anyway, in one call
-	 * (libcap's cap_reset_ambient asks about each capability first: 41
-	 * calls).  A kernel without ambient capabilities (before 4.3) answers
-	 * EINVAL.
+	 * Nothing to undo (each undo would be a credentials change, ~1.3 us
+	 * here).  PR_SET_KEEPCAPS only matters when a uid changes away from
+	 * 0, which can no longer happen (no uid is 0, CAP_SETUID is gone),
+	 * and execve clears it.  The ambient set was emptied by the kernel
+	 * at the setuid exec, can only hold capabilities both permitted and
+	 * inheritable (the kernel masks it at every capset), and the
+	 * inheritable set was just verified empty.
+	 *
+	 * No ptrace, no core dump, no /proc/PID/mem while CAP_SYS_ADMIN is
+	 * held.
 	 */
-	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
-		return util_fail(why, whylen, "cannot clear ambient capabilities: %s",
-				 strerror(errno));
-	/* No ptrace, no core dump, no /proc/PID/mem while CAP_SYS_ADMIN is held. */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		return util_fail(why, whylen, "PR_SET_DUMPABLE: %s", strerror(errno));
 	return 0;

@@ -201,9 +201,8 @@ static int read_store_file(const char *path, const char *dir, struct trust_profi
 int trust_read_store(const char *dir, const char *name, struct trust_profile *out, char *why,
 		     size_t whylen)
 {
-	char copy[PATH_MAX], path[PATH_MAX];
-	char *save = NULL, *comp;
-	size_t len = 0;
+	char path[PATH_MAX];
+	size_t len = 0, nlen;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -214,24 +213,46 @@ int trust_read_store(const char *dir, const char *name, struct trust_profile *ou
 			    TRUST_NAME_MAX);
 	if (dir[0] != '/')
 		return fail(EINVAL, why, whylen, "profile folder is not an absolute path");
-	if (snprintf(copy, sizeof(copy), "%s", dir) >= (int)sizeof(copy))
+	if (strlen(dir) >= sizeof(path))
 		return fail(ENAMETOOLONG, why, whylen, "profile folder path too long");
 
 	rc = check_folder("/", why, whylen);
 	if (rc)
 		return rc;
-	for (comp = strtok_r(copy, "/", &save); comp; comp = strtok_r(NULL, "/", &save)) {
-		if (!strcmp(comp, ".") || !strcmp(comp, ".."))
+	/*
+	 * Each component in turn, appended to path (never longer than dir:
+	 * components only lose repeated '/'); plain copies, no formatting on
+	 * the common path.
+	 */
+	for (const char *comp = dir;;) {
+		const char *end;
+		size_t clen;
+
+		while (*comp == '/')
+			comp++;
+		if (!*comp)
+			break;
+		end = strchrnul(comp, '/');
+		clen = (size_t)(end - comp);
+		if ((clen == 1 && comp[0] == '.') ||
+		    (clen == 2 && comp[0] == '.' && comp[1] == '.'))
 			return fail(EINVAL, why, whylen,
 				    "profile folder must not contain '.' or '..'");
-		/* Never longer than dir: components only lose repeated '/'. */
-		len += (size_t)snprintf(path + len, sizeof(path) - len, "/%s", comp);
+		path[len++] = '/';
+		memcpy(path + len, comp, clen);
+		len += clen;
+		path[len] = '\0';
 		rc = check_folder(path, why, whylen);
 		if (rc)
 			return rc;
+		comp = end;
 	}
-	if ((size_t)snprintf(path + len, sizeof(path) - len, "/%s.bin", name) >= sizeof(path) - len)
+	nlen = strlen(name);
+	if (len + 1 + nlen + sizeof(".bin") > sizeof(path))
 		return fail(ENAMETOOLONG, why, whylen, "profile path too long");
+	path[len++] = '/';
+	memcpy(path + len, name, nlen);
+	memcpy(path + len + nlen, ".bin", sizeof(".bin"));
 	return read_store_file(path, dir, out, why, whylen);
 }
 

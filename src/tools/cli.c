@@ -32,6 +32,7 @@
 #include "sysfence/tools/json.h"
 #include "sysfence/tools/oci.h"
 #include "sysfence/compile/text.h"
+#include "sysfence/path.h"
 #include "sysfence/util.h"
 
 static int tool_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -628,11 +629,12 @@ static int run_learn(const struct tools_args *t)
 		tool_input_free(&base);
 		return usage_error("--as-patch needs a policy, not a compiled profile");
 	}
-	rc = learn_find_program(argv[0], path, sizeof(path));
+	/* The launcher's search (src/common/path.c): the same program runs under both. */
+	rc = path_find_program(argv[0], getenv("PATH"), path, sizeof(path));
 	if (rc) {
 		tool_input_free(&base);
 		tool_error("%s: %s", argv[0], rc == -ENOENT ? "command not found" : strerror(-rc));
-		return rc == -ENOENT ? 127 : 126;
+		return path_exit_status(-rc);
 	}
 	r.base = &base.blob;
 	r.path = path;

@@ -388,51 +388,6 @@ run_sentinel(const struct learn_run_opts *o, int sock, int life, const struct so
 
 /* ---- S: the supervisor ---- */
 
-static int executable_file(const char *path)
-{
-	struct stat st;
-
-	if (stat(path, &st) || !S_ISREG(st.st_mode))
-		return -ENOENT;
-	return access(path, X_OK) ? -EACCES : 0;
-}
-
-int learn_find_program(const char *name, char *buf, size_t len)
-{
-	const char *path = getenv("PATH");
-	int found = -ENOENT;
-
-	if (!*name)
-		return -ENOENT;
-	if (strchr(name, '/')) {
-		if (snprintf(buf, len, "%s", name) >= (int)len)
-			return -ENAMETOOLONG;
-		if (access(buf, F_OK))
-			return -ENOENT;
-		return executable_file(buf) ? -EACCES : 0; /* a folder is no program either */
-	}
-	if (!path)
-		path = "/usr/local/bin:/usr/bin:/bin";
-	for (const char *p = path;; p++) {
-		const char *end = strchr(p, ':');
-		size_t n = end ? (size_t)(end - p) : strlen(p);
-		int rc;
-
-		/* An empty entry is the current folder, as for execvp. */
-		if (snprintf(buf, len, "%.*s%s%s", (int)n, n ? p : ".", "/", name) < (int)len) {
-			rc = executable_file(buf);
-			if (!rc)
-				return 0;
-			if (rc == -EACCES)
-				found = -EACCES;
-		}
-		if (!end)
-			break;
-		p = end;
-	}
-	return found;
-}
-
 static volatile sig_atomic_t learn_stop;
 
 static void on_stop(int sig)

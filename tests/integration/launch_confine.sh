@@ -129,6 +129,16 @@ expect_exit 127 "PATH: a missing PROGRAM is 127" env PATH=/usr/bin:/bin \
 expect_grep "$T/err" '^sysfence-launch: t: cannot run no-such-program-sf: ' "PATH: one-line error"
 install -m 0644 "$SF_HELPERS/sf-try" "$B/not-executable"
 expect_exit 126 "a PROGRAM that is not executable is 126" as_user "$L" t -- "$B/not-executable"
+expect_grep "$T/err" "^sysfence-launch: t: cannot run $B/not-executable: Permission denied\$" \
+	"not executable by path: one line (execve's answer, after the load)"
+# A name with '/' is left to execve: the same statuses and line as a search.
+expect_exit 127 "a missing PROGRAM given by path is 127" as_user "$L" t -- "$B/no-such-program-sf"
+expect_grep "$T/err" "^sysfence-launch: t: cannot run $B/no-such-program-sf: No such file or directory\$" \
+	"missing by path: one line"
+expect_exit 126 "a folder given as PROGRAM is 126" as_user "$L" t -- "$B"
+mkdir -p "$W/prog-dir-sf"
+expect_exit 126 "PATH: only a folder of PROGRAM's name: 126" env PATH="$W" "$(command -v setpriv)" \
+	--reuid=$SF_UID --regid=$SF_GID --clear-groups "$L" t -- prog-dir-sf
 rm -f "$W/ran"
 expect_exit 126 "execve denied by the profile: 126" as_user "$L" noexec -- "$TRY" touch "$W/ran"
 expect_grep "$T/err" "^sysfence-launch: noexec: cannot run $TRY: the profile denies execve \\(ERRNO\\(EPERM\\)\\), which the launcher makes after loading it\$" \

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * Unit tests for src/launch/program.c: the execvp-style search (exit 127
- * not found, 126 found but not executable) and the standard descriptors.
+ * Unit tests for the execvp-style search both sysfence-launch and --learn
+ * use (src/common/path.c: -ENOENT, exit 127, not found; -EACCES, exit 126,
+ * found but not executable) and for src/launch/program.c: opening and
+ * running the program, the standard descriptors.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -70,57 +72,60 @@ static int teardown(void **state)
 static void test_search(void **state)
 {
 	char path_env[PATH_MAX], buf[PATH_MAX], want[PATH_MAX];
-	int err;
 
 	(void)state;
 	snprintf(path_env, sizeof(path_env), "%s/a:%s/b", dir, dir);
 	/* First entry that can run wins. */
-	assert_int_equal(program_find("only-a", path_env, buf, sizeof(buf), &err), 0);
+	assert_int_equal(path_find_program("only-a", path_env, buf, sizeof(buf)), 0);
 	snprintf(want, sizeof(want), "%s/a/only-a", dir);
 	assert_string_equal(buf, want);
 	/* Found but not executable in a: keeps looking, b has it. */
-	assert_int_equal(program_find("noexec", path_env, buf, sizeof(buf), &err), 0);
+	assert_int_equal(path_find_program("noexec", path_env, buf, sizeof(buf)), 0);
 	snprintf(want, sizeof(want), "%s/b/noexec", dir);
 	assert_string_equal(buf, want);
 	/* A folder is skipped like execvp's EACCES. */
-	assert_int_equal(program_find("prog-dir", path_env, buf, sizeof(buf), &err), 0);
+	assert_int_equal(path_find_program("prog-dir", path_env, buf, sizeof(buf)), 0);
 	snprintf(want, sizeof(want), "%s/b/prog-dir", dir);
 	assert_string_equal(buf, want);
 	/* Only a non-executable match: 126 EACCES. */
-	assert_int_equal(program_find("data", path_env, buf, sizeof(buf), &err), 126);
-	assert_int_equal(err, EACCES);
+	assert_int_equal(path_find_program("data", path_env, buf, sizeof(buf)), -EACCES);
+	assert_int_equal(path_exit_status(EACCES), 126);
 	/* Nothing: 127 ENOENT. */
-	assert_int_equal(program_find("nothing-here", path_env, buf, sizeof(buf), &err), 127);
-	assert_int_equal(err, ENOENT);
-	assert_int_equal(program_find("", path_env, buf, sizeof(buf), &err), 127);
+	assert_int_equal(path_find_program("nothing-here", path_env, buf, sizeof(buf)), -ENOENT);
+	assert_int_equal(path_exit_status(ENOENT), 127);
+	assert_int_equal(path_find_program("", path_env, buf, sizeof(buf)), -ENOENT);
 }
 
 static void test_slash_and_defaults(void **state)
 {
 	char buf[PATH_MAX], p[PATH_MAX];
-	int err;
 
 	(void)state;
 	snprintf(p, sizeof(p), "%s/a/only-a", dir);
-	assert_int_equal(program_find(p, "/nonexistent", buf, sizeof(buf), &err), 0);
+	assert_int_equal(path_find_program(p, "/nonexistent", buf, sizeof(buf)), 0);
 	assert_string_equal(buf, p);
 	snprintf(p, sizeof(p), "%s/a/data", dir);
-	assert_int_equal(program_find(p, NULL, buf, sizeof(buf), &err), 126);
+	assert_int_equal(path_find_program(p, NULL, buf, sizeof(buf)), -EACCES);
 	snprintf(p, sizeof(p), "%s/a/missing", dir);
-	assert_int_equal(program_find(p, NULL, buf, sizeof(buf), &err), 127);
+	assert_int_equal(path_find_program(p, NULL, buf, sizeof(buf)), -ENOENT);
 	snprintf(p, sizeof(p), "%s/a/data/x", dir);
-	assert_int_equal(program_find(p, NULL, buf, sizeof(buf), &err), 127); /* ENOTDIR */
-	/* PATH unset: /bin:/usr/bin, as execvp. */
-	assert_int_equal(program_find("sh", NULL, buf, sizeof(buf), &err), 0);
+	assert_int_equal(path_find_program(p, NULL, buf, sizeof(buf)), -ENOENT); /* ENOTDIR */
+	/* PATH unset: PATH_SEARCH_DEFAULT, /bin:/usr/bin, as execvp. */
+	assert_string_equal(PATH_SEARCH_DEFAULT, "/bin:/usr/bin");
+	assert_int_equal(path_find_program("sh", NULL, buf, sizeof(buf)), 0);
 	/* An empty entry is the current folder. */
 	assert_int_equal(chdir(dir), 0);
-	assert_int_equal(program_find("only-a", ":/nonexistent", buf, sizeof(buf), &err), 127);
+	assert_int_equal(path_find_program("only-a", ":/nonexistent", buf, sizeof(buf)), -ENOENT);
 	assert_int_equal(chdir("a"), 0);
-	assert_int_equal(program_find("only-a", "/nonexistent:", buf, sizeof(buf), &err), 0);
+	assert_int_equal(path_find_program("only-a", "/nonexistent:", buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "only-a");
 	assert_int_equal(chdir("/"), 0);
 	/* Too long for the buffer: never truncated into another name. */
-	assert_int_equal(program_find("only-a", "/x", buf, 4, &err), 127);
+	assert_int_equal(path_find_program("only-a", "/x", buf, 4), -ENOENT);
+	assert_int_equal(path_find_program("/x/only-a", NULL, buf, 4), -ENAMETOOLONG);
+	/* A folder given by path cannot run: 126, as execve's EACCES. */
+	snprintf(p, sizeof(p), "%s/a/prog-dir", dir);
+	assert_int_equal(path_find_program(p, NULL, buf, sizeof(buf)), -EACCES);
 }
 
 static void test_std_fds(void **state)

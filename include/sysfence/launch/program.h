@@ -6,25 +6,16 @@
 #include <stddef.h>
 
 #include "sysfence/lib/load.h"
+#include "sysfence/path.h"
 
-/* Exit statuses as env(1) uses them. */
-#define PROGRAM_EXIT_CANNOT_RUN 126
-#define PROGRAM_EXIT_NOT_FOUND 127
-
-/*
- * Finds PROGRAM as execvp(3) would, before the filter is loaded (the
- * filter may deny the calls a search needs): a name with '/' is used as
- * is, otherwise every PATH entry is tried in order (PATH unset:
- * "/bin:/usr/bin"; an empty entry: the current folder).  The first regular
- * file the caller may execute wins.  Returns 0 with the path in buf, or
- * PROGRAM_EXIT_NOT_FOUND / PROGRAM_EXIT_CANNOT_RUN with *err set.
- * Runs after the privilege drop, so it sees what the caller sees.
- */
-int program_find(const char *name, const char *path_env, char *buf, size_t buflen, int *err);
+/* Exit statuses as env(1) uses them (path.h: the search shared with --learn). */
+#define PROGRAM_EXIT_CANNOT_RUN PATH_EXIT_CANNOT_RUN
+#define PROGRAM_EXIT_NOT_FOUND PATH_EXIT_NOT_FOUND
 
 /*
- * Opens the program program_find found, as the caller, to check it against
- * the profile's bindings and to run that very file: for reading when the
+ * Opens the program (path_find_program's, or a name with '/'), as the
+ * caller, to check it against the profile's bindings and to run that very
+ * file: for reading when the
  * caller may read it (the binding check looks at its first bytes), else
  * O_PATH (an execute-only file).  Close-on-exec either way, which also
  * makes the kernel refuse to run a script from it.  Returns the

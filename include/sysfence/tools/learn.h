@@ -114,14 +114,6 @@ struct learn_run_opts {
 };
 
 /*
- * The program a command name stands for, as execvp(3) finds it: a name
- * with a '/' as it is, otherwise the first executable regular file of that
- * name in $PATH.  Returns 0 with the path in buf, -ENOENT (no such
- * program) or -EACCES (found, not executable).
- */
-int learn_find_program(const char *name, char *buf, size_t len);
-
-/*
  * Runs the program under the filter, records into log, and returns the
  * program's wait status in *status (-1: none).  Returns 0, or -1 with a
  * message in why (the program did not run, or supervising failed: then it
