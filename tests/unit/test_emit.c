@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
  * Unit tests for the backward BPF writer's load pruning
- * (emit_drop_reloads() in src/compile/emit.c): a load goes only where
+ * (emit_drop_reloads() in src/compile/emit.c) and the range tree's cost
+ * bound (rt_emit() in src/compile/rangetree.c).  A load goes only where
  * every path into it leaves that word, so masked, in A.  Hand-written
  * programs pin the cases (a reload dropped, a reload kept because one
  * path brings another word, masks wider and narrower), a generated policy
  * shows the compiler uses it, and random programs with long jumps are run
- * before and after on the simulator: every decision must stay.
+ * before and after on the simulator: every decision must stay.  The cost
+ * bound pulls up the one range that needs it.
  */
 #include <errno.h>
 #include <linux/audit.h>
@@ -21,6 +23,7 @@
 
 #include "sysfence/compile/compile.h"
 #include "sysfence/compile/emit.h"
+#include "sysfence/compile/rangetree.h"
 
 #define ALLOW SECCOMP_RET_ALLOW
 #define DENY (SECCOMP_RET_ERRNO | EPERM)
@@ -268,6 +271,60 @@ static void test_random_programs(void **state)
 	assert_true(dropped > 100);
 }
 
+/* ---- the range tree's cost bound ---- */
+
+#define NRANGES 64
+
+/*
+ * A tree over NRANGES numbers, each with its own action (nothing merges),
+ * number `slow` with `extra` instructions after the tree (every number
+ * steps[nr] receives what nr runs: ld, comparisons,
+ * RET.
+ */
+static void bounded_tree(unsigned slow, unsigned extra, unsigned max_cost, unsigned *steps)
+{
+	struct rt_range r[NRANGES];
+	struct emit e;
+	struct prog p;
+	size_t n = NRANGES;
+
+	for (unsigned i = 0; i < NRANGES; i++)
+		r[i] = (struct rt_range){ i, i == NRANGES - 1 ? UINT32_MAX : i,
+					  EMIT_RET(SECCOMP_RET_ERRNO | (i + 1)), 1.0,
+					  i == slow ? extra : 0 };
+	emit_init(&e, 100000);
+	emit_goto(&e, rt_emit(&e, r, &n, max_cost, NULL));
+	emit_load(&e, BPF_OFF_NR, UINT32_MAX);
+	p.p = emit_finish(&e, &p.len);
+	assert_non_null(p.p);
+	for (uint32_t nr = 0; nr < NRANGES; nr++) {
+		struct seccomp_data d = { .nr = (int)nr };
+
+		assert_int_equal(bpf_run(p.p, p.len, &d, &steps[nr]), SECCOMP_RET_ERRNO | (nr + 1));
+	}
+	free(p.p);
+}
+
+/*
+ * 64 equal numbers: 6 comparisons each for the weights alone.  One with 7
+ * instructions after the tree must come within 10 (3 comparisons at
+ * most), and the others pay little for it.
+ */
+static void test_cost_bound_pulls_one_range(void **state)
+{
+	unsigned steps[NRANGES], sum = 0;
+
+	(void)state;
+	bounded_tree(40, 7, 10, steps);
+	assert_true(steps[40] - 2 + 7 <= 10);
+	for (unsigned i = 0; i < NRANGES; i++)
+		sum += steps[i] - 2;
+	/* the weights alone: 6.0 on average; pulling one range up costs a little */
+	assert_true(sum <= NRANGES * 6 + NRANGES / 4);
+	bounded_tree(40, 7, 0, steps);
+	assert_true(steps[40] - 2 + 7 > 10);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -276,6 +333,7 @@ int main(void)
 		cmocka_unit_test(test_masked_reloads),
 		cmocka_unit_test(test_compiled_policy_loads_once),
 		cmocka_unit_test(test_random_programs),
+		cmocka_unit_test(test_cost_bound_pulls_one_range),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
