@@ -164,6 +164,160 @@ int emit_longest_path(const struct emit *e, emit_target t, uint32_t action)
 	return r < 0 ? -1 : r - 1;
 }
 
+/*
+ * What A holds on entry to an instruction, as far as every path into it
+ * agrees: no path seen yet, word `off` of seccomp_data ANDed with `mask`,
+ * or anything.  sysfence's programs only load words of seccomp_data and
+ * AND them with constants, so that is all there is to know.
+ */
+enum {
+	ACC_NONE,
+	ACC_WORD,
+	ACC_ANY
+};
+
+struct acc {
+	uint8_t st;
+	uint32_t off, mask;
+};
+
+static void acc_meet(struct acc *into, const struct acc *v)
+{
+	if (into->st == ACC_NONE)
+		*into = *v;
+	else if (into->st == ACC_WORD &&
+		 (v->st != ACC_WORD || v->off != into->off || v->mask != into->mask))
+		into->st = ACC_ANY;
+}
+
+/* The label a jump written at `at` lands on, or SIZE_MAX when it leaves the program. */
+static size_t jump_to(size_t at, uint32_t off)
+{
+	return off < at ? at - 1 - off : SIZE_MAX;
+}
+
+/*
+ * The forward pass of emit_drop_reloads(): fills drop[].  Every
+ * instruction dropped leaves A as the original left it by the next kept
+ * instruction (a load dropped alone: A held that word already; a load and
+ * its AND: A held the masked word; a load before `and #m` whose A held
+ * the word under a wider mask m0: the AND gives word & m either way; an
+ * AND whose mask keeps every bit A may have), so the data-flow of the
+ * original program stays true of the new one.  Returns false when a jump
+ * leaves the program (then nothing is dropped).
+ */
+static bool find_reloads(const struct emit *e, struct acc *acc, bool *targeted, bool *drop,
+			 const size_t *entry)
+{
+	const struct acc any = { ACC_ANY, 0, 0 };
+	size_t n = e->n;
+
+	/* An AND a jump lands on is not only its load's: it pairs with none. */
+	for (size_t l = 0; l < n; l++) {
+		const struct sock_filter *in = &e->rev[l];
+		size_t t, f;
+
+		if (BPF_CLASS(in->code) != BPF_JMP)
+			continue;
+		t = jump_to(l, in->code == SF_BPF_JA ? in->k : in->jt);
+		f = in->code == SF_BPF_JA ? t : jump_to(l, in->jf);
+		if (t == SIZE_MAX || f == SIZE_MAX)
+			return false;
+		targeted[t] = targeted[f] = true;
+	}
+	acc[n - 1] = any;
+	if (entry && *entry < n)
+		acc_meet(&acc[*entry], &any);
+	for (size_t l = n; l-- > 0;) {
+		const struct sock_filter *in = &e->rev[l];
+		struct acc a = acc[l].st == ACC_NONE ? any : acc[l], out = any;
+		bool word = a.st == ACC_WORD;
+
+		if (in->code == SF_BPF_LD_ABS) {
+			out = (struct acc){ ACC_WORD, in->k, UINT32_MAX };
+			if (l > 1 && e->rev[l - 1].code == SF_BPF_AND_K && !targeted[l - 1]) {
+				uint32_t m = e->rev[l - 1].k;
+
+				drop[l] = word && a.off == in->k && !(m & ~a.mask);
+				drop[l - 1] = drop[l] && a.mask == m;
+			} else {
+				drop[l] = l > 0 && word && a.off == in->k && a.mask == UINT32_MAX;
+			}
+		} else if (in->code == SF_BPF_AND_K) {
+			if (word)
+				out = (struct acc){ ACC_WORD, a.off, a.mask & in->k };
+			drop[l] |= l > 0 && word && !(a.mask & ~in->k);
+		} else if (BPF_CLASS(in->code) == BPF_JMP) {
+			out = a; /* a jump does not touch A */
+		}
+		if (in->code == SF_BPF_RET_K)
+			continue;
+		if (BPF_CLASS(in->code) == BPF_JMP) {
+			acc_meet(&acc[jump_to(l, in->code == SF_BPF_JA ? in->k : in->jt)], &out);
+			if (in->code != SF_BPF_JA)
+				acc_meet(&acc[jump_to(l, in->jf)], &out);
+		} else if (l > 0) {
+			acc_meet(&acc[l - 1], &out);
+		}
+	}
+	return true;
+}
+
+/* Where a jump to label t lands once the dropped instructions are gone. */
+static size_t new_label(const bool *drop, const size_t *below, size_t t)
+{
+	/* a dropped one falls through to the first kept label below it */
+	return drop[t] ? below[t] - 1 : below[t];
+}
+
+size_t emit_drop_reloads(struct emit *e, size_t *entry)
+{
+	size_t n = e->n, kept = 0;
+	struct acc *acc = NULL;
+	bool *drop = NULL, *targeted = NULL;
+	size_t *below = NULL;
+
+	if (e->failed || n < 2)
+		return 0;
+	acc = calloc(n, sizeof(*acc));
+	drop = calloc(n, sizeof(*drop));
+	targeted = calloc(n, sizeof(*targeted));
+	below = malloc(n * sizeof(*below));
+	/* Out of memory: the program stays as it is, correct all the same. */
+	if (!acc || !drop || !targeted || !below || !find_reloads(e, acc, targeted, drop, entry))
+		goto out;
+	for (size_t l = 0; l < n; l++) {
+		below[l] = kept; /* kept instructions under label l */
+		kept += !drop[l];
+	}
+	/* Upwards: an instruction only moves down (below[l] <= l), over dropped ones. */
+	for (size_t l = 0; l < n; l++) {
+		struct sock_filter in = e->rev[l];
+
+		if (drop[l])
+			continue;
+		if (in.code == SF_BPF_JA) {
+			in.k = (uint32_t)(below[l] - new_label(drop, below, l - 1 - in.k) - 1);
+		} else if (BPF_CLASS(in.code) == BPF_JMP) {
+			/* closer than before: still within 8 bits */
+			in.jt = (uint8_t)(below[l] - new_label(drop, below, l - 1 - in.jt) - 1);
+			in.jf = (uint8_t)(below[l] - new_label(drop, below, l - 1 - in.jf) - 1);
+		}
+		e->rev[below[l]] = in;
+	}
+	for (size_t i = 0; i < e->nrets; i++)
+		e->rets[i].label = below[e->rets[i].label];
+	if (entry && *entry < n)
+		*entry = new_label(drop, below, *entry);
+	e->n = kept;
+out:
+	free(acc);
+	free(drop);
+	free(targeted);
+	free(below);
+	return n - e->n;
+}
+
 struct sock_filter *emit_finish(struct emit *e, uint32_t *len)
 {
 	struct sock_filter *p = NULL;

@@ -20,7 +20,10 @@ policy B "${POLICY_TEST_RULES[@]}"
 "$SF_COMPILE" -q "$P/A.pol" "$P/A.bin" && "$SF_COMPILE" -q "$P/B.pol" "$P/B.bin" || not_ok "compile"
 cp "$P/A.bin" "$P/C.bin"
 size=$(stat -c %s "$P/C.bin")
-printf '\377' | dd of="$P/C.bin" bs=1 seek=$((size - 2)) conv=notrunc status=none
+# one byte of the program flipped (not set: it may hold that value already)
+byte=$(od -A n -t u1 -j $((size - 2)) -N 1 "$P/C.bin")
+printf "\\$(printf %o $((255 - byte)))" | dd of="$P/C.bin" bs=1 seek=$((size - 2)) conv=notrunc status=none
+cmp -s "$P/A.bin" "$P/C.bin" && not_ok "the damaged copy equals A"
 chmod 0644 "$P"/*.bin
 install -o root -g root -m 0644 "$P/A.bin" "$STORE/race.bin"
 

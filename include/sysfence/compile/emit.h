@@ -87,6 +87,17 @@ size_t emit_goto(struct emit *e, emit_target t);
 int emit_longest_path(const struct emit *e, emit_target t, uint32_t action);
 
 /*
+ * Drops the loads that cannot change A: an `ld [off]` (or `ld [off]; and
+ * #m`) where every path into it already leaves that very word (so
+ * masked) in A, and an `and #m` that clears no bit A may still hold.  A
+ * forward data-flow over the program decides it (jumps only go forward:
+ * one pass from the entry down), the jumps are then re-aimed and every
+ * label the emitter keeps (shared RETs, *entry when not NULL) moved.
+ * Returns how many instructions were dropped.
+ */
+size_t emit_drop_reloads(struct emit *e, size_t *entry);
+
+/*
  * The program in execution order (malloc'ed), or NULL when emission
  * failed.  The emitter is left empty.
  */
