@@ -61,6 +61,71 @@ printk_ratelimit_off() {
 	at_exit "sysctl -qw kernel.printk_ratelimit=$old"
 }
 
+# free_id: a uid (and gid) with no account, drawn at random from a billion:
+# records of a run under it cannot be confused with another run's, even
+# one in another container, as the kernel log is the host's.
+free_id() {
+	local u
+	while :; do
+		u=$((200000 + ((RANDOM << 15) | RANDOM) % 1000000000))
+		getent passwd "$u" >/dev/null || getent group "$u" >/dev/null || break
+	done
+	echo "$u"
+}
+
+# kmsg_follow FILE ... kmsg_unfollow: the kernel log of what runs between
+# the two, in FILE.  A mark written to /dev/kmsg is no fence: kauditd
+# prints seccomp records later, in queue order, so an earlier run's
+# records can come after it and this run's after any sleep.  A barrier is
+# a record of our own (sf-auditmark): once it is in the log, every record
+# queued before it is too.  kmsg_sync refreshes FILE up to a new barrier
+# and goes on following; kmsg_unfollow does that and stops.  If a barrier
+# never shows up, FILE holds all that was followed and a line saying so,
+# and they return 1.
+_kmsg_file=
+_kmsg_pid=
+_kmsg_start=
+_kmsg_barrier() {
+	local name i
+	name=$(printf 'sfm%012d' $((((RANDOM << 30) | (RANDOM << 15) | RANDOM) % 1000000000000)))
+	"$SF_HELPERS/sf-auditmark" "$name" || return 1
+	for i in $(seq 400); do
+		if grep -q "comm=\"$name\"" "$1"; then
+			echo "$name"
+			return 0
+		fi
+		sleep 0.05
+	done
+	return 1
+}
+kmsg_follow() {
+	_kmsg_file=$1
+	sysctl -qw kernel.printk_ratelimit=0 # again: a concurrent test may restore it
+	dmesg -w >"$1.all" 2>/dev/null &
+	_kmsg_pid=$!
+	_kmsg_start=$(_kmsg_barrier "$1.all")
+}
+kmsg_sync() {
+	local end
+	end=$(_kmsg_barrier "$_kmsg_file.all")
+	if [ -n "$_kmsg_start" ] && [ -n "$end" ]; then
+		sed -n "/comm=\"$_kmsg_start\"/,/comm=\"$end\"/p" "$_kmsg_file.all" >"$_kmsg_file"
+		return 0
+	fi
+	cp "$_kmsg_file.all" "$_kmsg_file"
+	echo "sysfence-test: no barrier record, the kernel log was not followed" >>"$_kmsg_file"
+	return 1
+}
+kmsg_unfollow() {
+	local rc=0
+	kmsg_sync || rc=1
+	kill "$_kmsg_pid" 2>/dev/null
+	wait "$_kmsg_pid" 2>/dev/null
+	_kmsg_pid=
+	rm -f "$_kmsg_file.all"
+	return $rc
+}
+
 # A policy with what every test program needs to start and exit.
 base_policy() {
 	cat "$SF_ROOT/tests/policies/base.inc"

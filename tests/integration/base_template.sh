@@ -61,15 +61,9 @@ else
 fi
 
 # The programs run as a user of their own, with no account (so their
-# audit records cannot be confused with those of a concurrent test running
-# as nobody), in $D, which that user owns (git, sqlite, files).
-RUN_UID=
-for u in $(seq $((59000 + $$ % 400)) 59999); do
-	if ! getent passwd "$u" >/dev/null && ! getent group "$u" >/dev/null; then
-		RUN_UID=$u
-		break
-	fi
-done
+# audit records cannot be confused with those of a concurrent test), in
+# $D, which that user owns (git, sqlite, files).
+RUN_UID=$(free_id)
 D=$W/work
 mkdir -m 0755 "$D"
 chown "$RUN_UID:$RUN_UID" "$D"
@@ -77,22 +71,16 @@ export HOME=$D LC_ALL=C.UTF-8
 
 # confined NAME CMD...: runs CMD as RUN_UID through the launcher under the
 # base profile, following the kernel log meanwhile (a busy log may wrap
-# before a later dmesg reads it).  Output in $T/NAME.out, $T/NAME.err, the
+# before a later dmesg reads it; kmsg_follow).  Output in $T/NAME.out, $T/NAME.err, the
 # run's kernel log in $T/NAME.kmsg; returns CMD's exit status.
 confined() {
-	local name=$1 mark="sysfence-base-$$-$RANDOM" follower rc
+	local name=$1 rc
 	shift
-	sysctl -qw kernel.printk_ratelimit=0 # again: a concurrent run may restore it
-	dmesg -w >"$T/$name.follow" 2>/dev/null &
-	follower=$!
-	echo "$mark" >/dev/kmsg
+	kmsg_follow "$T/$name.kmsg"
 	(cd "$D" && timeout 120 setpriv --reuid="$RUN_UID" --regid="$RUN_UID" --clear-groups -- \
 		"$L" base -- "$@") >"$T/$name.out" 2>"$T/$name.err"
 	rc=$?
-	sleep 0.5 # kauditd prints asynchronously
-	kill "$follower" 2>/dev/null
-	wait "$follower" 2>/dev/null
-	sed -n "/$mark/,\$p" "$T/$name.follow" >"$T/$name.kmsg"
+	kmsg_unfollow
 	return $rc
 }
 
@@ -115,8 +103,8 @@ works() {
 	if [ -s "$T/$name.denials" ]; then
 		not_ok "$desc: no denial record"
 		show "$T/$name.denials"
-	elif ! grep -q "sysfence-base-" "$T/$name.kmsg"; then
-		not_ok "$desc: the kernel log was not followed (no mark)"
+	elif grep -q "the kernel log was not followed" "$T/$name.kmsg"; then
+		not_ok "$desc: the kernel log was not followed (no barrier record)"
 	else
 		ok "$desc: no denial record"
 	fi

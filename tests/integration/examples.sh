@@ -106,15 +106,15 @@ expect_run() {
 # no_denials COMM DESCRIPTION: since the last mark, the kernel logged no
 # EPERM/EACCES denial (code=0x50000) for a process called COMM running as
 # nobody, clone3 (syscall 435, ENOSYS by design) aside.
-MARK=
 mark() {
-	MARK="sysfence-examples-$$-$RANDOM"
-	echo "$MARK" >/dev/kmsg
+	[ -z "$_kmsg_pid" ] || kmsg_unfollow
+	kmsg_follow "$T/marked.kmsg"
 }
+at_exit '[ -z "$_kmsg_pid" ] || kmsg_unfollow'
 no_denials() {
-	sleep 0.3 # kauditd prints asynchronously
-	dmesg | sed -n "/$MARK/,\$p" | grep "type=1326 .* comm=\"$1\" " |
-		grep ' code=0x50000' | grep -v ' syscall=435 ' >"$T/denials"
+	kmsg_sync
+	grep -e "type=1326 .* comm=\"$1\" " -e 'the kernel log was not followed' "$T/marked.kmsg" |
+		grep -e ' code=0x50000' -e 'not followed' | grep -v ' syscall=435 ' >"$T/denials"
 	if [ -s "$T/denials" ]; then
 		not_ok "$2"
 		show "$T/denials"

@@ -26,14 +26,8 @@ printk_ratelimit_off
 export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
 
 # Everything runs as a uid of its own, with no account: its audit records
-# cannot be confused with a concurrent test's (base_template.sh does the same).
-RUN_UID=
-for u in $(seq $((59400 + $$ % 400)) 59999); do
-	if ! getent passwd "$u" >/dev/null && ! getent group "$u" >/dev/null; then
-		RUN_UID=$u
-		break
-	fi
-done
+# cannot be confused with a concurrent test's.
+RUN_UID=$(free_id)
 AS=(setpriv --reuid="$RUN_UID" --regid="$RUN_UID" --clear-groups --)
 chown "$RUN_UID:$RUN_UID" "$T"
 cd "$T" || exit 1
@@ -51,21 +45,15 @@ learn() {
 # NAME.bin, following the kernel log; the run's denials (this uid's ERRNO
 # records) in $T/NAME.denials.  Returns CMD's status.
 enforced() {
-	local name=$1 mark="sysfence-learn-$$-$RANDOM" follower rc
+	local name=$1 rc
 	shift
-	sysctl -qw kernel.printk_ratelimit=0 # again: a concurrent test may restore it
-	dmesg -w >"$T/$name.follow" 2>/dev/null &
-	follower=$!
-	echo "$mark" >/dev/kmsg
+	kmsg_follow "$T/$name.kmsg"
 	timeout 60 "${AS[@]}" "$SF_LAUNCH" "$T/$name.bin" -- "$@" >"$T/$name.out" 2>"$T/$name.err"
 	rc=$?
-	sleep 0.5 # kauditd prints asynchronously
-	kill "$follower" 2>/dev/null
-	wait "$follower" 2>/dev/null
-	sed -n "/$mark/,\$p" "$T/$name.follow" >"$T/$name.kmsg"
+	: >"$T/$name.denials"
+	kmsg_unfollow || echo "the kernel log was not followed" >"$T/$name.denials"
 	grep 'type=1326' "$T/$name.kmsg" | grep " uid=$RUN_UID " | grep ' code=0x50000' |
-		grep -v ' syscall=435 ' >"$T/$name.denials"
-	grep -q "$mark" "$T/$name.kmsg" || echo "the kernel log was not followed" >>"$T/$name.denials"
+		grep -v ' syscall=435 ' >>"$T/$name.denials"
 	return $rc
 }
 

@@ -108,24 +108,16 @@ elif [ -x "$RUN" ] && [ -w /dev/kmsg ]; then
 	{ base_policy; echo @complain; } >"$T/c.policy"
 	"$SF_COMPILE" -q --raw "$T/c.policy" "$T/c.raw"
 	# Follow the kernel log while the program runs: a busy log may wrap
-	# its ring buffer before a later `dmesg` could read it.
-	mark="sysfence-test-fromlog-$$-$RANDOM"
-	sysctl -qw kernel.printk_ratelimit=0
-	dmesg -w >"$T/kmsg" 2>/dev/null &
-	follower=$!
-	at_exit "kill $follower 2>/dev/null"
-	echo "$mark" >/dev/kmsg
+	# its ring buffer before a later `dmesg` could read it (kmsg_follow).
+	kmsg_follow "$T/real.log"
 	timeout 60 "$RUN" --log "$T/c.raw" - -- getppid getuid >"$T/run" 2>&1
-	sleep 0.5 # kauditd prints asynchronously
-	kill "$follower" 2>/dev/null
-	wait "$follower" 2>/dev/null
-	sed -n "/$mark/,\$p" "$T/kmsg" >"$T/real.log"
+	kmsg_unfollow
 	pid=$(sed -n 's/^getppid => .*(pid \([0-9]*\)).*/\1/p' "$T/run")
 	expect_exit 0 "records from the kernel" "$SF_COMPILE" --from-log --pid "$pid" "$T/real.log"
 	if [ "$(cat "$T/out")" = "getppid                 # 1 record" ]; then
 		ok "are read exactly"
 	else
-		not_ok "are read exactly"; show "$T/out"; show "$T/err"; show "$T/run"; tail -5 "$T/kmsg"
+		not_ok "are read exactly"; show "$T/out"; show "$T/err"; show "$T/run"; tail -5 "$T/real.log"
 	fi
 else
 	skip "real records: no $RUN or /dev/kmsg"

@@ -40,19 +40,11 @@ chmod -R a+rX "$T/data"
 # following the kernel log (a busy log can wrap its ring buffer before a
 # later `dmesg` reads it).  Returns the program's exit status.
 run_logged() {
-	local mark="sysfence-workflow-$$-$RANDOM" follower rc
-	# Again: a concurrent test restoring its own setting must not make
-	# the kernel drop our records.
-	sysctl -qw kernel.printk_ratelimit=0
-	dmesg -w >"$T/kmsg" 2>/dev/null &
-	follower=$!
-	echo "$mark" >/dev/kmsg
+	local rc
+	kmsg_follow "$3"
 	timeout 60 "${AS[@]}" "$SF_LAUNCH" "$1" -- "$W" "$T/data/file" "$T/data" >"$2" 2>&1
 	rc=$?
-	sleep 0.5 # kauditd prints asynchronously
-	kill "$follower" 2>/dev/null
-	wait "$follower" 2>/dev/null
-	sed -n "/$mark/,\$p" "$T/kmsg" >"$3"
+	kmsg_unfollow
 	return $rc
 }
 pid_of() { sed -n 's/^ok pid=\([0-9]*\).*/\1/p' "$1"; }
