@@ -150,7 +150,11 @@ policy late "${POLICY_TEST_RULES[@]}"
 "$SF_COMPILE" -q "$P/late.pol" "$P/late.bin"
 expect_exit 125 "a missing profile is refused at once" as_user "$L" late -- "$TRY" syscall getpid
 expect_grep "$T/err" '^sysfence-launch: late: no such profile' "missing profile: one-line error"
-(sleep 0.7; install -o root -g root -m 0644 "$P/late.bin" "$STORE/late.bin") &
+# Published as a package manager (and sysfence-compile) does: complete, then
+# renamed in.  install(1) creates its file 0600 and only then sets the mode,
+# so a waiting launcher could open it in between and be refused (EACCES).
+(sleep 0.7; install -o root -g root -m 0644 "$P/late.bin" "$STORE/.late.bin.tmp" &&
+	mv -f "$STORE/.late.bin.tmp" "$STORE/late.bin") &
 expect_exit 0 "--wait: the profile appears while waiting" as_user "$L" --wait 10 late -- "$TRY" syscall getpid
 wait
 rm -f "$STORE/late.bin"
