@@ -18,7 +18,7 @@
  *  - compile time: in process (compile_policy() against libseccomp's rule
  *    adds and export), and as a whole process (sysfence-compile against
  *    this program's --baseline mode, and against sysfence-compile
- *    --version, the start alone).
+ *    --version, the start alone; the three interleaved).
  *
  *   compile-bench [--runs N] [--compiler PATH] POLICY...
  *   compile-bench --baseline POLICY OUT     (the baseline as a process)
@@ -395,31 +395,45 @@ static void overheads(const struct bpf_prog *a, const struct bpf_prog *b, const 
 
 /* ---- whole processes ---- */
 
-static double process_ms(char *const argv[], int n)
+static double process_once_ms(char *const argv[])
 {
-	double *v = calloc((size_t)n, sizeof(*v)), m;
+	double t0 = now_us();
+	pid_t pid = fork();
 
-	for (int i = 0; i < n && v; i++) {
-		double t0 = now_us();
-		pid_t pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
 
-		if (pid == 0) {
-			int null = open("/dev/null", O_WRONLY);
-
-			if (null >= 0) {
-				dup2(null, 1);
-				dup2(null, 2);
-			}
-			execv(argv[0], argv);
-			_exit(127);
+		if (null >= 0) {
+			dup2(null, 1);
+			dup2(null, 2);
 		}
-		if (pid > 0)
-			waitpid(pid, NULL, 0);
-		v[i] = (now_us() - t0) / 1e3;
+		execv(argv[0], argv);
+		_exit(127);
 	}
-	m = v ? median(v, n) : 0;
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	return (now_us() - t0) / 1e3;
+}
+
+/*
+ * The medians of n runs of each of nc commands, interleaved (one of each,
+ * then again): a machine that slows down or speeds up midway moves every
+ * command alike, and the ratios between them hold.
+ */
+static void processes_ms(char *const *const argv[], size_t nc, int n, double *out)
+{
+	double *v = calloc((size_t)n * nc, sizeof(*v));
+
+	for (size_t c = 0; c < nc; c++)
+		out[c] = 0;
+	if (!v)
+		return;
+	for (int i = 0; i < n; i++)
+		for (size_t c = 0; c < nc; c++)
+			v[c * (size_t)n + (size_t)i] = process_once_ms(argv[c]);
+	for (size_t c = 0; c < nc; c++)
+		out[c] = median(v + c * (size_t)n, n);
 	free(v);
-	return m;
 }
 
 /* ---- the report ---- */
@@ -515,9 +529,13 @@ static int bench_policy(const struct bench *bc, const char *path)
 		char *sf_argv[] = { (char *)bc->compiler, "-q", (char *)path, out, NULL };
 		char *base_argv[] = { (char *)bc->self, "--baseline", (char *)path, out, NULL };
 
-		ver = process_ms(ver_argv, bc->runs);
-		whole_sf = process_ms(sf_argv, bc->runs);
-		whole_base = process_ms(base_argv, bc->runs);
+		char *const *const argvs[] = { ver_argv, sf_argv, base_argv };
+		double ms[3];
+
+		processes_ms(argvs, 3, bc->runs, ms);
+		ver = ms[0];
+		whole_sf = ms[1];
+		whole_base = ms[2];
 	}
 
 	printf("\n== %s: %zu rules, x86_64 + x86\n", path, pol.count);
