@@ -202,8 +202,10 @@ TRUE=$(command -v true)
 TRUE=${TRUE:-/bin/true}
 [ "$TRUE" = true ] && TRUE=/bin/true
 
-# report: "LABEL median p10 p90" lines into a table, with each median
-# against the bare exec (first line) and against the floor (second line).
+# report: "LABEL median p10 p90 R R25 R75" lines into a table, with each
+# median against the bare exec (first line) and against the floor (second
+# line), and the launcher's paired ratio R (sf-launchbench) with its
+# quartiles: how far the figure moves between rounds.
 report() {
 	awk '
 	NR == 1 { bare = $2 }
@@ -214,7 +216,12 @@ report() {
 		if (NR > 2) printf ", x%.3f floor", $2 / floor
 		printf "\n"
 		if ($1 == "floor-setuid") setuid = $2
-		if ($1 ~ /^launch-/ && !launcher) launcher = $2
+		if ($1 ~ /^launch-/ && !launcher) {
+			launcher = $2
+			paired = $5
+			q1 = $6
+			q3 = $7
+		}
 	}
 	END {
 		printf "  launcher / floor: %.3f (target <= 1.03), %+.1f us", launcher / floor, \
@@ -223,6 +230,8 @@ report() {
 			printf ": %+.1f us a setuid start costs, %+.1f us the launcher'"'"'s own", \
 				setuid - floor, launcher - setuid
 		printf "\n"
+		printf "  paired per round (each run over the floor run next to it): x%.3f, half the rounds x%.3f to x%.3f\n", \
+			paired, q1, q3
 	}'
 }
 

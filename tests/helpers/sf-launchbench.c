@@ -7,7 +7,9 @@
  *       runs the commands round-robin, N times each (interleaved, so drift
  *       hits all alike), each a fork + exec + wait, optionally as UID:GID
  *       and with PATH opened read-only on FD; prints per command
- *       "LABEL median_us p10_us p90_us"
+ *       "LABEL median_us p10_us p90_us R R25 R75", R the median over
+ *       rounds of the command's time over the second command's in the
+ *       same round, R25 and R75 its quartiles
  *   attach N BLOB          median time of the seccomp() calls that attach
  *                          BLOB's deny and allow programs (a fresh child
  *                          per sample: filters cannot be removed)
@@ -152,12 +154,29 @@ static int spawn(int argc, char **argv)
 	for (int r = 0; r < n; r++)
 		for (int c = 0; c < ncmds; c++)
 			cmds[c].samples[r] = run_once(&cmds[c], uid, gid);
+	/*
+	 * Each round's time over the second command's in the same round
+	 * (the floor in bench/launch.sh), before pct() sorts the samples:
+	 * drift between rounds cancels in the pair.
+	 */
+	double *ratio = calloc((size_t)n * (size_t)ncmds, sizeof(double));
+
+	if (!ratio)
+		die("calloc");
+	for (int c = 0; c < ncmds; c++)
+		for (int r = 0; r < n; r++)
+			ratio[c * n + r] = ncmds > 1 && cmds[1].samples[r] > 0
+						   ? cmds[c].samples[r] / cmds[1].samples[r]
+						   : 1.0;
 	for (int c = 0; c < ncmds; c++) {
+		double *q = &ratio[c * n];
 		double p50 = pct(cmds[c].samples, n, 50);
 
-		printf("%s %.1f %.1f %.1f\n", cmds[c].label, p50, pct(cmds[c].samples, n, 10),
-		       pct(cmds[c].samples, n, 90));
+		printf("%s %.1f %.1f %.1f %.4f %.4f %.4f\n", cmds[c].label, p50,
+		       pct(cmds[c].samples, n, 10), pct(cmds[c].samples, n, 90), pct(q, n, 50),
+		       pct(q, n, 25), pct(q, n, 75));
 	}
+	free(ratio);
 	return 0;
 }
 
