@@ -44,6 +44,7 @@ struct cmd {
 	int redirect_fd;
 	const char *redirect_path;
 	double *samples;
+	double *ratio; /* per round: samples over the second command's */
 };
 
 static double now_us(void)
@@ -145,7 +146,8 @@ static int spawn(int argc, char **argv)
 		if (i < argc)
 			argv[i++] = NULL; /* ends this command's argv */
 		c->samples = calloc((size_t)n, sizeof(double));
-		if (!c->samples)
+		c->ratio = calloc((size_t)n, sizeof(double));
+		if (!c->samples || !c->ratio)
 			die("calloc");
 		ncmds++;
 	}
@@ -159,24 +161,19 @@ static int spawn(int argc, char **argv)
 	 * (the floor in bench/launch.sh), before pct() sorts the samples:
 	 * drift between rounds cancels in the pair.
 	 */
-	double *ratio = calloc((size_t)n * (size_t)ncmds, sizeof(double));
-
-	if (!ratio)
-		die("calloc");
 	for (int c = 0; c < ncmds; c++)
 		for (int r = 0; r < n; r++)
-			ratio[c * n + r] = ncmds > 1 && cmds[1].samples[r] > 0
+			cmds[c].ratio[r] = ncmds > 1 && cmds[1].samples[r] > 0
 						   ? cmds[c].samples[r] / cmds[1].samples[r]
 						   : 1.0;
 	for (int c = 0; c < ncmds; c++) {
-		double *q = &ratio[c * n];
+		double *q = cmds[c].ratio;
 		double p50 = pct(cmds[c].samples, n, 50);
 
 		printf("%s %.1f %.1f %.1f %.4f %.4f %.4f\n", cmds[c].label, p50,
 		       pct(cmds[c].samples, n, 10), pct(cmds[c].samples, n, 90), pct(q, n, 50),
 		       pct(q, n, 25), pct(q, n, 75));
 	}
-	free(ratio);
 	return 0;
 }
 
