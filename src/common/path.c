@@ -34,8 +34,7 @@ int path_find_program(const char *name, const char *path_env, char *buf, size_t 
 	if (strchr(name, '/')) {
 		if (snprintf(buf, buflen, "%s", name) >= (int)buflen)
 			return -ENAMETOOLONG;
-		e = executable(buf);
-		return e == ENOENT ? -ENOENT : -e;
+		return -executable(buf);
 	}
 	if (!path_env)
 		path_env = PATH_SEARCH_DEFAULT;

@@ -40,6 +40,7 @@
 #include "sysfence/lib/load.h"
 #include "sysfence/lib/probe.h"
 #include "sysfence/lib/verify.h"
+#include "sysfence/path.h"
 #include "sysfence/util.h"
 
 #ifndef SYSFENCE_PROFILE_DIR
@@ -221,8 +222,7 @@ static void finish_stdout(void)
  */
 static size_t failure_calls(struct load_call *calls, size_t max)
 {
-	static const int statuses[] = { EXIT_LAUNCH, PROGRAM_EXIT_CANNOT_RUN,
-					PROGRAM_EXIT_NOT_FOUND };
+	static const int statuses[] = { EXIT_LAUNCH, PATH_EXIT_CANNOT_RUN, PATH_EXIT_NOT_FOUND };
 	size_t n = 0;
 
 	if (n < max) {
@@ -325,7 +325,7 @@ static void refuse_denied_calls(const char *profile, const struct blob *b,
 	n += failure_calls(calls + n, ARRAY_SIZE(calls) - n);
 	denied = load_first_denied(b, calls, n, &verdict);
 	if (denied >= 0)
-		die_status(PROGRAM_EXIT_CANNOT_RUN, profile,
+		die_status(PATH_EXIT_CANNOT_RUN, profile,
 			   "cannot run %s: the profile denies %s (%s), which the launcher makes "
 			   "after loading it",
 			   exec->path, calls[denied].name,

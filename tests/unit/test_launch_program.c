@@ -23,6 +23,7 @@
 #include <cmocka.h>
 
 #include "sysfence/launch/program.h"
+#include "sysfence/path.h"
 
 static char dir[] = "/tmp/sf-program-XXXXXX";
 

@@ -6,11 +6,6 @@
 #include <stddef.h>
 
 #include "sysfence/lib/load.h"
-#include "sysfence/path.h"
-
-/* Exit statuses as env(1) uses them (path.h: the search shared with --learn). */
-#define PROGRAM_EXIT_CANNOT_RUN PATH_EXIT_CANNOT_RUN
-#define PROGRAM_EXIT_NOT_FOUND PATH_EXIT_NOT_FOUND
 
 /*
  * Opens the program (path_find_program's, or a name with '/'), as the
