@@ -113,8 +113,7 @@ mark() {
 at_exit '[ -z "$_kmsg_pid" ] || kmsg_unfollow'
 no_denials() {
 	kmsg_sync
-	grep -e "type=1326 .* comm=\"$1\" " -e 'the kernel log was not followed' "$T/marked.kmsg" |
-		grep -e ' code=0x50000' -e 'not followed' | grep -v ' syscall=435 ' >"$T/denials"
+	kmsg_denials "$T/marked.kmsg" " comm=\"$1\" " >"$T/denials"
 	if [ -s "$T/denials" ]; then
 		not_ok "$2"
 		show "$T/denials"

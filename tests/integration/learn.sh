@@ -50,10 +50,8 @@ enforced() {
 	kmsg_follow "$T/$name.kmsg"
 	timeout 60 "${AS[@]}" "$SF_LAUNCH" "$T/$name.bin" -- "$@" >"$T/$name.out" 2>"$T/$name.err"
 	rc=$?
-	: >"$T/$name.denials"
-	kmsg_unfollow || echo "the kernel log was not followed" >"$T/$name.denials"
-	grep 'type=1326' "$T/$name.kmsg" | grep " uid=$RUN_UID " | grep ' code=0x50000' |
-		grep -v ' syscall=435 ' >>"$T/$name.denials"
+	kmsg_unfollow
+	kmsg_denials "$T/$name.kmsg" " uid=$RUN_UID " >"$T/$name.denials"
 	return $rc
 }
 
