@@ -64,9 +64,18 @@ static int set_caps(bool permitted, bool effective, char *why, size_t whylen)
 	have = cap_get_proc();
 	if (!have)
 		return util_fail(why, whylen, "cannot read capabilities back: %s", strerror(errno));
-	want_len = cap_copy_ext(want_ext, caps_want, sizeof(want_ext));
-	have_len = cap_copy_ext(have_ext, have, sizeof(have_ext));
-	if (want_len <= 0 || want_len != have_len || memcmp(want_ext, have_ext, (size_t)want_len))
+	/* A libcap whose external form outgrew the buffers says so. */
+	want_len = cap_size(caps_want);
+	have_len = cap_size(have);
+	if (want_len <= 0 || have_len <= 0 || (size_t)want_len > sizeof(want_ext) ||
+	    (size_t)have_len > sizeof(have_ext))
+		util_fail(why, whylen,
+			  "cannot compare capabilities: libcap's external form takes %zd bytes, "
+			  "more than %zu",
+			  want_len > have_len ? want_len : have_len, sizeof(want_ext));
+	else if (cap_copy_ext(want_ext, caps_want, sizeof(want_ext)) != want_len ||
+		 cap_copy_ext(have_ext, have, sizeof(have_ext)) != have_len ||
+		 want_len != have_len || memcmp(want_ext, have_ext, (size_t)want_len))
 		util_fail(why, whylen, "capabilities did not change as asked");
 	else
 		rc = 0;
