@@ -85,12 +85,16 @@ free_id() {
 _kmsg_file=
 _kmsg_pid=
 _kmsg_start=
-_kmsg_barrier() {
+_kmsg_barrier() { # [FILE]: a barrier, waited for in FILE (else in dmesg)
 	local name i
 	name=$(printf 'sfm%012d' $((((RANDOM << 30) | (RANDOM << 15) | RANDOM) % 1000000000000)))
 	"$SF_HELPERS/sf-auditmark" "$name" || return 1
 	for i in $(seq 400); do
-		if grep -q "comm=\"$name\"" "$1"; then
+		if if [ -n "${1:-}" ]; then
+			grep -q "comm=\"$name\"" "$1"
+		else
+			dmesg | grep -q "comm=\"$name\""
+		fi; then
 			echo "$name"
 			return 0
 		fi
@@ -124,6 +128,20 @@ kmsg_unfollow() {
 	_kmsg_pid=
 	rm -f "$_kmsg_file.all"
 	return $rc
+}
+
+# audit_record PID CODE [SYSCALL]: the kernel log holds a seccomp record
+# (type=1326) of PID with CODE (and SYSCALL), looked for once every record
+# queued so far is in the log (a barrier behind them), so that a record
+# that is not there will not come.  A barrier that never shows up is a
+# failed test, whichever answer the caller expects.
+audit_record() {
+	sysctl -qw kernel.printk_ratelimit=0 # again: a concurrent test may restore it
+	if ! _kmsg_barrier >/dev/null; then
+		not_ok "no barrier record: the kernel log did not settle"
+		return 1
+	fi
+	dmesg | grep -Eq "type=1326 .* pid=$1 .*${3:+ syscall=$3 .*} code=$2( |\$)"
 }
 
 # kmsg_denials FILE SELECTOR: the denials (code=0x50000, any errno) in a

@@ -91,16 +91,5 @@ fi
 POLICY_TEST_RULES=(getdents64 readlink readlinkat getresuid getresgid lseek fcntl getpid
 	'~getppid' 'socket AF_UNIX' "${SANITIZER_RULES[@]}")
 
-# audit_record PID CODE: a seccomp audit record (type=1326) for PID with CODE
-# reached the kernel log (waits up to 2 s for it).
-audit_record() {
-	local i
-	for i in $(seq 20); do
-		dmesg | grep -Eq "type=1326.* pid=$1 .*code=$2( |\$)" && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
 # pid_of FILE: the pid=N line sf-try printed.
 pid_of() { sed -n 's/^pid=\([0-9]*\)$/\1/p' "$1" | head -1; }
