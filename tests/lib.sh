@@ -85,16 +85,20 @@ free_id() {
 _kmsg_file=
 _kmsg_pid=
 _kmsg_start=
+_kmsg_has() { # NAME [FILE]: the barrier NAME is in FILE, else in dmesg
+	if [ -n "${2:-}" ]; then
+		grep -q "comm=\"$1\"" "$2"
+	else
+		dmesg | grep -q "comm=\"$1\""
+	fi
+}
 _kmsg_barrier() { # [FILE]: a barrier, waited for in FILE (else in dmesg)
 	local name i
+	sysctl -qw kernel.printk_ratelimit=0 # again: a concurrent test may restore it
 	name=$(printf 'sfm%012d' $((((RANDOM << 30) | (RANDOM << 15) | RANDOM) % 1000000000000)))
 	"$SF_HELPERS/sf-auditmark" "$name" || return 1
 	for i in $(seq 400); do
-		if if [ -n "${1:-}" ]; then
-			grep -q "comm=\"$name\"" "$1"
-		else
-			dmesg | grep -q "comm=\"$name\""
-		fi; then
+		if _kmsg_has "$name" "${1:-}"; then
 			echo "$name"
 			return 0
 		fi
@@ -104,7 +108,6 @@ _kmsg_barrier() { # [FILE]: a barrier, waited for in FILE (else in dmesg)
 }
 kmsg_follow() {
 	_kmsg_file=$1
-	sysctl -qw kernel.printk_ratelimit=0 # again: a concurrent test may restore it
 	dmesg -w >"$1.all" 2>/dev/null &
 	_kmsg_pid=$!
 	_kmsg_start=$(_kmsg_barrier "$1.all")
@@ -136,7 +139,6 @@ kmsg_unfollow() {
 # that is not there will not come.  A barrier that never shows up is a
 # failed test, whichever answer the caller expects.
 audit_record() {
-	sysctl -qw kernel.printk_ratelimit=0 # again: a concurrent test may restore it
 	if ! _kmsg_barrier >/dev/null; then
 		not_ok "no barrier record: the kernel log did not settle"
 		return 1
